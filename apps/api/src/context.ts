@@ -1,0 +1,36 @@
+import type { Config } from '@praxis/config';
+import type { Database, Db } from '@praxis/db';
+import type { Viewer } from '@praxis/domain';
+import type { ThreadReadCache } from './modules/threads/read-cache.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+/** What commands and queries get: a database handle and a clock, nothing else. */
+export interface Deps {
+  db: Db;
+  clock: Clock;
+}
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  clock?: Clock;
+  /** Log level override; tests pass 'silent'. */
+  logLevel?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: Deps;
+    config: Config;
+    database: Database;
+    threadCache: ThreadReadCache;
+  }
+  interface FastifyRequest {
+    viewer: Viewer | null;
+    authMethod: 'cookie' | 'token' | null;
+    sessionTokenHash: string | null;
+  }
+}

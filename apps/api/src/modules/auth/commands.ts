@@ -1,0 +1,94 @@
+import { hash, verify } from '@node-rs/argon2';
+import { AppError, type LoginBody, type RegisterBody } from '@praxis/contracts';
+import { accessTokens, and, appendEvent, eq, isNull, or, sessions, sql, users } from '@praxis/db';
+import type { Deps } from '../../context.js';
+import type { UserRow } from './load-viewer.js';
+import { hashToken, newToken } from './tokens.js';
+
+// OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
+const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export const hashPassword = (password: string) => hash(password, ARGON2);
+
+const isUniqueViolation = (err: unknown): err is { constraint?: string } =>
+  typeof err === 'object' && err !== null && ((err as { code?: string }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505');
+
+function constraintOf(err: unknown): string {
+  const e = err as { constraint?: string; cause?: { constraint?: string }; message?: string };
+  return e.constraint ?? e.cause?.constraint ?? e.message ?? '';
+}
+
+export async function registerUser(deps: Deps, input: RegisterBody, role: UserRow['role'] = 'member'): Promise<UserRow> {
+  const passwordHash = await hashPassword(input.password);
+  const taken = await deps.db
+    .select({ username: users.username, email: users.email })
+    .from(users)
+    .where(or(sql`lower(${users.username}) = lower(${input.username})`, sql`lower(${users.email}) = lower(${input.email})`));
+  if (taken.some((u) => u.username.toLowerCase() === input.username.toLowerCase())) throw new AppError('USERNAME_TAKEN', `The username "${input.username}" is taken`, { username: 'is taken' });
+  if (taken.length > 0) throw new AppError('EMAIL_TAKEN', undefined, { email: 'already has an account' });
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const [user] = await tx
+        .insert(users)
+        .values({ username: input.username, email: input.email, displayName: input.displayName ?? input.username, passwordHash, role })
+        .returning();
+      if (!user) throw new Error('insert returned no row');
+      await appendEvent(tx, 'user.registered', user.id, { userId: user.id }, user.id);
+      return user;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      throw constraintOf(err).includes('email') ? new AppError('EMAIL_TAKEN') : new AppError('USERNAME_TAKEN');
+    }
+    throw err;
+  }
+}
+
+// Verifying against a fixed hash when the user does not exist keeps the response time from telling who has an account.
+let decoyHash: Promise<string> | undefined;
+
+export async function authenticate(deps: Deps, input: LoginBody): Promise<UserRow> {
+  const [user] = await deps.db
+    .select()
+    .from(users)
+    .where(or(sql`lower(${users.username}) = lower(${input.login})`, sql`lower(${users.email}) = lower(${input.login})`))
+    .limit(1);
+  decoyHash ??= hashPassword('not-a-real-password');
+  const ok = await verify(user?.passwordHash ?? (await decoyHash), input.password).catch(() => false);
+  if (!user || !user.passwordHash || !ok) throw new AppError('INVALID_CREDENTIALS');
+  return user;
+}
+
+export async function startSession(deps: Deps, userId: number, ttlDays: number, meta: { ip: string; userAgent: string | undefined }): Promise<{ token: string; expiresAt: Date }> {
+  const token = newToken('pxs');
+  const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + ttlDays * 86_400_000);
+  await deps.db.insert(sessions).values({ id: hashToken(token), userId, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null });
+  await deps.db.update(users).set({ lastSeenAt: now }).where(eq(users.id, userId));
+  return { token, expiresAt };
+}
+
+export async function endSession(deps: Deps, tokenHash: string): Promise<void> {
+  await deps.db.delete(sessions).where(eq(sessions.id, tokenHash));
+}
+
+export async function createAccessToken(deps: Deps, userId: number, name: string) {
+  const token = newToken('pxt');
+  const [row] = await deps.db.insert(accessTokens).values({ userId, name, tokenHash: hashToken(token) }).returning();
+  if (!row) throw new Error('insert returned no row');
+  return { id: row.id, name: row.name, createdAt: row.createdAt.toISOString(), token };
+}
+
+export async function listAccessTokens(deps: Deps, userId: number) {
+  const rows = await deps.db.select().from(accessTokens).where(and(eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt))).orderBy(accessTokens.id);
+  return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt.toISOString(), lastUsedAt: r.lastUsedAt?.toISOString() ?? null }));
+}
+
+export async function revokeAccessToken(deps: Deps, userId: number, tokenId: number): Promise<void> {
+  const revoked = await deps.db
+    .update(accessTokens)
+    .set({ revokedAt: deps.clock.now() })
+    .where(and(eq(accessTokens.id, tokenId), eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt)))
+    .returning({ id: accessTokens.id });
+  if (revoked.length === 0) throw new AppError('NOT_FOUND', 'No such token');
+}

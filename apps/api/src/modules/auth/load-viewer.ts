@@ -1,0 +1,38 @@
+import { accessTokens, and, eq, gt, isNull, memberships, sessions, users } from '@praxis/db';
+import type { MembershipRole, Viewer } from '@praxis/domain';
+import type { Deps } from '../../context.js';
+
+export type UserRow = typeof users.$inferSelect;
+
+export async function viewerForUser(deps: Deps, user: UserRow): Promise<Viewer> {
+  const rows = await deps.db.select({ communityId: memberships.communityId, role: memberships.role }).from(memberships).where(eq(memberships.userId, user.id));
+  return {
+    id: user.id,
+    role: user.role,
+    trustLevel: user.trustLevel,
+    suspended: user.suspendedUntil !== null && user.suspendedUntil > deps.clock.now(),
+    memberships: new Map<number, MembershipRole>(rows.map((r) => [r.communityId, r.role])),
+  };
+}
+
+export async function userForSession(deps: Deps, tokenHash: string): Promise<UserRow | null> {
+  const [row] = await deps.db
+    .select({ user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, tokenHash), gt(sessions.expiresAt, deps.clock.now())))
+    .limit(1);
+  return row?.user ?? null;
+}
+
+export async function userForAccessToken(deps: Deps, tokenHash: string): Promise<UserRow | null> {
+  const [row] = await deps.db
+    .select({ user: users, tokenId: accessTokens.id })
+    .from(accessTokens)
+    .innerJoin(users, eq(users.id, accessTokens.userId))
+    .where(and(eq(accessTokens.tokenHash, tokenHash), isNull(accessTokens.revokedAt)))
+    .limit(1);
+  if (!row) return null;
+  await deps.db.update(accessTokens).set({ lastUsedAt: deps.clock.now() }).where(eq(accessTokens.id, row.tokenId));
+  return row.user;
+}

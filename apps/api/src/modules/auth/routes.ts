@@ -1,0 +1,64 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AuthResult, IdParams, LoginBody, Me, Ok, Problem, RegisterBody, TokenCreateBody, TokenCreated, TokenList } from '@praxis/contracts';
+import { eq, users } from '@praxis/db';
+import type { FastifyReply } from 'fastify';
+import { requireViewer } from '../../policy.js';
+import { authenticate, createAccessToken, endSession, listAccessTokens, registerUser, revokeAccessToken, startSession } from './commands.js';
+import { presentMe } from './me.js';
+import { SESSION_COOKIE } from './tokens.js';
+
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const authLimit = { rateLimit: { max: app.config.authRateLimit.max, timeWindow: app.config.authRateLimit.windowMs } };
+
+  const setSessionCookie = (reply: FastifyReply, token: string, expiresAt: Date) =>
+    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: app.config.secureCookies, expires: expiresAt });
+
+  app.post(
+    '/auth/register',
+    { config: authLimit, schema: { tags: ['auth'], summary: 'Create an account and sign in', body: RegisterBody, response: { 201: AuthResult, '4xx': Problem } } },
+    async (request, reply) => {
+      const user = await registerUser(app.deps, request.body);
+      const session = await startSession(app.deps, user.id, app.config.sessionTtlDays, { ip: request.ip, userAgent: request.headers['user-agent'] });
+      setSessionCookie(reply, session.token, session.expiresAt);
+      return reply.status(201).send({ user: await presentMe(app.deps, user) });
+    },
+  );
+
+  app.post(
+    '/auth/login',
+    { config: authLimit, schema: { tags: ['auth'], summary: 'Sign in with username or email', body: LoginBody, response: { 200: AuthResult, '4xx': Problem } } },
+    async (request, reply) => {
+      const user = await authenticate(app.deps, request.body);
+      const session = await startSession(app.deps, user.id, app.config.sessionTtlDays, { ip: request.ip, userAgent: request.headers['user-agent'] });
+      setSessionCookie(reply, session.token, session.expiresAt);
+      return { user: await presentMe(app.deps, user) };
+    },
+  );
+
+  app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 200: Ok, '4xx': Problem } } }, async (request, reply) => {
+    if (request.sessionTokenHash) await endSession(app.deps, request.sessionTokenHash);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  app.get('/me', { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: Me, '4xx': Problem } } }, async (request) => {
+    const viewer = requireViewer(request.viewer);
+    const [user] = await app.deps.db.select().from(users).where(eq(users.id, viewer.id));
+    return presentMe(app.deps, user!);
+  });
+
+  app.get('/me/tokens', { schema: { tags: ['auth'], summary: 'Your personal access tokens', response: { 200: TokenList, '4xx': Problem } } }, async (request) => ({
+    items: await listAccessTokens(app.deps, requireViewer(request.viewer).id),
+  }));
+
+  app.post(
+    '/me/tokens',
+    { schema: { tags: ['auth'], summary: 'Create a personal access token (shown once)', body: TokenCreateBody, response: { 201: TokenCreated, '4xx': Problem } } },
+    async (request, reply) => reply.status(201).send(await createAccessToken(app.deps, requireViewer(request.viewer).id, request.body.name)),
+  );
+
+  app.delete('/me/tokens/:id', { schema: { tags: ['auth'], summary: 'Revoke a personal access token', params: IdParams, response: { 200: Ok, '4xx': Problem } } }, async (request) => {
+    await revokeAccessToken(app.deps, requireViewer(request.viewer).id, request.params.id);
+    return { ok: true };
+  });
+};

@@ -1,0 +1,59 @@
+import { AppError, type Community, type CommunitySummary } from '@praxis/contracts';
+import { and, asc, communities, eq, inArray, memberships, or, sql, users } from '@praxis/db';
+import { can, type Viewer } from '@praxis/domain';
+import type { Deps } from '../../context.js';
+
+export type CommunityRow = typeof communities.$inferSelect;
+
+export async function findCommunityBySlug(deps: Deps, slug: string): Promise<CommunityRow> {
+  const [row] = await deps.db.select().from(communities).where(eq(communities.slug, slug.toLowerCase())).limit(1);
+  if (!row) throw new AppError('NOT_FOUND', `No community "${slug}"`);
+  return row;
+}
+
+/** SQL condition: communities this viewer may read. Mirrors the 'community.read' policy for list queries. */
+export function readableCommunities(viewer: Viewer | null) {
+  if (viewer && (viewer.role === 'admin' || viewer.role === 'moderator')) return sql`true`;
+  const memberOf = viewer ? [...viewer.memberships.keys()] : [];
+  return memberOf.length > 0 ? or(eq(communities.visibility, 'public'), inArray(communities.id, memberOf))! : eq(communities.visibility, 'public');
+}
+
+export function summarize(row: CommunityRow, viewer: Viewer | null): CommunitySummary {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    visibility: row.visibility,
+    memberCount: row.memberCount,
+    threadCount: row.threadCount,
+    viewerRole: viewer?.memberships.get(row.id) ?? null,
+  };
+}
+
+export async function listCommunities(deps: Deps, viewer: Viewer | null): Promise<CommunitySummary[]> {
+  const rows = await deps.db.select().from(communities).where(readableCommunities(viewer)).orderBy(asc(communities.name));
+  return rows.map((row) => summarize(row, viewer));
+}
+
+export async function presentCommunity(deps: Deps, row: CommunityRow, viewer: Viewer | null): Promise<Community> {
+  const leaders = await deps.db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, trustLevel: users.trustLevel, role: memberships.role })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.communityId, row.id), inArray(memberships.role, ['leader', 'moderator'])))
+    .orderBy(asc(users.username));
+  return {
+    ...summarize(row, viewer),
+    charter: row.charter,
+    charterHtml: row.charterHtml,
+    leaders,
+    createdAt: row.createdAt.toISOString(),
+    abilities: {
+      edit: can(viewer, 'community.edit', row),
+      join: can(viewer, 'community.join', row),
+      leave: can(viewer, 'community.leave', row),
+      post: can(viewer, 'thread.create', row),
+    },
+  };
+}

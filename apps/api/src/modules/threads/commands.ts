@@ -1,0 +1,117 @@
+import { AppError, type ThreadCreateBody } from '@praxis/contracts';
+import { and, appendEvent, auditLog, communities, eq, postRevisions, posts, sql, tags as tagsTable, threads } from '@praxis/db';
+import { excerpt, normalizeTags, type Viewer } from '@praxis/domain';
+import type { Deps } from '../../context.js';
+import type { CommunityRow } from '../communities/queries.js';
+import { renderBody } from './content.js';
+import type { PostRow, ThreadRow } from './queries.js';
+
+export async function createThread(deps: Deps, viewer: Viewer, community: CommunityRow, input: ThreadCreateBody): Promise<ThreadRow> {
+  const tags = normalizeTags(input.tags ?? []);
+  const title = input.title.trim();
+  if (title.length < 8) throw new AppError('VALIDATION_FAILED', 'The title needs at least 8 characters', { title: 'needs at least 8 characters' });
+  if (input.body.trim() === '') throw new AppError('VALIDATION_FAILED', 'Write something in the body', { body: 'is empty' });
+  const { html, mentions } = await renderBody(deps.db, input.body);
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const [thread] = await tx
+      .insert(threads)
+      .values({
+        communityId: community.id,
+        authorId: viewer.id,
+        kind: input.kind ?? 'question',
+        title,
+        tags,
+        excerpt: excerpt(input.body),
+        postCount: 1,
+        createdAt: now,
+        updatedAt: now,
+        lastActivityAt: now,
+      })
+      .returning();
+    if (!thread) throw new Error('insert returned no row');
+    const [post] = await tx.insert(posts).values({ threadId: thread.id, authorId: viewer.id, number: 1, body: input.body, html, createdAt: now }).returning();
+    if (!post) throw new Error('insert returned no row');
+    await tx.insert(postRevisions).values({ postId: post.id, revision: 1, body: input.body, editorId: viewer.id, createdAt: now });
+    for (const name of tags) {
+      await tx
+        .insert(tagsTable)
+        .values({ communityId: community.id, name, threadCount: 1 })
+        .onConflictDoUpdate({ target: [tagsTable.communityId, tagsTable.name], set: { threadCount: sql`${tagsTable.threadCount} + 1` } });
+    }
+    await tx.update(communities).set({ threadCount: sql`${communities.threadCount} + 1` }).where(eq(communities.id, community.id));
+    await appendEvent(tx, 'thread.created', thread.id, { threadId: thread.id, communityId: community.id, authorId: viewer.id, postId: post.id, kind: thread.kind, mentions }, viewer.id);
+    return thread;
+  });
+}
+
+export async function replyToThread(deps: Deps, viewer: Viewer, thread: ThreadRow, input: { body: string; replyToId?: number | undefined }): Promise<PostRow> {
+  if (input.body.trim() === '') throw new AppError('VALIDATION_FAILED', 'Write something in the reply', { body: 'is empty' });
+  if (input.replyToId !== undefined) {
+    const [target] = await deps.db.select({ id: posts.id }).from(posts).where(and(eq(posts.id, input.replyToId), eq(posts.threadId, thread.id)));
+    if (!target) throw new AppError('VALIDATION_FAILED', 'You can only reply to a post in this thread', { replyToId: 'is not a post in this thread' });
+  }
+  const { html, mentions } = await renderBody(deps.db, input.body);
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    // Taking the next number through the thread row also serializes concurrent replies.
+    const [counter] = await tx
+      .update(threads)
+      .set({ postCount: sql`${threads.postCount} + 1`, lastActivityAt: now, updatedAt: now })
+      .where(eq(threads.id, thread.id))
+      .returning({ postCount: threads.postCount });
+    if (!counter) throw new AppError('NOT_FOUND');
+    const [post] = await tx
+      .insert(posts)
+      .values({ threadId: thread.id, authorId: viewer.id, number: counter.postCount, body: input.body, html, replyToId: input.replyToId ?? null, createdAt: now })
+      .returning();
+    if (!post) throw new Error('insert returned no row');
+    await tx.insert(postRevisions).values({ postId: post.id, revision: 1, body: input.body, editorId: viewer.id, createdAt: now });
+    await recountReplies(tx, thread.id);
+    await appendEvent(tx, 'post.created', thread.id, { postId: post.id, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id, replyToId: post.replyToId, mentions }, viewer.id);
+    return post;
+  });
+}
+
+export async function recountReplies(tx: Deps['db'], threadId: number): Promise<void> {
+  await tx
+    .update(threads)
+    .set({
+      replyCount: sql`(select count(*)::int from ${posts} where ${posts.threadId} = ${threadId} and ${posts.number} > 1 and ${posts.deletedAt} is null and ${posts.hiddenAt} is null)`,
+    })
+    .where(eq(threads.id, threadId));
+}
+
+export async function acceptSolution(deps: Deps, viewer: Viewer, thread: ThreadRow, postId: number): Promise<void> {
+  if (thread.kind !== 'question') throw new AppError('NOT_A_QUESTION');
+  const [post] = await deps.db.select().from(posts).where(and(eq(posts.id, postId), eq(posts.threadId, thread.id)));
+  if (!post) throw new AppError('VALIDATION_FAILED', 'That post is not a reply in this thread', { postId: 'is not a reply in this thread' });
+  if (post.number === 1) throw new AppError('VALIDATION_FAILED', 'The question itself cannot be its solution', { postId: 'is the question' });
+  if (post.deletedAt || post.hiddenAt) throw new AppError('VALIDATION_FAILED', 'A hidden or deleted reply cannot be the solution', { postId: 'is hidden or deleted' });
+  if (thread.solutionPostId === post.id) return;
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .update(threads)
+      .set({ solutionPostId: post.id, status: thread.status === 'locked' ? 'locked' : 'solved', updatedAt: now, lastActivityAt: now })
+      .where(eq(threads.id, thread.id));
+    await appendEvent(tx, 'solution.accepted', thread.id, { threadId: thread.id, postId: post.id, acceptedBy: viewer.id, previousPostId: thread.solutionPostId }, viewer.id);
+    if (viewer.id !== thread.authorId) {
+      await tx.insert(auditLog).values({ actorId: viewer.id, action: 'solution.accept', subjectType: 'thread', subjectId: thread.id, communityId: thread.communityId, details: { postId: post.id, previousPostId: thread.solutionPostId } });
+    }
+  });
+}
+
+/** Clears the solution; `tx` lets hide/delete of the solution post do it inside their own transaction. */
+export async function clearSolution(tx: Deps['db'], actorId: number, thread: ThreadRow, now: Date): Promise<void> {
+  if (thread.solutionPostId === null) return;
+  await tx
+    .update(threads)
+    .set({ solutionPostId: null, status: thread.status === 'locked' ? 'locked' : 'open', updatedAt: now })
+    .where(eq(threads.id, thread.id));
+  await appendEvent(tx, 'solution.unaccepted', thread.id, { threadId: thread.id, postId: thread.solutionPostId, by: actorId }, actorId);
+}
+
+export async function unacceptSolution(deps: Deps, viewer: Viewer, thread: ThreadRow): Promise<void> {
+  await deps.db.transaction((tx) => clearSolution(tx, viewer.id, thread, deps.clock.now()));
+}

@@ -1,0 +1,189 @@
+import { AppError, type Post, type ThreadDetail, type ThreadList, type ThreadListQuery, type ThreadSummary, type UserSummary } from '@praxis/contracts';
+import { and, asc, communities, desc, eq, gt, inArray, isNull, ne, posts, sql, threads, users, votes, type SQL } from '@praxis/db';
+import { can, type PostRef, type ThreadRef, type Viewer } from '@praxis/domain';
+import type { Deps } from '../../context.js';
+import { readableCommunities } from '../communities/queries.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+export type ThreadRow = typeof threads.$inferSelect;
+export type PostRow = typeof posts.$inferSelect;
+type CommunityBits = { id: number; slug: string; name: string; visibility: 'public' | 'private' };
+type UserBits = { id: number; username: string; displayName: string; trustLevel: number };
+
+const userBits = { id: users.id, username: users.username, displayName: users.displayName, trustLevel: users.trustLevel };
+const communityBits = { id: communities.id, slug: communities.slug, name: communities.name, visibility: communities.visibility };
+
+export const threadRef = (thread: ThreadRow, community: { id: number; visibility: 'public' | 'private' }): ThreadRef => ({
+  id: thread.id,
+  authorId: thread.authorId,
+  kind: thread.kind,
+  status: thread.status,
+  community: { id: community.id, visibility: community.visibility },
+});
+
+export const postRef = (post: PostRow, thread: ThreadRef): PostRef => ({
+  id: post.id,
+  authorId: post.authorId,
+  isFirst: post.number === 1,
+  hidden: post.hiddenAt !== null,
+  deleted: post.deletedAt !== null,
+  thread,
+});
+
+const userSummary = (u: UserBits | null): UserSummary | null => (u && u.id !== null ? { id: u.id, username: u.username, displayName: u.displayName, trustLevel: u.trustLevel } : null);
+
+function summarizeThread(thread: ThreadRow, community: CommunityBits, author: UserBits | null): ThreadSummary {
+  return {
+    id: thread.id,
+    community: { id: community.id, slug: community.slug, name: community.name },
+    author: userSummary(author),
+    kind: thread.kind,
+    title: thread.title,
+    status: thread.status,
+    solved: thread.solutionPostId !== null,
+    tags: thread.tags,
+    replyCount: thread.replyCount,
+    score: thread.score,
+    excerpt: thread.excerpt,
+    createdAt: thread.createdAt.toISOString(),
+    lastActivityAt: thread.lastActivityAt.toISOString(),
+  };
+}
+
+/** A thread with its community, or NOT_FOUND when it does not exist or the viewer may not read it. */
+export async function loadThread(deps: Deps, viewer: Viewer | null, threadId: number) {
+  const [row] = await deps.db
+    .select({ thread: threads, community: communityBits, author: userBits })
+    .from(threads)
+    .innerJoin(communities, eq(communities.id, threads.communityId))
+    .leftJoin(users, eq(users.id, threads.authorId))
+    .where(and(eq(threads.id, threadId), isNull(threads.deletedAt)))
+    .limit(1);
+  if (!row) throw new AppError('NOT_FOUND', `No thread ${threadId}`);
+  const ref = threadRef(row.thread, row.community);
+  if (!can(viewer, 'thread.read', ref)) throw new AppError('NOT_FOUND', `No thread ${threadId}`);
+  return { ...row, ref };
+}
+
+/** A post with its thread, or NOT_FOUND when the viewer may not read it. */
+export async function loadPost(deps: Deps, viewer: Viewer | null, postId: number) {
+  const [row] = await deps.db.select({ post: posts }).from(posts).where(eq(posts.id, postId)).limit(1);
+  if (!row) throw new AppError('NOT_FOUND', `No post ${postId}`);
+  const thread = await loadThread(deps, viewer, row.post.threadId).catch(() => {
+    throw new AppError('NOT_FOUND', `No post ${postId}`);
+  });
+  const ref = postRef(row.post, thread.ref);
+  if (!can(viewer, 'post.read', ref)) throw new AppError('NOT_FOUND', `No post ${postId}`);
+  return { post: row.post, thread, ref };
+}
+
+const listOrders = {
+  latest: { cols: [threads.lastActivityAt, threads.id], shape: ['string', 'number'] },
+  unanswered: { cols: [threads.createdAt, threads.id], shape: ['string', 'number'] },
+  solved: { cols: [threads.lastActivityAt, threads.id], shape: ['string', 'number'] },
+  top: { cols: [threads.score, threads.id], shape: ['number', 'number'] },
+} as const;
+
+export async function listThreads(deps: Deps, viewer: Viewer | null, query: ThreadListQuery): Promise<ThreadList> {
+  const sort = query.sort ?? 'latest';
+  const limit = query.limit ?? 20;
+  const order = listOrders[sort];
+  const conditions: (SQL | undefined)[] = [isNull(threads.deletedAt), readableCommunities(viewer)];
+  if (query.community) conditions.push(eq(communities.slug, query.community.toLowerCase()));
+  if (query.tag) conditions.push(sql`${threads.tags} @> array[${query.tag.toLowerCase()}]::text[]`);
+  if (query.author) conditions.push(sql`lower(${users.username}) = lower(${query.author})`);
+  if (sort === 'unanswered') conditions.push(eq(threads.kind, 'question'), eq(threads.replyCount, 0), ne(threads.status, 'solved'));
+  if (sort === 'solved') conditions.push(eq(threads.status, 'solved'));
+  const cursor = decodeCursor(query.cursor, order.shape);
+  if (cursor) {
+    const [first, id] = cursor;
+    const firstValue = order.shape[0] === 'string' ? sql`${first}::timestamptz` : sql`${first}`;
+    conditions.push(sql`(${order.cols[0]}, ${order.cols[1]}) < (${firstValue}, ${id})`);
+  }
+  const rows = await deps.db
+    .select({ thread: threads, community: communityBits, author: userBits })
+    .from(threads)
+    .innerJoin(communities, eq(communities.id, threads.communityId))
+    .leftJoin(users, eq(users.id, threads.authorId))
+    .where(and(...conditions))
+    .orderBy(desc(order.cols[0]), desc(order.cols[1]))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > limit && last
+      ? encodeCursor(sort === 'top' ? [last.thread.score, last.thread.id] : [(sort === 'unanswered' ? last.thread.createdAt : last.thread.lastActivityAt).toISOString(), last.thread.id])
+      : null;
+  return { items: page.map((r) => summarizeThread(r.thread, r.community, r.author)), nextCursor };
+}
+
+function presentPost(post: PostRow, author: UserBits | null, thread: ThreadRow, ref: ThreadRef, viewer: Viewer | null, voted: boolean): Post {
+  const pref = postRef(post, ref);
+  const readable = can(viewer, 'post.read', pref) && post.deletedAt === null;
+  return {
+    id: post.id,
+    threadId: post.threadId,
+    number: post.number,
+    author: userSummary(author),
+    body: readable ? post.body : '',
+    html: readable ? post.html : '',
+    replyToId: post.replyToId,
+    createdAt: post.createdAt.toISOString(),
+    editedAt: post.editedAt?.toISOString() ?? null,
+    revision: post.revision,
+    score: post.score,
+    viewerVoted: voted,
+    hidden: post.hiddenAt !== null,
+    deleted: post.deletedAt !== null,
+    isSolution: thread.solutionPostId === post.id,
+    abilities: {
+      edit: can(viewer, 'post.edit', pref),
+      hide: can(viewer, 'post.hide', pref),
+      delete: can(viewer, 'post.delete', pref),
+      vote: can(viewer, 'post.vote', pref),
+      accept: post.number > 1 && readable && pref.hidden === false && can(viewer, 'thread.accept', ref),
+      history: post.revision > 1 && can(viewer, 'post.history', pref),
+    },
+  };
+}
+
+export async function getThreadDetail(deps: Deps, viewer: Viewer | null, threadId: number, page: { cursor?: string | undefined; limit?: number | undefined }): Promise<ThreadDetail> {
+  const { thread, community, author, ref } = await loadThread(deps, viewer, threadId);
+  const limit = page.limit ?? 50;
+  const cursor = decodeCursor(page.cursor, ['number']);
+  const rows = await deps.db
+    .select({ post: posts, author: userBits })
+    .from(posts)
+    .leftJoin(users, eq(users.id, posts.authorId))
+    .where(and(eq(posts.threadId, thread.id), cursor ? gt(posts.number, cursor[0] as number) : undefined))
+    .orderBy(asc(posts.number))
+    .limit(limit + 1);
+  const pageRows = rows.slice(0, limit);
+  const votedIds = new Set<number>();
+  if (viewer && pageRows.length > 0) {
+    const voted = await deps.db
+      .select({ postId: votes.postId })
+      .from(votes)
+      .where(and(eq(votes.userId, viewer.id), inArray(votes.postId, pageRows.map((r) => r.post.id))));
+    for (const v of voted) votedIds.add(v.postId);
+  }
+  const last = pageRows.at(-1);
+  return {
+    ...summarizeThread(thread, community, author),
+    solutionPostId: thread.solutionPostId,
+    posts: pageRows.map((r) => presentPost(r.post, r.author, thread, ref, viewer, votedIds.has(r.post.id))),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.post.number]) : null,
+    totalPosts: thread.postCount,
+    abilities: { reply: can(viewer, 'thread.reply', ref), accept: can(viewer, 'thread.accept', ref), moderate: can(viewer, 'thread.moderate', ref) },
+  };
+}
+
+export async function presentSinglePost(deps: Deps, viewer: Viewer | null, postId: number): Promise<Post> {
+  const { post, thread } = await loadPost(deps, viewer, postId);
+  const [author] = post.authorId ? await deps.db.select(userBits).from(users).where(eq(users.id, post.authorId)) : [];
+  const voted = viewer ? await deps.db.select({ postId: votes.postId }).from(votes).where(and(eq(votes.postId, post.id), eq(votes.userId, viewer.id))) : [];
+  const [fresh] = await deps.db.select().from(threads).where(eq(threads.id, thread.thread.id));
+  return presentPost(post, author ?? null, fresh ?? thread.thread, thread.ref, viewer, voted.length > 0);
+}
+
+export { summarizeThread, userBits, communityBits };

@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { hashToken, SESSION_COOKIE } from '../modules/auth/tokens.js';
+import { userForAccessToken, userForSession, viewerForUser } from '../modules/auth/load-viewer.js';
+import { sendProblem } from './errors.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function requestOrigin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+/**
+ * Resolves who is asking (personal access token or session cookie) and refuses cross-site writes:
+ * a cookie-authenticated (or cookie-setting) write must carry an Origin equal to the public origin or to its own host.
+ */
+export function registerAuth(app: FastifyInstance): void {
+  app.decorateRequest('viewer', null);
+  app.decorateRequest('authMethod', null);
+  app.decorateRequest('sessionTokenHash', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/')) return;
+    const authorization = request.headers.authorization;
+    if (authorization?.startsWith('Bearer ')) {
+      const user = await userForAccessToken(app.deps, hashToken(authorization.slice(7).trim()));
+      if (!user) return sendProblem(reply, 'UNAUTHENTICATED', 'The access token is not valid or was revoked');
+      request.viewer = await viewerForUser(app.deps, user);
+      request.authMethod = 'token';
+      return;
+    }
+
+    const origin = request.headers.origin;
+    if (!SAFE_METHODS.has(request.method)) {
+      const allowed = origin === app.config.publicOrigin || origin === requestOrigin(request);
+      const hasSession = request.cookies[SESSION_COOKIE] !== undefined;
+      if (origin === undefined ? hasSession : !allowed) {
+        return sendProblem(reply, 'CSRF_REJECTED', `Writes with a session cookie must come from ${app.config.publicOrigin} (send an Origin header), or use a personal access token`);
+      }
+    }
+
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token) return;
+    const tokenHash = hashToken(token);
+    const user = await userForSession(app.deps, tokenHash);
+    if (!user) return; // an expired or unknown session is just an anonymous visit
+    request.viewer = await viewerForUser(app.deps, user);
+    request.authMethod = 'cookie';
+    request.sessionTokenHash = tokenHash;
+  });
+}

@@ -1,0 +1,49 @@
+import { AppError, errorCatalogue, type ErrorCode, type Problem } from '@praxis/contracts';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+
+export function sendProblem(reply: FastifyReply, code: ErrorCode, detail?: string, errors?: Record<string, string>): FastifyReply {
+  const { status, title } = errorCatalogue[code];
+  const body: Problem = { type: `https://praxis.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title, status, code };
+  if (detail) body.detail = detail;
+  if (errors && Object.keys(errors).length > 0) body.errors = errors;
+  return reply.status(status).type('application/problem+json').send(body);
+}
+
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_BODY',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_BODY',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_BODY',
+};
+
+function fieldOf(instancePath: string, params: Record<string, unknown>): string {
+  const missing = typeof params.missingProperty === 'string' ? `/${params.missingProperty}` : '';
+  return `${instancePath}${missing}`.replace(/^\//, '').replaceAll('/', '.') || '(root)';
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) return sendProblem(reply, error.code, error.detail, error.fields);
+    if ('validation' in error && error.validation) {
+      const errors: Record<string, string> = {};
+      for (const issue of error.validation) {
+        errors[fieldOf(issue.instancePath, issue.params)] = issue.message ?? 'is not valid';
+      }
+      const where = error.validationContext ?? 'request';
+      const first = Object.entries(errors)[0];
+      return sendProblem(reply, 'VALIDATION_FAILED', first ? `${where}: ${first[0]} ${first[1]}` : undefined, errors);
+    }
+    const mapped = error.code ? fastifyCodes[error.code] : undefined;
+    if (mapped) return sendProblem(reply, mapped, error.message);
+    if (error instanceof SyntaxError || error.statusCode === 400) return sendProblem(reply, 'MALFORMED_BODY', error.message);
+    if (error.statusCode === 429) return sendProblem(reply, 'RATE_LIMITED', error.message);
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      const code = (Object.keys(errorCatalogue) as ErrorCode[]).find((c) => errorCatalogue[c].status === error.statusCode) ?? 'VALIDATION_FAILED';
+      return sendProblem(reply, code, error.message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, 'INTERNAL');
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
+}

@@ -1,0 +1,94 @@
+import { loadConfig } from '@praxis/config';
+import { createTestDatabase, type Database } from '@praxis/db';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { registerUser } from '../src/modules/auth/commands.js';
+
+export const ORIGIN = 'http://localhost:3000';
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/** A fresh API on a fresh database: PGlite in memory, or a new PostgreSQL database when TEST_DATABASE_URL is set. */
+export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const app = await buildApp({ config: loadConfig({ AUTH_RATE_LIMIT: '10000', ...env }), database, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  await app.ready();
+  return {
+    app,
+    database,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export interface Session {
+  id: number;
+  username: string;
+  cookie: string;
+  /** Requests as this user, with the session cookie and a same-origin Origin header. */
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+function sessionFrom(app: FastifyInstance, id: number, username: string, response: LightMyRequestResponse): Session {
+  const cookie = response.cookies.find((c) => c.name === 'praxis_session');
+  if (!cookie) throw new Error(`no session cookie in ${response.statusCode} ${response.body}`);
+  return {
+    id,
+    username,
+    cookie: cookie.value,
+    inject: (options) => app.inject({ ...options, headers: { origin: ORIGIN, ...options.headers }, cookies: { praxis_session: cookie.value, ...options.cookies } }),
+  };
+}
+
+let counter = 0;
+export async function signUp(app: FastifyInstance, username = `user${++counter}_${Date.now() % 100000}`): Promise<Session> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/register',
+    headers: { origin: ORIGIN },
+    payload: { username, email: `${username}@example.test`, password: 'correct horse battery' },
+  });
+  if (response.statusCode !== 201) throw new Error(`register failed: ${response.statusCode} ${response.body}`);
+  return sessionFrom(app, response.json().user.id, username, response);
+}
+
+/** Creates a user with a global role directly (there is no API to promote yet) and signs them in. */
+export async function signUpAs(app: FastifyInstance, role: 'admin' | 'moderator', username = `${role}${++counter}`): Promise<Session> {
+  await registerUser(app.deps, { username, email: `${username}@example.test`, password: 'correct horse battery' }, role);
+  const response = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: ORIGIN }, payload: { login: username, password: 'correct horse battery' } });
+  return sessionFrom(app, response.json().user.id, username, response);
+}
+
+export function expectProblem(response: LightMyRequestResponse, status: number, code?: string): Record<string, unknown> {
+  if (response.statusCode !== status) throw new Error(`expected ${status}, got ${response.statusCode}: ${response.body}`);
+  if (!String(response.headers['content-type']).startsWith('application/problem+json')) throw new Error(`expected problem+json, got ${response.headers['content-type']}`);
+  const body = response.json() as Record<string, unknown>;
+  if (body.status !== status || typeof body.title !== 'string') throw new Error(`not a problem document: ${response.body}`);
+  if (code && body.code !== code) throw new Error(`expected code ${code}, got ${String(body.code)}: ${response.body}`);
+  return body;
+}
+
+/** Creates a public community (as the given admin) and returns its slug. */
+export async function createCommunity(admin: Session, slug: string, visibility: 'public' | 'private' = 'public'): Promise<string> {
+  const response = await admin.inject({ method: 'POST', url: '/api/v1/communities', payload: { slug, name: `Community ${slug}`, description: 'd', charter: '# Charter', visibility } });
+  if (response.statusCode !== 201) throw new Error(`create community failed: ${response.body}`);
+  return slug;
+}
+
+export async function ask(session: Session, community: string, title = 'How do I keep hops fresh?', tags: string[] = ['hops']): Promise<number> {
+  const response = await session.inject({ method: 'POST', url: '/api/v1/threads', payload: { community, title, body: 'Body of **the** question', tags, kind: 'question' } });
+  if (response.statusCode !== 201) throw new Error(`ask failed: ${response.statusCode} ${response.body}`);
+  return response.json().id as number;
+}
+
+export async function reply(session: Session, threadId: number, body = 'An answer'): Promise<number> {
+  const response = await session.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/posts`, payload: { body } });
+  if (response.statusCode !== 201) throw new Error(`reply failed: ${response.statusCode} ${response.body}`);
+  return response.json().id as number;
+}

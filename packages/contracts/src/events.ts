@@ -1,0 +1,45 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * The event catalogue: every side effect starts as an outbox row whose `type` is a key here and whose
+ * payload matches the schema. Names are `<aggregate>.<past-tense>` and fixed for good.
+ */
+export const eventSchemas = {
+  'user.registered': Type.Object({ userId: Type.Integer() }),
+  'community.created': Type.Object({ communityId: Type.Integer(), createdBy: Type.Integer() }),
+  'community.updated': Type.Object({ communityId: Type.Integer(), updatedBy: Type.Integer(), fields: Type.Array(Type.String()) }),
+  'member.joined': Type.Object({ communityId: Type.Integer(), userId: Type.Integer() }),
+  'member.left': Type.Object({ communityId: Type.Integer(), userId: Type.Integer() }),
+  'thread.created': Type.Object({
+    threadId: Type.Integer(),
+    communityId: Type.Integer(),
+    authorId: Type.Integer(),
+    postId: Type.Integer(),
+    kind: Type.Union([Type.Literal('question'), Type.Literal('discussion')]),
+    mentions: Type.Array(Type.String()),
+  }),
+  'post.created': Type.Object({
+    postId: Type.Integer(),
+    threadId: Type.Integer(),
+    communityId: Type.Integer(),
+    authorId: Type.Integer(),
+    replyToId: Type.Union([Type.Integer(), Type.Null()]),
+    mentions: Type.Array(Type.String()),
+  }),
+  'post.edited': Type.Object({ postId: Type.Integer(), threadId: Type.Integer(), editorId: Type.Integer(), revision: Type.Integer(), mentions: Type.Array(Type.String()) }),
+  'post.hidden': Type.Object({ postId: Type.Integer(), threadId: Type.Integer(), by: Type.Integer(), hidden: Type.Boolean() }),
+  'post.deleted': Type.Object({ postId: Type.Integer(), threadId: Type.Integer(), by: Type.Integer() }),
+  'post.voted': Type.Object({ postId: Type.Integer(), threadId: Type.Integer(), userId: Type.Integer(), value: Type.Integer() }),
+  'post.unvoted': Type.Object({ postId: Type.Integer(), threadId: Type.Integer(), userId: Type.Integer() }),
+  'solution.accepted': Type.Object({
+    threadId: Type.Integer(),
+    postId: Type.Integer(),
+    acceptedBy: Type.Integer(),
+    previousPostId: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+  'solution.unaccepted': Type.Object({ threadId: Type.Integer(), postId: Type.Integer(), by: Type.Integer() }),
+} as const;
+
+export type EventName = keyof typeof eventSchemas;
+export type EventPayload<E extends EventName> = Static<(typeof eventSchemas)[E]>;
+export const eventNames = Object.keys(eventSchemas) as EventName[];

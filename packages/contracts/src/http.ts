@@ -1,0 +1,235 @@
+import { Type, type Static } from 'typebox';
+
+/** HTTP request and response schemas. The API validates with them and the OpenAPI document is built from them. */
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const DateTime = Type.String({ format: 'date-time' });
+const Id = Type.Integer({ minimum: 1 });
+
+export const MAX_POST_BODY = 60_000;
+export const MAX_TAGS = 5;
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+export type Problem = Static<typeof Problem>;
+
+export const Role = Type.Union([Type.Literal('member'), Type.Literal('moderator'), Type.Literal('admin')]);
+export const MembershipRole = Type.Union([Type.Literal('member'), Type.Literal('leader'), Type.Literal('moderator')]);
+export const Visibility = Type.Union([Type.Literal('public'), Type.Literal('private')]);
+export const ThreadKind = Type.Union([Type.Literal('question'), Type.Literal('discussion')]);
+export const ThreadStatus = Type.Union([Type.Literal('open'), Type.Literal('solved'), Type.Literal('locked')]);
+export const ThreadSort = Type.Union([Type.Literal('latest'), Type.Literal('unanswered'), Type.Literal('solved'), Type.Literal('top')]);
+
+export const Username = Type.String({ minLength: 3, maxLength: 30, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*$' });
+export const Slug = Type.String({ minLength: 2, maxLength: 50, pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$' });
+/** Tags are normalized by the API (lowercase, spaces to dashes); this only keeps out what never makes a tag. */
+export const TagName = Type.String({ minLength: 1, maxLength: 30, pattern: '^[A-Za-z0-9][A-Za-z0-9+#._ -]*$' });
+
+export const UserSummary = Type.Object({ id: Id, username: Type.String(), displayName: Type.String(), trustLevel: Type.Integer() });
+export type UserSummary = Static<typeof UserSummary>;
+
+export const Membership = Type.Object({ communityId: Id, slug: Type.String(), name: Type.String(), role: MembershipRole });
+
+export const Me = Type.Object({
+  id: Id,
+  username: Type.String(),
+  email: Type.String(),
+  displayName: Type.String(),
+  role: Role,
+  trustLevel: Type.Integer(),
+  suspendedUntil: Nullable(DateTime),
+  createdAt: DateTime,
+  memberships: Type.Array(Membership),
+});
+export type Me = Static<typeof Me>;
+
+export const RegisterBody = Type.Object(
+  {
+    username: Username,
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    password: Type.String({ minLength: 10, maxLength: 256 }),
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+  },
+  { additionalProperties: false },
+);
+export type RegisterBody = Static<typeof RegisterBody>;
+
+export const LoginBody = Type.Object(
+  { login: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+export const AuthResult = Type.Object({ user: Me });
+
+export const TokenCreateBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 80 }) }, { additionalProperties: false });
+export const TokenSummary = Type.Object({ id: Id, name: Type.String(), createdAt: DateTime, lastUsedAt: Nullable(DateTime) });
+export const TokenCreated = Type.Object({ id: Id, name: Type.String(), createdAt: DateTime, token: Type.String({ description: 'Shown once; send as Authorization: Bearer <token>' }) });
+export const TokenList = Type.Object({ items: Type.Array(TokenSummary) });
+
+export const CommunityAbilities = Type.Object({ edit: Type.Boolean(), join: Type.Boolean(), leave: Type.Boolean(), post: Type.Boolean() });
+export const CommunitySummary = Type.Object({
+  id: Id,
+  slug: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  visibility: Visibility,
+  memberCount: Type.Integer(),
+  threadCount: Type.Integer(),
+  viewerRole: Nullable(MembershipRole),
+});
+export type CommunitySummary = Static<typeof CommunitySummary>;
+export const Community = Type.Intersect([
+  CommunitySummary,
+  Type.Object({
+    charter: Type.String(),
+    charterHtml: Type.String(),
+    leaders: Type.Array(Type.Intersect([UserSummary, Type.Object({ role: MembershipRole })])),
+    createdAt: DateTime,
+    abilities: CommunityAbilities,
+  }),
+]);
+export type Community = Static<typeof Community>;
+export const CommunityList = Type.Object({ items: Type.Array(CommunitySummary) });
+export const CommunityCreateBody = Type.Object(
+  {
+    slug: Slug,
+    name: Type.String({ minLength: 2, maxLength: 80 }),
+    description: Type.String({ maxLength: 500, default: '' }),
+    charter: Type.String({ maxLength: MAX_POST_BODY, default: '' }),
+    visibility: Type.Optional(Visibility),
+  },
+  { additionalProperties: false },
+);
+export type CommunityCreateBody = Static<typeof CommunityCreateBody>;
+export const CommunityUpdateBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 2, maxLength: 80 })),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+    charter: Type.Optional(Type.String({ maxLength: MAX_POST_BODY })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type CommunityUpdateBody = Static<typeof CommunityUpdateBody>;
+export const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 50 }) });
+
+export const ThreadSummary = Type.Object({
+  id: Id,
+  community: Type.Object({ id: Id, slug: Type.String(), name: Type.String() }),
+  author: Nullable(UserSummary),
+  kind: ThreadKind,
+  title: Type.String(),
+  status: ThreadStatus,
+  solved: Type.Boolean(),
+  tags: Type.Array(Type.String()),
+  replyCount: Type.Integer(),
+  score: Type.Integer(),
+  excerpt: Type.String(),
+  createdAt: DateTime,
+  lastActivityAt: DateTime,
+});
+export type ThreadSummary = Static<typeof ThreadSummary>;
+export const ThreadList = Type.Object({ items: Type.Array(ThreadSummary), nextCursor: Nullable(Type.String()) });
+export type ThreadList = Static<typeof ThreadList>;
+export const ThreadListQuery = Type.Object(
+  {
+    community: Type.Optional(Type.String({ maxLength: 50 })),
+    tag: Type.Optional(Type.String({ maxLength: 30 })),
+    author: Type.Optional(Type.String({ maxLength: 30 })),
+    sort: Type.Optional(ThreadSort),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type ThreadListQuery = Static<typeof ThreadListQuery>;
+
+export const ThreadCreateBody = Type.Object(
+  {
+    community: Type.String({ minLength: 1, maxLength: 50, description: 'community slug' }),
+    title: Type.String({ minLength: 8, maxLength: 200 }),
+    body: Type.String({ minLength: 1, maxLength: MAX_POST_BODY }),
+    tags: Type.Array(TagName, { maxItems: MAX_TAGS, default: [] }),
+    kind: Type.Optional(ThreadKind),
+  },
+  { additionalProperties: false },
+);
+export type ThreadCreateBody = Static<typeof ThreadCreateBody>;
+
+export const PostAbilities = Type.Object({ edit: Type.Boolean(), hide: Type.Boolean(), delete: Type.Boolean(), vote: Type.Boolean(), accept: Type.Boolean(), history: Type.Boolean() });
+export const Post = Type.Object({
+  id: Id,
+  threadId: Id,
+  number: Type.Integer({ description: '1 for the opening post' }),
+  author: Nullable(UserSummary),
+  body: Type.String({ description: 'markdown source; empty when hidden or deleted for this viewer' }),
+  html: Type.String({ description: 'sanitized HTML rendered from body' }),
+  replyToId: Nullable(Id),
+  createdAt: DateTime,
+  editedAt: Nullable(DateTime),
+  revision: Type.Integer(),
+  score: Type.Integer(),
+  viewerVoted: Type.Boolean(),
+  hidden: Type.Boolean(),
+  deleted: Type.Boolean(),
+  isSolution: Type.Boolean(),
+  abilities: PostAbilities,
+});
+export type Post = Static<typeof Post>;
+
+export const ThreadAbilities = Type.Object({ reply: Type.Boolean(), accept: Type.Boolean(), moderate: Type.Boolean() });
+export const ThreadDetail = Type.Intersect([
+  ThreadSummary,
+  Type.Object({
+    solutionPostId: Nullable(Id),
+    posts: Type.Array(Post),
+    nextCursor: Nullable(Type.String()),
+    totalPosts: Type.Integer(),
+    abilities: ThreadAbilities,
+  }),
+]);
+export type ThreadDetail = Static<typeof ThreadDetail>;
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+export const ThreadDetailQuery = Type.Object(
+  { cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })) },
+  { additionalProperties: false },
+);
+
+export const PostCreateBody = Type.Object(
+  { body: Type.String({ minLength: 1, maxLength: MAX_POST_BODY }), replyToId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
+export type PostCreateBody = Static<typeof PostCreateBody>;
+export const PostEditBody = Type.Object(
+  { body: Type.String({ minLength: 1, maxLength: MAX_POST_BODY }), reason: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+);
+export type PostEditBody = Static<typeof PostEditBody>;
+export const PostHideBody = Type.Object({ hidden: Type.Boolean() }, { additionalProperties: false });
+export const Revision = Type.Object({ revision: Type.Integer(), body: Type.String(), html: Type.String(), editor: Nullable(UserSummary), reason: Nullable(Type.String()), createdAt: DateTime });
+export const RevisionList = Type.Object({ postId: Id, items: Type.Array(Revision) });
+export const VoteResult = Type.Object({ postId: Id, score: Type.Integer(), viewerVoted: Type.Boolean() });
+export const SolutionBody = Type.Object({ postId: Id }, { additionalProperties: false });
+export const SolutionResult = Type.Object({ threadId: Id, solutionPostId: Nullable(Id), status: ThreadStatus });
+
+export const UserParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 30 }) });
+export const AnswerSummary = Type.Object({ postId: Id, thread: Type.Object({ id: Id, title: Type.String(), communitySlug: Type.String() }), excerpt: Type.String(), score: Type.Integer(), isSolution: Type.Boolean(), createdAt: DateTime });
+export const UserProfile = Type.Object({
+  user: Type.Intersect([UserSummary, Type.Object({ createdAt: DateTime, role: Role })]),
+  stats: Type.Object({ questions: Type.Integer(), answers: Type.Integer(), solutions: Type.Integer() }),
+  questions: Type.Array(ThreadSummary),
+  answers: Type.Array(AnswerSummary),
+});
+export type UserProfile = Static<typeof UserProfile>;
+
+export const Health = Type.Object({ status: Type.String() });
+export const Ok = Type.Object({ ok: Type.Boolean() });

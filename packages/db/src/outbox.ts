@@ -1,0 +1,25 @@
+import type { EventName, EventPayload } from '@praxis/contracts';
+import type { Db } from './client.js';
+import { outboxEvents } from './schema.js';
+
+const aggregateOf: Record<EventName, string> = {
+  'user.registered': 'user',
+  'community.created': 'community',
+  'community.updated': 'community',
+  'member.joined': 'community',
+  'member.left': 'community',
+  'thread.created': 'thread',
+  'post.created': 'thread',
+  'post.edited': 'thread',
+  'post.hidden': 'thread',
+  'post.deleted': 'thread',
+  'post.voted': 'thread',
+  'post.unvoted': 'thread',
+  'solution.accepted': 'thread',
+  'solution.unaccepted': 'thread',
+};
+
+/** Appends an event to the outbox. Call it with the transaction that writes the change it describes. */
+export async function appendEvent<E extends EventName>(tx: Db, type: E, aggregateId: number, payload: EventPayload<E>, actorId: number | null): Promise<void> {
+  await tx.insert(outboxEvents).values({ type, aggregate: aggregateOf[type], aggregateId, payload, actorId });
+}

@@ -1,0 +1,218 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const users = pgTable(
+  'users',
+  {
+    id: serial('id').primaryKey(),
+    username: text('username').notNull(),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash'),
+    role: text('role', { enum: ['member', 'moderator', 'admin'] }).notNull().default('member'),
+    trustLevel: smallint('trust_level').notNull().default(0),
+    suspendedUntil: ts('suspended_until'),
+    suspendReason: text('suspend_reason'),
+    createdAt: createdAt(),
+    lastSeenAt: ts('last_seen_at'),
+  },
+  (t) => [
+    uniqueIndex('users_username_lower_uq').on(sql`lower(${t.username})`),
+    uniqueIndex('users_email_lower_uq').on(sql`lower(${t.email})`),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(), // sha-256 of the cookie token; the token itself is never stored
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+    lastUsedAt: ts('last_used_at'),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const accessTokens = pgTable(
+  'access_tokens',
+  {
+    id: serial('id').primaryKey(),
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: createdAt(),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('access_tokens_user_idx').on(t.userId)],
+);
+
+export const communities = pgTable('communities', {
+  id: serial('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  charter: text('charter').notNull().default(''),
+  charterHtml: text('charter_html').notNull().default(''),
+  visibility: text('visibility', { enum: ['public', 'private'] }).notNull().default('public'),
+  memberCount: integer('member_count').notNull().default(0),
+  threadCount: integer('thread_count').notNull().default(0),
+  createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['member', 'leader', 'moderator'] }).notNull().default('member'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+);
+
+export const threads = pgTable(
+  'threads',
+  {
+    id: serial('id').primaryKey(),
+    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    kind: text('kind', { enum: ['question', 'discussion'] }).notNull().default('question'),
+    title: text('title').notNull(),
+    status: text('status', { enum: ['open', 'solved', 'locked'] }).notNull().default('open'),
+    solutionPostId: integer('solution_post_id'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    excerpt: text('excerpt').notNull().default(''),
+    replyCount: integer('reply_count').notNull().default(0),
+    postCount: integer('post_count').notNull().default(0),
+    score: integer('score').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
+    deletedAt: ts('deleted_at'),
+  },
+  (t) => [
+    index('threads_community_activity_idx').on(t.communityId, t.lastActivityAt, t.id),
+    index('threads_activity_idx').on(t.lastActivityAt, t.id),
+    index('threads_author_idx').on(t.authorId),
+    index('threads_tags_idx').using('gin', t.tags),
+  ],
+);
+
+export const posts = pgTable(
+  'posts',
+  {
+    id: serial('id').primaryKey(),
+    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    number: integer('number').notNull(),
+    body: text('body').notNull(),
+    html: text('html').notNull(),
+    replyToId: integer('reply_to_id'),
+    revision: integer('revision').notNull().default(1),
+    score: integer('score').notNull().default(0),
+    /** Score carried over from an import; votes cast here add to it. */
+    importedScore: integer('imported_score').notNull().default(0),
+    createdAt: createdAt(),
+    editedAt: ts('edited_at'),
+    hiddenAt: ts('hidden_at'),
+    deletedAt: ts('deleted_at'),
+  },
+  (t) => [
+    uniqueIndex('posts_thread_number_uq').on(t.threadId, t.number),
+    index('posts_author_idx').on(t.authorId, t.createdAt),
+  ],
+);
+
+export const postRevisions = pgTable(
+  'post_revisions',
+  {
+    postId: integer('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    body: text('body').notNull(),
+    editorId: integer('editor_id').references(() => users.id, { onDelete: 'set null' }),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.revision] })],
+);
+
+export const tags = pgTable(
+  'tags',
+  {
+    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    threadCount: integer('thread_count').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.name] })],
+);
+
+export const votes = pgTable(
+  'votes',
+  {
+    postId: integer('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    value: smallint('value').notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.userId] }), index('votes_user_idx').on(t.userId), check('votes_value_ck', sql`${t.value} in (-1, 1)`)],
+);
+
+export const outboxEvents = pgTable(
+  'outbox_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    type: text('type').notNull(),
+    aggregate: text('aggregate').notNull(),
+    aggregateId: integer('aggregate_id').notNull(),
+    payload: jsonb('payload').notNull(),
+    actorId: integer('actor_id'),
+    createdAt: createdAt(),
+    publishedAt: ts('published_at'),
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [index('outbox_unpublished_idx').on(t.id).where(sql`${t.publishedAt} is null`)],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actorId: integer('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: integer('subject_id').notNull(),
+    communityId: integer('community_id'),
+    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId), index('audit_log_community_idx').on(t.communityId, t.createdAt)],
+);
+
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});

@@ -1,0 +1,4 @@
+export * from './viewer.js';
+export * from './policy.js';
+export * from './markdown.js';
+export * from './text.js';
