@@ -18,7 +18,11 @@ export interface StartOptions {
 
 async function seed(app: FastifyInstance, config: Config): Promise<void> {
   const message = await ensureAdmin(app.deps, config);
-  if (message) app.log.warn(message);
+  if (message) {
+    // Printed plainly (not only logged) so it stands out once in the terminal of the first start.
+    const rule = '─'.repeat(72);
+    process.stdout.write(`\n${rule}\n${message}\n${rule}\n\n`);
+  }
   if (!config.seedDemo) return;
   const [admin] = await app.deps.db.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).limit(1);
   if (!admin) return;

@@ -1,19 +1,17 @@
-import type { ThreadDetail } from '@praxis/contracts';
-
 /**
- * Anonymous thread reads, cached in-process. Every command that changes a thread invalidates it here before
+ * Anonymous thread reads, cached in-process as serialized JSON. Every command that changes a thread invalidates it here before
  * answering, so a writer's next read is fresh on this node; the short TTL bounds staleness on other API nodes
  * until cross-node invalidation arrives with the event bus.
  */
 export class ThreadReadCache {
-  private readonly entries = new Map<string, { value: ThreadDetail; expiresAt: number }>();
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
 
   constructor(
     private readonly ttlMs = 5_000,
     private readonly maxEntries = 2_000,
   ) {}
 
-  get(threadId: number, pageKey: string, now: number): ThreadDetail | undefined {
+  get(threadId: number, pageKey: string, now: number): string | undefined {
     const key = `${threadId}|${pageKey}`;
     const entry = this.entries.get(key);
     if (!entry) return undefined;
@@ -24,7 +22,7 @@ export class ThreadReadCache {
     return entry.value;
   }
 
-  set(threadId: number, pageKey: string, value: ThreadDetail, now: number): void {
+  set(threadId: number, pageKey: string, value: string, now: number): void {
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
