@@ -124,6 +124,30 @@ describe('editing, history, hiding, deleting', () => {
     expect((await expert.inject({ method: 'DELETE', url: `/api/v1/posts/${other}` })).statusCode).toBe(200);
     const after = (await t.app.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).json();
     expect(after.posts[2]).toMatchObject({ deleted: true, body: '', html: '' });
+    expectProblem(await t.app.inject({ method: 'GET', url: `/api/v1/posts/${other}/revisions` }), 404, 'NOT_FOUND');
+    expect((await admin.inject({ method: 'GET', url: `/api/v1/posts/${other}/revisions` })).json().items).toHaveLength(1);
+  });
+});
+
+describe('user content is inert', () => {
+  it('stores the markdown source and serves sanitized HTML', async () => {
+    const payloads = [
+      '<script>alert(1)</script>',
+      '<img src=x onerror=alert(1)>',
+      '[click](javascript:alert(1))',
+      '<iframe src="https://evil.example"></iframe>',
+      '<svg onload=alert(1)><circle /></svg>',
+      '<a href="javascript:alert(1)">x</a>',
+    ];
+    const id = await ask(asker, community, 'Can I post dangerous markup here?');
+    for (const body of payloads) await reply(expert, id, body);
+    const posts = (await t.app.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).json().posts.slice(1);
+    expect(posts.map((p: { body: string }) => p.body)).toEqual(payloads);
+    for (const p of posts as { html: string }[]) {
+      expect(p.html).not.toMatch(/<(script|iframe|svg|img)\b/i);
+      expect(p.html).not.toMatch(/<a\b[^>]*href="\s*javascript:/i);
+      expect(p.html).not.toMatch(/<[^>]+\son\w+=/i);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError, IdParams, Ok, Post, PostEditBody, PostHideBody, Problem, RevisionList, VoteResult } from '@praxis/contracts';
+import { can } from '@praxis/domain';
 import { ensure, ensureReadable } from '../../policy.js';
 import { loadPost, presentSinglePost } from '../threads/queries.js';
 import { deletePost, editPost, setPostHidden, unvotePost, votePost } from './commands.js';
@@ -24,6 +25,8 @@ export const postRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/posts/:id/revisions', { schema: { tags: ['posts'], summary: 'The edit history of a post', params: IdParams, response: { 200: RevisionList, '4xx': Problem } } }, async (request) => {
     const { post, ref } = await loadPost(app.deps, request.viewer, request.params.id);
     ensureReadable(request.viewer, 'post.history', ref);
+    // A deleted post's words are gone for readers; only those who could moderate it still see its history.
+    if (post.deletedAt && !can(request.viewer, 'thread.moderate', ref.thread)) throw new AppError('NOT_FOUND');
     return { postId: post.id, items: await listRevisions(app.deps, post.id) };
   });
 
