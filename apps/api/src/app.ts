@@ -21,7 +21,10 @@ export type App = FastifyInstance;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const app = Fastify({
-    logger: { level: options.logLevel ?? config.logLevel },
+    logger: {
+      level: options.logLevel ?? config.logLevel,
+      ...(options.prettyLogs && { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname,reqId' } } }),
+    },
     bodyLimit: 256 * 1024,
     trustProxy: ['127.0.0.1', '::1'],
     routerOptions: { ignoreTrailingSlash: true },

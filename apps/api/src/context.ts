@@ -19,6 +19,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Log level override; tests pass 'silent'. */
   logLevel?: string;
+  /** Human-readable logs (a terminal); otherwise JSON lines. */
+  prettyLogs?: boolean;
 }
 
 declare module 'fastify' {

@@ -49,7 +49,7 @@ async function mountWeb(app: FastifyInstance, webBuildDir: string): Promise<void
 export async function start(options: StartOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig();
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, prettyLogs: process.stdout.isTTY === true });
   if (options.webBuildDir) {
     // The web app's server-side code calls this same process over loopback.
     process.env.API_URL ??= `http://127.0.0.1:${config.port}`;

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AuthResult, IdParams, LoginBody, Me, Ok, Problem, RegisterBody, TokenCreateBody, TokenCreated, TokenList } from '@praxis/contracts';
 import { eq, users } from '@praxis/db';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { UserRow } from './load-viewer.js';
 import { requireViewer } from '../../policy.js';
 import { authenticate, createAccessToken, endSession, listAccessTokens, registerUser, revokeAccessToken, startSession } from './commands.js';
 import { presentMe } from './me.js';
@@ -10,17 +11,18 @@ import { SESSION_COOKIE } from './tokens.js';
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const authLimit = { rateLimit: { max: app.config.authRateLimit.max, timeWindow: app.config.authRateLimit.windowMs } };
 
-  const setSessionCookie = (reply: FastifyReply, token: string, expiresAt: Date) =>
-    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: app.config.secureCookies, expires: expiresAt });
+  const signIn = async (request: FastifyRequest, reply: FastifyReply, user: UserRow) => {
+    const session = await startSession(app.deps, user.id, app.config.sessionTtlDays, { ip: request.ip, userAgent: request.headers['user-agent'] });
+    reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: app.config.secureCookies, expires: session.expiresAt });
+    return { user: await presentMe(app.deps, user) };
+  };
 
   app.post(
     '/auth/register',
     { config: authLimit, schema: { tags: ['auth'], summary: 'Create an account and sign in', body: RegisterBody, response: { 201: AuthResult, '4xx': Problem } } },
     async (request, reply) => {
       const user = await registerUser(app.deps, request.body);
-      const session = await startSession(app.deps, user.id, app.config.sessionTtlDays, { ip: request.ip, userAgent: request.headers['user-agent'] });
-      setSessionCookie(reply, session.token, session.expiresAt);
-      return reply.status(201).send({ user: await presentMe(app.deps, user) });
+      return reply.status(201).send(await signIn(request, reply, user));
     },
   );
 
@@ -28,10 +30,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/login',
     { config: authLimit, schema: { tags: ['auth'], summary: 'Sign in with username or email', body: LoginBody, response: { 200: AuthResult, '4xx': Problem } } },
     async (request, reply) => {
-      const user = await authenticate(app.deps, request.body);
-      const session = await startSession(app.deps, user.id, app.config.sessionTtlDays, { ip: request.ip, userAgent: request.headers['user-agent'] });
-      setSessionCookie(reply, session.token, session.expiresAt);
-      return { user: await presentMe(app.deps, user) };
+      return signIn(request, reply, await authenticate(app.deps, request.body));
     },
   );
 
