@@ -4,7 +4,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-const shared: Options = { allErrors: false, removeAdditional: true, useDefaults: true, strict: false };
+const shared: Options = { allErrors: true, removeAdditional: true, useDefaults: true, strict: false };
 // Bodies are JSON and must be typed correctly ("1" is not a number); query strings and params are text and are coerced.
 const bodyAjv = addFormats(new Ajv({ ...shared, coerceTypes: false }));
 const textAjv = addFormats(new Ajv({ ...shared, coerceTypes: 'array' }));

@@ -1,0 +1,22 @@
+import type { ResponseOf } from '@praxis/api-client';
+
+/** Response shapes of the API, named for the pages that show them. */
+export type Viewer = ResponseOf<'/api/v1/me', 'get'>;
+export type CommunitySummary = ResponseOf<'/api/v1/communities', 'get'>['items'][number];
+export type Community = ResponseOf<'/api/v1/communities/{slug}', 'get'>;
+export type ThreadList = ResponseOf<'/api/v1/threads', 'get'>;
+export type ThreadSummary = ThreadList['items'][number];
+export type ThreadDetail = ResponseOf<'/api/v1/threads/{id}', 'get'>;
+export type Post = ThreadDetail['posts'][number];
+export type UserSummary = NonNullable<Post['author']>;
+export type Revision = ResponseOf<'/api/v1/posts/{id}/revisions', 'get'>['items'][number];
+export type UserProfile = ResponseOf<'/api/v1/users/{username}', 'get'>;
+
+/** What a failed form action hands back to its page. */
+export interface FormFailure {
+  /** Field name → message, from the API's problem `errors`. */
+  errors: Record<string, string>;
+  /** A message for the whole form (the problem's detail or title). */
+  message?: string;
+  values?: Record<string, string>;
+}

@@ -1,0 +1,21 @@
+import { redirect } from '@sveltejs/kit';
+import { clearSessionCookie } from '$lib/server/api';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => {
+  if (!locals.viewer) redirect(303, '/');
+  return {};
+};
+
+export const actions: Actions = {
+  default: async ({ locals, cookies }) => {
+    try {
+      // End the session on the API too, so the token is useless even if it leaked.
+      await locals.api.POST('/api/v1/auth/logout');
+    } catch (err) {
+      console.error('[web] logout: the API could not be reached', err);
+    }
+    clearSessionCookie(cookies);
+    redirect(303, '/');
+  },
+};

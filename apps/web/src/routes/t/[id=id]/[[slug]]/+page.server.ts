@@ -1,0 +1,116 @@
+import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { slugify, threadPath } from '$lib/format';
+import { failWith, field, idField, throwLoadError } from '$lib/server/forms';
+import type { Post } from '$lib/types';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+  const id = Number(params.id);
+  const cursor = url.searchParams.get('cursor') || undefined;
+  const { data: thread, error, response } = await locals.api.GET('/api/v1/threads/{id}', { params: { path: { id }, query: { ...(cursor && { cursor }) } } });
+  if (!thread) {
+    if (cursor && response.status === 400) redirect(303, threadPath({ id, title: params.slug ?? '' }));
+    throwLoadError(error, response);
+  }
+
+  // One canonical address per thread: /t/<id>/<slug-of-the-title>.
+  const slug = slugify(thread.title);
+  if (slug && params.slug !== slug) redirect(301, `${threadPath(thread)}${url.search}`);
+
+  // The accepted answer is always shown at the top, even when it is on another page of posts.
+  let solution: Post | null = thread.posts.find((p) => p.isSolution) ?? null;
+  let solutionOnPage = solution !== null;
+  if (!solution && thread.solutionPostId) {
+    const { data } = await locals.api.GET('/api/v1/posts/{id}', { params: { path: { id: thread.solutionPostId } } });
+    solution = data ?? null;
+    solutionOnPage = false;
+  }
+
+  const isMember = locals.viewer?.memberships.some((m) => m.communityId === thread.community.id) ?? false;
+  return { thread, solution, solutionOnPage, isMember, cursor: cursor ?? null };
+};
+
+type Event = RequestEvent<{ id: string; slug?: string }>;
+
+/** Back to this page (same page of posts, without the ?/action parameter), optionally at one post. */
+function here(url: URL, postId?: number): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of url.searchParams) if (!key.startsWith('/')) search.append(key, value);
+  const qs = search.toString();
+  return `${url.pathname}${qs ? `?${qs}` : ''}${postId ? `#post-${postId}` : ''}`;
+}
+
+function requireViewer({ locals, url }: Event) {
+  if (!locals.viewer) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
+}
+
+async function postAction(event: Event, run: (postId: number) => Promise<{ data?: unknown; error?: unknown; response: Response }>, anchor = true) {
+  requireViewer(event);
+  const form = await event.request.formData();
+  const postId = idField(form, 'postId');
+  if (!postId) return failWith({ status: 400, title: 'Choose a post first', code: 'VALIDATION_FAILED' }, undefined);
+  const { data, error, response } = await run(postId);
+  if (data === undefined) return failWith(error, response, { values: { postId: String(postId) }, fields: [] });
+  redirect(303, here(event.url, anchor ? postId : undefined));
+}
+
+export const actions: Actions = {
+  reply: async (event) => {
+    requireViewer(event);
+    const { locals, params, request, url } = event;
+    const form = await request.formData();
+    const body = field(form, 'body', { trim: false });
+    const replyToId = idField(form, 'replyToId');
+    if (!body.trim()) return failWith({ status: 400, title: 'Write something first', code: 'VALIDATION_FAILED', errors: { body: 'Write something first' } }, undefined, { values: { body } });
+    const { data, error, response } = await locals.api.POST('/api/v1/threads/{id}/posts', {
+      params: { path: { id: Number(params.id) } },
+      body: { body, ...(replyToId && { replyToId }) },
+    });
+    if (!data) return failWith(error, response, { values: { body }, labels: { body: 'Your reply' } });
+    redirect(303, here(url, data.id));
+  },
+
+  vote: (event) => postAction(event, (id) => event.locals.api.POST('/api/v1/posts/{id}/vote', { params: { path: { id } } })),
+  unvote: (event) => postAction(event, (id) => event.locals.api.DELETE('/api/v1/posts/{id}/vote', { params: { path: { id } } })),
+  hide: (event) => postAction(event, (id) => event.locals.api.POST('/api/v1/posts/{id}/hide', { params: { path: { id } }, body: { hidden: true } })),
+  unhide: (event) => postAction(event, (id) => event.locals.api.POST('/api/v1/posts/{id}/hide', { params: { path: { id } }, body: { hidden: false } })),
+
+  accept: (event) =>
+    postAction(
+      event,
+      (postId) => event.locals.api.POST('/api/v1/threads/{id}/solution', { params: { path: { id: Number(event.params.id) } }, body: { postId } }),
+      false,
+    ),
+
+  unaccept: async (event) => {
+    requireViewer(event);
+    const { data, error, response } = await event.locals.api.DELETE('/api/v1/threads/{id}/solution', { params: { path: { id: Number(event.params.id) } } });
+    if (!data) return failWith(error, response);
+    redirect(303, here(event.url));
+  },
+
+  delete: async (event) => {
+    requireViewer(event);
+    const { locals, params, request, url } = event;
+    const postId = idField(await request.formData(), 'postId');
+    if (!postId) return failWith({ status: 400, title: 'Choose a post first', code: 'VALIDATION_FAILED' }, undefined);
+    const threadId = Number(params.id);
+    const before = await locals.api.GET('/api/v1/threads/{id}', { params: { path: { id: threadId }, query: { limit: 1 } } });
+    const { data, error, response } = await locals.api.DELETE('/api/v1/posts/{id}', { params: { path: { id: postId } } });
+    if (!data) return failWith(error, response, { values: { postId: String(postId) }, fields: [] });
+    // Deleting the opening post deletes the thread: go back to its community.
+    const after = await locals.api.GET('/api/v1/threads/{id}', { params: { path: { id: threadId }, query: { limit: 1 } } });
+    if (!after.data) redirect(303, before.data ? `/c/${before.data.community.slug}` : '/');
+    redirect(303, here(url));
+  },
+
+  join: async (event) => {
+    requireViewer(event);
+    const { locals, request, url } = event;
+    const slug = field(await request.formData(), 'community');
+    if (!slug) return failWith({ status: 400, title: 'Choose a community', code: 'VALIDATION_FAILED' }, undefined);
+    const { data, error, response } = await locals.api.POST('/api/v1/communities/{slug}/join', { params: { path: { slug } } });
+    if (!data && response.status !== 409) return failWith(error, response);
+    redirect(303, `${here(url)}#reply`);
+  },
+};
