@@ -86,6 +86,7 @@ export default defineConfig(
   },
   {
     files: ['packages/contracts/**/*.{ts,js,mjs}'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
