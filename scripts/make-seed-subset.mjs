@@ -2,7 +2,7 @@
 // Writes the demo-data subset that Praxis ships for seeding (packages/db/seed/beer/*.json) from the
 // converted beer.stackexchange.com dump (see that folder's SOURCE.md and our ATTRIBUTION.md).
 //
-//   node scripts/make-seed-subset.mjs [dataset-dir] [--count 145] [--top-share 0.6]
+//   node scripts/make-seed-subset.mjs [dataset-dir] [--count 143] [--top-share 0.6]
 //                                      [--out packages/db/seed/beer] [--max-bytes 600000]
 //
 // dataset-dir defaults to ../shared/datasets/beer relative to the repository root. Plain Node ESM,
@@ -11,7 +11,8 @@
 // Selection: questions with at least one answer, ranked by score (ties: more answers, lower id).
 // --top-share (60 %) of the slots go to the top of that ranking; the rest make sure many tags are
 // present: for each tag not yet covered (most common tags first) the best-scored question carrying
-// it is added. 145 questions keep the three files under ~600 KB (top posts have long answers).
+// it is added. 143 questions keep the three files under ~600 KB (top posts have long answers).
+// Plus the 6 most recent open questions without an answer, so the demo has work to do.
 // All answers of the chosen questions are kept, and only the users who wrote them.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -22,10 +23,11 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 function parseArgs(argv) {
   const opts = {
     dir: resolve(repoRoot, '../shared/datasets/beer'),
-    count: 145,
+    count: 143,
     topShare: 0.6,
     out: join(repoRoot, 'packages/db/seed/beer'),
     maxBytes: 600_000,
+    unanswered: 6,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -112,11 +114,18 @@ function main() {
     chosen.add(q);
   }
 
+  // A few recent questions nobody answered, so the demo's "unanswered" lists have something in them.
+  const unanswered = questions
+    .filter((q) => nAnswers(q) === 0 && q.closed_at == null)
+    .sort((a, b) => b.created_at.localeCompare(a.created_at) || a.id - b.id)
+    .slice(0, opts.unanswered);
+  for (const q of unanswered) chosen.add(q);
+
   const qKeys = ['id', 'title', 'body_text', 'tags', 'author_id', 'created_at', 'accepted_answer_id', 'score'];
   const aKeys = ['id', 'question_id', 'body_text', 'author_id', 'created_at', 'score', 'accepted'];
   const outQuestions = [...chosen].sort((a, b) => a.id - b.id).map((q) => pick(q, qKeys));
   const outAnswers = outQuestions
-    .flatMap((q) => answersByQuestion.get(q.id))
+    .flatMap((q) => answersByQuestion.get(q.id) ?? [])
     .sort((a, b) => a.id - b.id)
     .map((a) => ({ ...pick(a, aKeys), accepted: Boolean(a.accepted) }));
 

@@ -4,8 +4,9 @@ import { communities, memberships, postRevisions, posts, seedDataDir, sql, tags 
 import { excerpt, normalizeTags, renderMarkdown } from '@praxis/domain';
 import type { Deps } from '../context.js';
 
-interface SeQuestion { id: number; title: string; body_text: string; tags: string[]; author_id: number | null; created_at: string; accepted_answer_id?: number | null; score?: number }
-interface SeAnswer { id: number; question_id: number; body_text: string; author_id: number | null; created_at: string; score: number; accepted?: boolean }
+interface SePost { id: number; body_text: string; author_id: number | null; author_display_name?: string; created_at: string }
+interface SeQuestion extends SePost { title: string; tags: string[]; accepted_answer_id?: number | null; score?: number }
+interface SeAnswer extends SePost { question_id: number; score: number; accepted?: boolean }
 interface SeUser { id: number; display_name: string; created_at: string }
 
 const SITE = 'https://beer.stackexchange.com';
@@ -33,9 +34,12 @@ const usernameFor = (u: SeUser) => `${u.display_name.normalize('NFKD').replace(/
 // The dump's text has one line per paragraph; markdown needs a blank line between them.
 const paragraphs = (text: string) => text.replace(/\n+/g, '\n\n');
 
-function credit(kind: 'q' | 'a', postId: number, author: SeUser | undefined): string {
-  const by = author ? `[${author.display_name.replace(/[[\]]/g, '')}](${SITE}/users/${author.id})` : 'a deleted account';
-  return `\n\n*[Originally posted](${SITE}/${kind}/${postId}) on Beer, Wine & Spirits Stack Exchange by ${by} · CC BY-SA*`;
+/** CC BY-SA asks for the author, a link to the original and the licence, on every post. */
+function credit(kind: 'q' | 'a', post: SePost, users: Map<number, SeUser>): string {
+  const author = post.author_id === null ? undefined : users.get(post.author_id);
+  const by = author ? `[${author.display_name.replace(/[[\]]/g, '')}](${SITE}/users/${author.id})` : (post.author_display_name ?? 'a deleted account');
+  const licence = post.created_at < '2018-05-02' ? ['3.0', 'https://creativecommons.org/licenses/by-sa/3.0/'] : ['4.0', 'https://creativecommons.org/licenses/by-sa/4.0/'];
+  return `\n\n*[Originally posted](${SITE}/${kind}/${post.id}) on Beer, Wine & Spirits Stack Exchange by ${by} · [CC BY-SA ${licence[0]}](${licence[1]})*`;
 }
 
 /** Seeds the demo community on an empty database. Imported rows keep their original authors, times and scores. */
@@ -75,7 +79,7 @@ export async function seedDemoCommunity(deps: Deps, adminId: number): Promise<{ 
       const tags = normalizeTags(q.tags).slice(0, 5);
       for (const t of tags) tagCounts.set(t, (tagCounts.get(t) ?? 0) + 1);
       const lastActivity = replies.at(-1)?.created_at ?? q.created_at;
-      const questionBody = paragraphs(q.body_text) + credit('q', q.id, q.author_id === null ? undefined : seUsers.get(q.author_id));
+      const questionBody = paragraphs(q.body_text) + credit('q', q, seUsers);
       const [thread] = await tx
         .insert(threads)
         .values({
@@ -96,7 +100,7 @@ export async function seedDemoCommunity(deps: Deps, adminId: number): Promise<{ 
       if (!thread) throw new Error('insert returned no row');
       const bodies = [
         { number: 1, seId: q.id, kind: 'q' as const, authorSe: q.author_id, body: questionBody, createdAt: q.created_at, score: q.score ?? 0 },
-        ...replies.map((a, i) => ({ number: i + 2, seId: a.id, kind: 'a' as const, authorSe: a.author_id, body: paragraphs(a.body_text) + credit('a', a.id, a.author_id === null ? undefined : seUsers.get(a.author_id)), createdAt: a.created_at, score: a.score })),
+        ...replies.map((a, i) => ({ number: i + 2, seId: a.id, kind: 'a' as const, authorSe: a.author_id, body: paragraphs(a.body_text) + credit('a', a, seUsers), createdAt: a.created_at, score: a.score })),
       ];
       const inserted = await tx
         .insert(posts)
