@@ -196,3 +196,19 @@ describe('thread lists', () => {
     expect(scores).toEqual([...scores].sort((a: number, b: number) => b - a));
   });
 });
+
+describe('suspension', () => {
+  it('lets a suspended member read but not write, with a message saying why', async () => {
+    const { users, eq } = await import('@praxis/db');
+    const id = await ask(asker, community, 'Will a suspended member see this?');
+    const suspended = await signUp(t.app);
+    await suspended.inject({ method: 'POST', url: `/api/v1/communities/${community}/join` });
+    await t.database.db.update(users).set({ suspendedUntil: new Date(Date.now() + 86_400_000), suspendReason: 'spam' }).where(eq(users.id, suspended.id));
+    expect((await suspended.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).statusCode).toBe(200);
+    expect((await suspended.inject({ method: 'GET', url: '/api/v1/me' })).json().suspendedUntil).not.toBeNull();
+    expectProblem(await suspended.inject({ method: 'POST', url: `/api/v1/threads/${id}/posts`, payload: { body: 'still here' } }), 403, 'SUSPENDED');
+    expectProblem(await suspended.inject({ method: 'POST', url: '/api/v1/threads', payload: { community, title: 'A question while suspended', body: 'x', tags: [] } }), 403, 'SUSPENDED');
+    const postId = (await t.app.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).json().posts[0].id;
+    expectProblem(await suspended.inject({ method: 'POST', url: `/api/v1/posts/${postId}/vote` }), 403, 'SUSPENDED');
+  });
+});
