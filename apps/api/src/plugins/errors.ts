@@ -17,6 +17,45 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_BODY',
 };
 
+interface ValidationIssue {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** Ajv's messages, said the way a person filling in a form would understand them. */
+function describeIssue(issue: ValidationIssue): string {
+  const p = issue.params;
+  switch (issue.keyword) {
+    case 'required':
+      return 'is required';
+    case 'minLength':
+      return p.limit === 1 ? 'must not be empty' : `must be at least ${String(p.limit)} characters`;
+    case 'maxLength':
+      return `must be at most ${String(p.limit)} characters`;
+    case 'minItems':
+      return `needs at least ${String(p.limit)}`;
+    case 'maxItems':
+      return `allows at most ${String(p.limit)}`;
+    case 'minimum':
+    case 'maximum':
+      return `must be ${issue.keyword === 'minimum' ? '≥' : '≤'} ${String(p.limit)}`;
+    case 'format':
+      return `must be a valid ${String(p.format)}`;
+    case 'pattern':
+      return 'contains characters that are not allowed';
+    case 'type':
+      return `must be ${String(p.type)}`;
+    case 'anyOf':
+    case 'enum':
+    case 'const':
+      return 'is not one of the allowed values';
+    default:
+      return issue.message ?? 'is not valid';
+  }
+}
+
 function fieldOf(instancePath: string, params: Record<string, unknown>): string {
   const missing = typeof params.missingProperty === 'string' ? `/${params.missingProperty}` : '';
   return `${instancePath}${missing}`.replace(/^\//, '').replaceAll('/', '.') || '(root)';
@@ -27,12 +66,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof AppError) return sendProblem(reply, error.code, error.detail, error.fields);
     if ('validation' in error && error.validation) {
       const errors: Record<string, string> = {};
-      for (const issue of error.validation) {
-        errors[fieldOf(issue.instancePath, issue.params)] = issue.message ?? 'is not valid';
+      for (const issue of error.validation as ValidationIssue[]) {
+        const field = fieldOf(issue.instancePath, issue.params);
+        // anyOf reports each branch first; keep the first, most specific message per field.
+        errors[field] ??= describeIssue(issue);
       }
-      const where = error.validationContext ?? 'request';
       const first = Object.entries(errors)[0];
-      return sendProblem(reply, 'VALIDATION_FAILED', first ? `${where}: ${first[0]} ${first[1]}` : undefined, errors);
+      const subject = first?.[0] === '(root)' ? `The ${error.validationContext ?? 'request'}` : first?.[0];
+      return sendProblem(reply, 'VALIDATION_FAILED', first ? `${subject} ${first[1]}` : undefined, errors);
     }
     const mapped = error.code ? fastifyCodes[error.code] : undefined;
     if (mapped) return sendProblem(reply, mapped, error.message);
