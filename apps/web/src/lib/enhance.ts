@@ -28,3 +28,14 @@ export function confirmThen(message: string): SubmitFunction {
     return stayOnPage(input);
   };
 }
+
+/** For full forms: reports while the submission is in flight (to disable the button) and keeps what was typed on errors. */
+export function trackPending(setPending: (pending: boolean) => void): SubmitFunction {
+  return () => {
+    setPending(true);
+    return async ({ update }) => {
+      await update({ reset: false });
+      setPending(false);
+    };
+  };
+}
