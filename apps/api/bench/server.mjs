@@ -10,7 +10,9 @@ const ORIGIN = 'http://localhost:3000';
 
 async function bare() {
   const app = Fastify({ logger: false });
-  app.get('/api/v1/health', () => ({ status: 'ok' }));
+  // With BENCH_BODY: the same bytes a thread read returns, to separate payload cost from Praxis's own work.
+  const body = process.env.BENCH_BODY;
+  app.get('/api/v1/health', (request, reply) => (body ? reply.type('application/json; charset=utf-8').send(body) : { status: 'ok' }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { port: app.server.address().port, path: '/api/v1/health', close: () => app.close() };
 }

@@ -1,6 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import { AppError, type LoginBody, type RegisterBody } from '@praxis/contracts';
-import { accessTokens, and, appendEvent, eq, isNull, or, sessions, sql, users } from '@praxis/db';
+import { accessTokens, and, appendEvent, eq, isNull, lt, or, sessions, sql, users } from '@praxis/db';
 import type { Deps } from '../../context.js';
 import type { UserRow } from './load-viewer.js';
 import { hashToken, newToken } from './tokens.js';
@@ -63,6 +63,7 @@ export async function startSession(deps: Deps, userId: number, ttlDays: number, 
   const token = newToken('pxs');
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + ttlDays * 86_400_000);
+  await deps.db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, now)));
   await deps.db.insert(sessions).values({ id: hashToken(token), userId, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null });
   await deps.db.update(users).set({ lastSeenAt: now }).where(eq(users.id, userId));
   return { token, expiresAt };
