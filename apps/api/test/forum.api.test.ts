@@ -92,6 +92,20 @@ describe('ask → reply → accept', () => {
 });
 
 describe('editing, history, hiding, deleting', () => {
+  it('lets the asker or a moderator change the title and tags, keeping tag counts and an outbox event', async () => {
+    const id = await ask(asker, community, 'A titel with a typo in it', ['lager']);
+    expect((await asker.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).json().abilities.edit).toBe(true);
+    expect((await expert.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).json().abilities.edit).toBe(false);
+    expectProblem(await expert.inject({ method: 'PATCH', url: `/api/v1/threads/${id}`, payload: { title: 'Someone else’s better title' } }), 403, 'FORBIDDEN');
+    const edited = await asker.inject({ method: 'PATCH', url: `/api/v1/threads/${id}`, payload: { title: 'A title without a typo', tags: ['Lager', 'Fermentation'] } });
+    expect(edited.json()).toMatchObject({ title: 'A title without a typo', tags: ['lager', 'fermentation'] });
+    expect((await outboxTypes()).at(-1)).toBe('thread.edited');
+    const byTag = (await t.app.inject({ method: 'GET', url: `/api/v1/threads?community=${community}&tag=fermentation` })).json();
+    expect(byTag.items.map((i: { id: number }) => i.id)).toEqual([id]);
+    expectProblem(await asker.inject({ method: 'PATCH', url: `/api/v1/threads/${id}`, payload: {} }), 400, 'VALIDATION_FAILED');
+    expect((await admin.inject({ method: 'PATCH', url: `/api/v1/threads/${id}`, payload: { tags: [] } })).json().tags).toEqual([]);
+  });
+
   it('keeps every revision readable and only lets the author or a moderator edit', async () => {
     const id = await ask(asker, community, 'Bottle conditioning time?');
     const postId = await reply(expert, id, 'Two weeks.');

@@ -1160,6 +1160,8 @@ export interface paths {
                                 reply: boolean;
                                 accept: boolean;
                                 moderate: boolean;
+                                /** @description may change the title and tags */
+                                edit: boolean;
                             };
                         };
                     };
@@ -1285,6 +1287,8 @@ export interface paths {
                                 reply: boolean;
                                 accept: boolean;
                                 moderate: boolean;
+                                /** @description may change the title and tags */
+                                edit: boolean;
                             };
                         };
                     };
@@ -1314,7 +1318,124 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change the title or tags (whoever may edit the opening post) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            community: {
+                                id: number;
+                                slug: string;
+                                name: string;
+                            };
+                            author: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            kind: "question" | "discussion";
+                            title: string;
+                            status: "open" | "solved" | "locked";
+                            solved: boolean;
+                            tags: string[];
+                            replyCount: number;
+                            score: number;
+                            excerpt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                        } & {
+                            solutionPostId: number | null;
+                            posts: {
+                                id: number;
+                                threadId: number;
+                                /** @description 1 for the opening post */
+                                number: number;
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** @description markdown source; empty when hidden or deleted for this viewer */
+                                body: string;
+                                /** @description sanitized HTML rendered from body */
+                                html: string;
+                                replyToId: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                editedAt: string | null;
+                                revision: number;
+                                score: number;
+                                viewerVoted: boolean;
+                                hidden: boolean;
+                                deleted: boolean;
+                                isSolution: boolean;
+                                abilities: {
+                                    edit: boolean;
+                                    hide: boolean;
+                                    delete: boolean;
+                                    vote: boolean;
+                                    accept: boolean;
+                                    history: boolean;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                            totalPosts: number;
+                            abilities: {
+                                reply: boolean;
+                                accept: boolean;
+                                moderate: boolean;
+                                /** @description may change the title and tags */
+                                edit: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/threads/{id}/posts": {

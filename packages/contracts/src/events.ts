@@ -18,6 +18,7 @@ export const eventSchemas = {
     kind: Type.Union([Type.Literal('question'), Type.Literal('discussion')]),
     mentions: Type.Array(Type.String()),
   }),
+  'thread.edited': Type.Object({ threadId: Type.Integer(), editorId: Type.Integer(), fields: Type.Array(Type.String()) }),
   'post.created': Type.Object({
     postId: Type.Integer(),
     threadId: Type.Integer(),

@@ -165,6 +165,15 @@ export const ThreadCreateBody = Type.Object(
 );
 export type ThreadCreateBody = Static<typeof ThreadCreateBody>;
 
+export const ThreadUpdateBody = Type.Object(
+  {
+    title: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+    tags: Type.Optional(Type.Array(TagName, { maxItems: MAX_TAGS })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type ThreadUpdateBody = Static<typeof ThreadUpdateBody>;
+
 export const PostAbilities = Type.Object({ edit: Type.Boolean(), hide: Type.Boolean(), delete: Type.Boolean(), vote: Type.Boolean(), accept: Type.Boolean(), history: Type.Boolean() });
 export const Post = Type.Object({
   id: Id,
@@ -186,7 +195,7 @@ export const Post = Type.Object({
 });
 export type Post = Static<typeof Post>;
 
-export const ThreadAbilities = Type.Object({ reply: Type.Boolean(), accept: Type.Boolean(), moderate: Type.Boolean() });
+export const ThreadAbilities = Type.Object({ reply: Type.Boolean(), accept: Type.Boolean(), moderate: Type.Boolean(), edit: Type.Boolean({ description: 'may change the title and tags' }) });
 export const ThreadDetail = Type.Intersect([
   ThreadSummary,
   Type.Object({

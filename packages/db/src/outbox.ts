@@ -9,6 +9,7 @@ const aggregateOf: Record<EventName, string> = {
   'member.joined': 'community',
   'member.left': 'community',
   'thread.created': 'thread',
+  'thread.edited': 'thread',
   'post.created': 'thread',
   'post.edited': 'thread',
   'post.hidden': 'thread',

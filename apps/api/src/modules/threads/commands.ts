@@ -1,4 +1,4 @@
-import { AppError, type ThreadCreateBody } from '@praxis/contracts';
+import { AppError, type ThreadCreateBody, type ThreadUpdateBody } from '@praxis/contracts';
 import { and, appendEvent, auditLog, communities, eq, postRevisions, posts, sql, tags as tagsTable, threads } from '@praxis/db';
 import { excerpt, normalizeTags, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
@@ -42,6 +42,48 @@ export async function createThread(deps: Deps, viewer: Viewer, community: Commun
     await tx.update(communities).set({ threadCount: sql`${communities.threadCount} + 1` }).where(eq(communities.id, community.id));
     await appendEvent(tx, 'thread.created', thread.id, { threadId: thread.id, communityId: community.id, authorId: viewer.id, postId: post.id, kind: thread.kind, mentions }, viewer.id);
     return thread;
+  });
+}
+
+export async function editThread(deps: Deps, viewer: Viewer, thread: ThreadRow, input: ThreadUpdateBody): Promise<void> {
+  const title = input.title?.trim();
+  if (title !== undefined && title.length < 8) throw new AppError('VALIDATION_FAILED', 'The title needs at least 8 characters', { title: 'needs at least 8 characters' });
+  const tags = input.tags === undefined ? undefined : normalizeTags(input.tags);
+  const fields = [...(title !== undefined && title !== thread.title ? ['title'] : []), ...(tags !== undefined && tags.join() !== thread.tags.join() ? ['tags'] : [])];
+  if (fields.length === 0) return;
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .update(threads)
+      .set({ ...(fields.includes('title') && { title }), ...(fields.includes('tags') && { tags }), updatedAt: now })
+      .where(eq(threads.id, thread.id));
+    if (tags !== undefined && fields.includes('tags')) {
+      const removed = thread.tags.filter((t) => !tags.includes(t));
+      const added = tags.filter((t) => !thread.tags.includes(t));
+      for (const name of removed) {
+        await tx
+          .update(tagsTable)
+          .set({ threadCount: sql`greatest(${tagsTable.threadCount} - 1, 0)` })
+          .where(and(eq(tagsTable.communityId, thread.communityId), eq(tagsTable.name, name)));
+      }
+      for (const name of added) {
+        await tx
+          .insert(tagsTable)
+          .values({ communityId: thread.communityId, name, threadCount: 1 })
+          .onConflictDoUpdate({ target: [tagsTable.communityId, tagsTable.name], set: { threadCount: sql`${tagsTable.threadCount} + 1` } });
+      }
+    }
+    await appendEvent(tx, 'thread.edited', thread.id, { threadId: thread.id, editorId: viewer.id, fields }, viewer.id);
+    if (viewer.id !== thread.authorId) {
+      await tx.insert(auditLog).values({
+        actorId: viewer.id,
+        action: 'thread.edit',
+        subjectType: 'thread',
+        subjectId: thread.id,
+        communityId: thread.communityId,
+        details: { fields, previous: { title: thread.title, tags: thread.tags } },
+      });
+    }
   });
 }
 

@@ -168,14 +168,33 @@ export async function getThreadDetail(deps: Deps, viewer: Viewer | null, threadI
     for (const v of voted) votedIds.add(v.postId);
   }
   const last = pageRows.at(-1);
+  const openingPost = pageRows[0]?.post.number === 1 ? pageRows[0].post : await loadOpeningPost(deps, thread.id);
   return {
     ...summarizeThread(thread, community, author),
     solutionPostId: thread.solutionPostId,
     posts: pageRows.map((r) => presentPost(r.post, r.author, thread, ref, viewer, votedIds.has(r.post.id))),
     nextCursor: rows.length > limit && last ? encodeCursor([last.post.number]) : null,
     totalPosts: thread.postCount,
-    abilities: { reply: can(viewer, 'thread.reply', ref), accept: can(viewer, 'thread.accept', ref), moderate: can(viewer, 'thread.moderate', ref) },
+    abilities: {
+      reply: can(viewer, 'thread.reply', ref),
+      accept: can(viewer, 'thread.accept', ref),
+      moderate: can(viewer, 'thread.moderate', ref),
+      edit: openingPost !== undefined && can(viewer, 'post.edit', postRef(openingPost, ref)),
+    },
   };
+}
+
+async function loadOpeningPost(deps: Deps, threadId: number): Promise<PostRow | undefined> {
+  const [row] = await deps.db.select().from(posts).where(and(eq(posts.threadId, threadId), eq(posts.number, 1))).limit(1);
+  return row;
+}
+
+/** Title and tags belong to the opening post: whoever may edit it may edit them. */
+export async function ensureThreadEditable(deps: Deps, viewer: Viewer | null, threadId: number) {
+  const loaded = await loadThread(deps, viewer, threadId);
+  const opening = await loadOpeningPost(deps, threadId);
+  if (!opening) throw new AppError('NOT_FOUND');
+  return { ...loaded, openingRef: postRef(opening, loaded.ref) };
 }
 
 export async function presentSinglePost(deps: Deps, viewer: Viewer | null, postId: number): Promise<Post> {

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdParams, Post, PostCreateBody, Problem, SolutionBody, SolutionResult, ThreadCreateBody, ThreadDetail, ThreadDetailQuery, ThreadList, ThreadListQuery } from '@praxis/contracts';
+import { IdParams, Post, PostCreateBody, Problem, SolutionBody, SolutionResult, ThreadCreateBody, ThreadDetail, ThreadDetailQuery, ThreadList, ThreadListQuery, ThreadUpdateBody } from '@praxis/contracts';
 import { ensure } from '../../policy.js';
 import { findCommunityBySlug } from '../communities/queries.js';
-import { acceptSolution, createThread, replyToThread, unacceptSolution } from './commands.js';
-import { getThreadDetail, listThreads, loadThread, presentSinglePost } from './queries.js';
+import { acceptSolution, createThread, editThread, replyToThread, unacceptSolution } from './commands.js';
+import { ensureThreadEditable, getThreadDetail, listThreads, loadThread, presentSinglePost } from './queries.js';
 
 export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const cache = app.threadCache;
@@ -39,6 +39,19 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       // A string payload skips Fastify's serializer: the cached bytes go out as they are.
       return reply.type('application/json; charset=utf-8').send(json as never);
+    },
+  );
+
+  app.patch(
+    '/threads/:id',
+    { schema: { tags: ['threads'], summary: 'Change the title or tags (whoever may edit the opening post)', params: IdParams, body: ThreadUpdateBody, response: { 200: ThreadDetail, '4xx': Problem } } },
+    async (request) => {
+      const viewer = request.viewer;
+      const { thread, openingRef } = await ensureThreadEditable(app.deps, viewer, request.params.id);
+      ensure(viewer, 'post.edit', openingRef);
+      await editThread(app.deps, viewer, thread, request.body);
+      cache.invalidate(thread.id);
+      return getThreadDetail(app.deps, viewer, thread.id, {});
     },
   );
 
