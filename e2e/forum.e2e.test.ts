@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -19,6 +20,7 @@ const repoRoot = resolve(here, '..');
 const shots = join(here, 'test-results');
 const embedded = join(repoRoot, 'apps/api/dist/embedded.js');
 const webHandler = join(repoRoot, 'apps/web/build/handler.js');
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let server: ChildProcess | undefined;
 let serverLog = '';
@@ -226,6 +228,40 @@ describe('forum in the browser', () => {
     await pageB.reload();
     await pageB.getByText('see the accepted answer').waitFor();
     expect(await pageB.getByRole('button', { name: 'Accept as solution' }).count()).toBe(0);
+  });
+
+  it('works without JavaScript: C signs up, joins and replies with plain form posts', async () => {
+    const context = await browser!.newContext({ baseURL: baseUrl, javaScriptEnabled: false });
+    contexts.push(context);
+    const page = await context.newPage();
+    const carol = { username: `carol_${suffix}`, displayName: 'Carol NoScript', email: `carol_${suffix}@example.test`, password: 'no scripts needed' };
+    await signUp(page, carol);
+    await joinBeer(page);
+    await page.goto(threadUrl);
+    await page.getByRole('textbox', { name: 'Your answer' }).fill('Answered from a browser with JavaScript off.');
+    await page.getByRole('button', { name: 'Post your answer' }).click();
+    await page.locator('article', { hasText: 'Answered from a browser with JavaScript off.' }).waitFor();
+    const thread = (await (await fetch(`${baseUrl}/api/v1/threads/${threadId}`)).json()) as { posts: { body: string; author: { username: string } | null }[] };
+    expect(thread.posts.at(-1)).toMatchObject({ body: 'Answered from a browser with JavaScript off.', author: { username: carol.username } });
+  });
+
+  it('has no serious or critical accessibility violations on the main pages (axe-core)', async () => {
+    // axe is injected as a script, which our CSP rightly refuses; this context alone bypasses it.
+    const context = await browser!.newContext({ baseURL: baseUrl, bypassCSP: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    const report: string[] = [];
+    for (const path of ['/', '/c/beer', threadUrl.replace(baseUrl, ''), '/signup', '/login']) {
+      await page.goto(path);
+      await page.addScriptTag({ path: axePath });
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+        const result = await axe.run(document, { resultTypes: ['violations'] });
+        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      });
+      report.push(...violations.map((v) => `${path}: ${v}`));
+    }
+    expect(report).toEqual([]);
   });
 
   it('A signs out from the header', async () => {
