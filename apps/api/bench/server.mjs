@@ -27,11 +27,13 @@ async function praxis() {
   await as('POST', '/api/v1/communities', { slug: 'bench', name: 'Bench' });
   const thread = (await as('POST', '/api/v1/threads', { community: 'bench', title: 'A thread with twenty posts', body: 'The **question**, with some `code` and a [link](https://example.org).', tags: ['bench'] })).json();
   for (let i = 2; i <= 20; i++) await as('POST', `/api/v1/threads/${thread.id}/posts`, { body: `Reply number ${i}: ${'lorem ipsum dolor sit amet '.repeat(8)}` });
+  const token = (await as('POST', '/api/v1/me/tokens', { name: 'bench' })).json().token;
   await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     port: app.server.address().port,
     path: `/api/v1/threads/${thread.id}`,
     driver: database.driver,
+    token,
     // Proves the cache never hides a write: reply, then the next anonymous read must show it.
     checkFreshness: async () => {
       const marker = `fresh-${Date.now()}`;
@@ -47,7 +49,7 @@ async function praxis() {
 }
 
 const server = mode === 'bare' ? await bare() : await praxis();
-process.send?.({ ready: true, port: server.port, path: server.path, driver: server.driver });
+process.send?.({ ready: true, port: server.port, path: server.path, driver: server.driver, token: server.token });
 process.on('message', async (message) => {
   if (message === 'check') process.send?.({ fresh: await server.checkFreshness?.() });
   if (message === 'stop') {

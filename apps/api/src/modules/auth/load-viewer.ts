@@ -27,12 +27,16 @@ export async function userForSession(deps: Deps, tokenHash: string): Promise<Use
 
 export async function userForAccessToken(deps: Deps, tokenHash: string): Promise<UserRow | null> {
   const [row] = await deps.db
-    .select({ user: users, tokenId: accessTokens.id })
+    .select({ user: users, tokenId: accessTokens.id, lastUsedAt: accessTokens.lastUsedAt })
     .from(accessTokens)
     .innerJoin(users, eq(users.id, accessTokens.userId))
     .where(and(eq(accessTokens.tokenHash, tokenHash), isNull(accessTokens.revokedAt)))
     .limit(1);
   if (!row) return null;
-  await deps.db.update(accessTokens).set({ lastUsedAt: deps.clock.now() }).where(eq(accessTokens.id, row.tokenId));
+  // "Last used" to the minute is enough; writing it on every request would make every read a write.
+  const now = deps.clock.now();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    await deps.db.update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.id, row.tokenId));
+  }
   return row.user;
 }
