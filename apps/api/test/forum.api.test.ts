@@ -179,6 +179,43 @@ describe('votes', () => {
   });
 });
 
+describe('a long thread', () => {
+  it('pages its posts with a cursor, in order, and reports the total', async () => {
+    const id = await ask(asker, community, 'A thread with many replies to page through');
+    for (let i = 1; i <= 7; i++) await reply(i % 2 ? expert : admin, id, `reply ${i}`);
+    const numbers: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const url: string = `/api/v1/threads/${id}?limit=3${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = (await t.app.inject({ method: 'GET', url })).json();
+      expect(page.totalPosts).toBe(8);
+      numbers.push(...page.posts.map((p: { number: number }) => p.number));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(pages).toBe(3);
+    // A later page still says who may edit the title (it belongs to the opening post, not on this page).
+    const later = (await asker.inject({ method: 'GET', url: `/api/v1/threads/${id}?limit=3&cursor=${Buffer.from('[3]').toString('base64url')}` })).json();
+    expect(later.posts[0].number).toBe(4);
+    expect(later.abilities.edit).toBe(true);
+  });
+});
+
+describe('profiles', () => {
+  it('shows a member’s questions, answers and counts', async () => {
+    const profile = (await t.app.inject({ method: 'GET', url: `/api/v1/users/${expert.username}` })).json();
+    expect(profile.user.username).toBe('expert');
+    expect(profile.stats.answers).toBe(profile.answers.length);
+    expect(profile.stats.solutions).toBeGreaterThan(0);
+    expect(profile.answers.some((a: { isSolution: boolean }) => a.isSolution)).toBe(true);
+    const askerProfile = (await t.app.inject({ method: 'GET', url: '/api/v1/users/ASKER' })).json();
+    expect(askerProfile.questions.every((q: { author: { username: string } }) => q.author.username === 'asker')).toBe(true);
+    expectProblem(await t.app.inject({ method: 'GET', url: '/api/v1/users/nobody-here' }), 404, 'NOT_FOUND');
+  });
+});
+
 describe('thread lists', () => {
   it('filters by community, tag and sort, and pages with a cursor without gaps or repeats', async () => {
     const other = await createCommunity(admin, 'cider');
