@@ -101,6 +101,8 @@ describe('editing, history, hiding, deleting', () => {
     expect(edited.json()).toMatchObject({ title: 'A title without a typo', tags: ['lager', 'fermentation'] });
     expect((await outboxTypes()).at(-1)).toBe('thread.edited');
     const byTag = (await t.app.inject({ method: 'GET', url: `/api/v1/threads?community=${community}&tag=fermentation` })).json();
+    const tagCounts = (await t.app.inject({ method: 'GET', url: `/api/v1/communities/${community}` })).json().tags;
+    expect(tagCounts).toContainEqual({ name: 'fermentation', threadCount: 1 });
     expect(byTag.items.map((i: { id: number }) => i.id)).toEqual([id]);
     expectProblem(await asker.inject({ method: 'PATCH', url: `/api/v1/threads/${id}`, payload: {} }), 400, 'VALIDATION_FAILED');
     expect((await admin.inject({ method: 'PATCH', url: `/api/v1/threads/${id}`, payload: { tags: [] } })).json().tags).toEqual([]);

@@ -644,6 +644,11 @@ export interface paths {
                             } & {
                                 role: "member" | "leader" | "moderator";
                             })[];
+                            /** @description the most used tags, most used first */
+                            tags: {
+                                name: string;
+                                threadCount: number;
+                            }[];
                             /** Format: date-time */
                             createdAt: string;
                             abilities: {
@@ -726,6 +731,11 @@ export interface paths {
                             } & {
                                 role: "member" | "leader" | "moderator";
                             })[];
+                            /** @description the most used tags, most used first */
+                            tags: {
+                                name: string;
+                                threadCount: number;
+                            }[];
                             /** Format: date-time */
                             createdAt: string;
                             abilities: {
@@ -808,6 +818,11 @@ export interface paths {
                             } & {
                                 role: "member" | "leader" | "moderator";
                             })[];
+                            /** @description the most used tags, most used first */
+                            tags: {
+                                name: string;
+                                threadCount: number;
+                            }[];
                             /** Format: date-time */
                             createdAt: string;
                             abilities: {
@@ -888,6 +903,11 @@ export interface paths {
                             } & {
                                 role: "member" | "leader" | "moderator";
                             })[];
+                            /** @description the most used tags, most used first */
+                            tags: {
+                                name: string;
+                                threadCount: number;
+                            }[];
                             /** Format: date-time */
                             createdAt: string;
                             abilities: {

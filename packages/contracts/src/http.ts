@@ -94,6 +94,7 @@ export const Community = Type.Intersect([
     charter: Type.String(),
     charterHtml: Type.String(),
     leaders: Type.Array(Type.Intersect([UserSummary, Type.Object({ role: MembershipRole })])),
+    tags: Type.Array(Type.Object({ name: Type.String(), threadCount: Type.Integer() }), { description: 'the most used tags, most used first' }),
     createdAt: DateTime,
     abilities: CommunityAbilities,
   }),

@@ -1,5 +1,5 @@
 import { AppError, type Community, type CommunitySummary } from '@praxis/contracts';
-import { and, asc, communities, eq, inArray, memberships, or, sql, users } from '@praxis/db';
+import { and, asc, communities, desc, eq, gt, inArray, memberships, or, sql, tags as tagsTable, users } from '@praxis/db';
 import { can, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 
@@ -43,11 +43,18 @@ export async function presentCommunity(deps: Deps, row: CommunityRow, viewer: Vi
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.communityId, row.id), inArray(memberships.role, ['leader', 'moderator'])))
     .orderBy(asc(users.username));
+  const tags = await deps.db
+    .select({ name: tagsTable.name, threadCount: tagsTable.threadCount })
+    .from(tagsTable)
+    .where(and(eq(tagsTable.communityId, row.id), gt(tagsTable.threadCount, 0)))
+    .orderBy(desc(tagsTable.threadCount), asc(tagsTable.name))
+    .limit(20);
   return {
     ...summarize(row, viewer),
     charter: row.charter,
     charterHtml: row.charterHtml,
     leaders,
+    tags,
     createdAt: row.createdAt.toISOString(),
     abilities: {
       edit: can(viewer, 'community.edit', row),
