@@ -201,8 +201,7 @@ export async function presentSinglePost(deps: Deps, viewer: Viewer | null, postI
   const { post, thread } = await loadPost(deps, viewer, postId);
   const [author] = post.authorId ? await deps.db.select(userBits).from(users).where(eq(users.id, post.authorId)) : [];
   const voted = viewer ? await deps.db.select({ postId: votes.postId }).from(votes).where(and(eq(votes.postId, post.id), eq(votes.userId, viewer.id))) : [];
-  const [fresh] = await deps.db.select().from(threads).where(eq(threads.id, thread.thread.id));
-  return presentPost(post, author ?? null, fresh ?? thread.thread, thread.ref, viewer, voted.length > 0);
+  return presentPost(post, author ?? null, thread.thread, thread.ref, viewer, voted.length > 0);
 }
 
 export { summarizeThread, userBits, communityBits };
