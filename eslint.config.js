@@ -112,8 +112,24 @@ export default defineConfig(
   {
     files: ['apps/web/**/*.{ts,js}'],
     rules: forbid(
-      ['@praxis/db', '@praxis/search', '@praxis/queue', 'drizzle-orm', 'pg'],
+      ['@praxis/db', '@praxis/search', '@praxis/queue', 'drizzle-orm', 'pg', '@praxis/api', '@praxis/worker'],
       'apps/web talks to the API through @praxis/api-client, never to the database, search or queue (STYLE.md B2).',
     ),
+  },
+  {
+    files: ['packages/search/**/*.{ts,js,mjs}'],
+    rules: forbid(['@praxis/db', '@praxis/queue', '@praxis/realtime', 'fastify', 'bullmq'], 'packages/search sees only domain and contracts (STYLE.md B2).'),
+  },
+  {
+    files: ['packages/queue/**/*.{ts,js,mjs}'],
+    rules: forbid(['@praxis/db', '@praxis/search', '@praxis/realtime', 'fastify', 'meilisearch'], 'packages/queue sees only domain and contracts (STYLE.md B2).'),
+  },
+  {
+    files: ['packages/realtime/**/*.{ts,js,mjs}'],
+    rules: forbid(['@praxis/db', '@praxis/search', '@praxis/queue', 'fastify', 'bullmq', 'meilisearch'], 'packages/realtime sees only domain and contracts (STYLE.md B2).'),
+  },
+  {
+    files: ['apps/api/**/*.{ts,js,mjs}', 'apps/worker/**/*.{ts,js,mjs}'],
+    rules: forbid(['@praxis/api', '@praxis/worker', '@praxis/web'], 'apps never import each other (STYLE.md B2); the embedded launcher loads built apps by path.'),
   },
 );

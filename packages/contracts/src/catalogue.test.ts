@@ -6,7 +6,7 @@ describe('event catalogue', () => {
   it('names every event <aggregate>.<past-tense> and gives each an object payload schema', () => {
     expect(eventNames.length).toBeGreaterThan(0);
     for (const name of eventNames) {
-      expect(name).toMatch(/^[a-z]+\.([a-z]+(ed|en)|left)$/);
+      expect(name).toMatch(/^[a-z]+\.([a-z]+(ed|en)|left|read)$/);
       expect(eventSchemas[name].type).toBe('object');
     }
   });

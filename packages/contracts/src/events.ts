@@ -39,6 +39,10 @@ export const eventSchemas = {
     previousPostId: Type.Union([Type.Integer(), Type.Null()]),
   }),
   'solution.unaccepted': Type.Object({ threadId: Type.Integer(), postId: Type.Integer(), by: Type.Integer() }),
+  'notification.created': Type.Object({ notificationId: Type.Integer(), userId: Type.Integer(), kind: Type.String(), threadId: Type.Integer() }),
+  'notification.read': Type.Object({ userId: Type.Integer() }),
+  'reindex.requested': Type.Object({ requestedBy: Type.Integer() }),
+  'job.retried': Type.Object({ deadLetterId: Type.Integer(), by: Type.Integer() }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

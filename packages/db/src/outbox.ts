@@ -18,6 +18,10 @@ const aggregateOf: Record<EventName, string> = {
   'post.unvoted': 'thread',
   'solution.accepted': 'thread',
   'solution.unaccepted': 'thread',
+  'notification.created': 'user',
+  'notification.read': 'user',
+  'reindex.requested': 'system',
+  'job.retried': 'system',
 };
 
 /** Appends an event to the outbox. Call it with the transaction that writes the change it describes. */

@@ -31,6 +31,13 @@ export const users = pgTable(
     suspendReason: text('suspend_reason'),
     createdAt: createdAt(),
     lastSeenAt: ts('last_seen_at'),
+    /** When to email notifications: only while away (not seen for a while), always, or never. */
+    emailNotifications: text('email_notifications', { enum: ['away', 'always', 'never'] }).notNull().default('away'),
+    emailDigest: text('email_digest', { enum: ['daily', 'never'] }).notNull().default('daily'),
+    /** Notification kinds (and 'digest') this user unsubscribed from by email link. */
+    emailMutedKinds: text('email_muted_kinds').array().notNull().default(sql`'{}'::text[]`),
+    /** Random token in unsubscribe links; it grants nothing but unsubscribing. */
+    emailToken: text('email_token').notNull().default(sql`md5(random()::text || clock_timestamp()::text)`),
   },
   (t) => [
     uniqueIndex('users_username_lower_uq').on(sql`lower(${t.username})`),
@@ -111,12 +118,16 @@ export const threads = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
     lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
     deletedAt: ts('deleted_at'),
+    /** When the search index last received this thread, and with which document version. */
+    indexedAt: ts('indexed_at'),
+    searchVersion: integer('search_version').notNull().default(0),
   },
   (t) => [
     index('threads_community_activity_idx').on(t.communityId, t.lastActivityAt, t.id),
     index('threads_activity_idx').on(t.lastActivityAt, t.id),
     index('threads_author_idx').on(t.authorId),
     index('threads_tags_idx').using('gin', t.tags),
+    index('threads_index_stale_idx').on(t.id).where(sql`${t.indexedAt} is null or ${t.indexedAt} < ${t.updatedAt}`),
   ],
 );
 
@@ -216,3 +227,83 @@ export const settings = pgTable('settings', {
   value: jsonb('value').notNull(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
+
+export const notificationKinds = [
+  'reply_to_thread',
+  'reply_to_post',
+  'mention',
+  'thread_solved',
+  'watched_thread_created',
+  'watched_thread_reply',
+] as const;
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    /** Append-only catalogue (see domain/notifications.ts); a retired kind is kept, never reused. */
+    kind: text('kind').notNull(),
+    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    postId: integer('post_id'),
+    actorId: integer('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    /** One notification per recipient and cause: a retried job hits this key and writes nothing. */
+    dedupeKey: text('dedupe_key').notNull(),
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+    readAt: ts('read_at'),
+    emailedAt: ts('emailed_at'),
+  },
+  (t) => [
+    uniqueIndex('notifications_dedupe_uq').on(t.userId, t.dedupeKey),
+    index('notifications_user_idx').on(t.userId, t.id),
+    index('notifications_unread_idx').on(t.userId).where(sql`${t.readAt} is null`),
+  ],
+);
+
+export const watchLevels = ['watching', 'tracking', 'normal', 'muted'] as const;
+
+/** A member's chosen watch level for a community, a tag in a community, or a thread. No row = the default. */
+export const watches = pgTable(
+  'watches',
+  {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    targetType: text('target_type', { enum: ['community', 'tag', 'thread'] }).notNull(),
+    /** Community id for 'community' and 'tag', thread id for 'thread'. */
+    targetId: integer('target_id').notNull(),
+    tag: text('tag').notNull().default(''),
+    level: text('level', { enum: watchLevels }).notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.targetType, t.targetId, t.tag] }), index('watches_target_idx').on(t.targetType, t.targetId, t.tag)],
+);
+
+/** Jobs that failed on their last attempt; an admin can inspect and retry them. */
+export const deadLetters = pgTable(
+  'dead_letters',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    queue: text('queue').notNull(),
+    jobName: text('job_name').notNull(),
+    jobId: text('job_id').notNull(),
+    data: jsonb('data').notNull(),
+    error: text('error').notNull(),
+    attempts: integer('attempts').notNull(),
+    failedAt: timestamp('failed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    retriedAt: ts('retried_at'),
+    retryCount: integer('retry_count').notNull().default(0),
+  },
+  (t) => [uniqueIndex('dead_letters_job_uq').on(t.queue, t.jobId), index('dead_letters_open_idx').on(t.id).where(sql`${t.retriedAt} is null`)],
+);
+
+/** One row per digest sent, so a retried digest job never sends twice. */
+export const emailDigests = pgTable(
+  'email_digests',
+  {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    day: text('day').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day] })],
+);

@@ -1,0 +1,37 @@
+/**
+ * What browsers and stream clients receive. Payloads are invalidations (ids, counts), never documents:
+ * the client refetches through the normal permission-checked API.
+ */
+export interface ClientEvents {
+  /** A post was added to a thread the client has joined. */
+  'post.created': { threadId: number; postId: number; postCount: number };
+  /** A post changed (edited, hidden, deleted, voted) or the thread did (title, tags, solved). */
+  'thread.updated': { threadId: number; postId: number | null; reason: string };
+  /** Sent to the recipient only. */
+  'notification.created': { notificationId: number; kind: string; threadId: number; unreadCount: number };
+  /** The recipient's unread count changed elsewhere (marked read in another tab). */
+  'notification.read': { unreadCount: number };
+}
+export type ClientEventName = keyof ClientEvents;
+
+export type Room = `user:${number}` | `thread:${number}`;
+export const userRoom = (userId: number): Room => `user:${userId}`;
+export const threadRoom = (threadId: number): Room => `thread:${threadId}`;
+
+export interface RealtimeMessage<E extends ClientEventName = ClientEventName> {
+  room: Room;
+  event: E;
+  data: ClientEvents[E];
+}
+
+/**
+ * One bus between whoever produces realtime messages (the worker) and the transports (socket.io and the
+ * plain WebSocket stream in every API node): in-process when embedded, Redis pub/sub when distributed.
+ */
+export interface EventBus {
+  readonly kind: 'in-process' | 'redis';
+  publish(message: RealtimeMessage): Promise<void>;
+  /** Returns an unsubscribe function. */
+  subscribe(listener: (message: RealtimeMessage) => void): () => void;
+  close(): Promise<void>;
+}
