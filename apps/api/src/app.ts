@@ -13,6 +13,7 @@ import { ThreadReadCache } from './modules/threads/read-cache.js';
 import { threadRoutes } from './modules/threads/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { registerAuth } from './plugins/auth.js';
+import { registerRealtime } from './realtime/index.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { validatorCompiler } from './plugins/validation.js';
 
@@ -33,6 +34,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.decorate('config', config);
   app.decorate('database', database);
+  app.decorate('search', options.search);
+  app.decorate('bus', options.bus);
   app.decorate('deps', { db: database.db, clock: options.clock ?? { now: () => new Date() } });
 
   app.decorate('threadCache', new ThreadReadCache());
@@ -61,5 +64,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(threadRoutes, { prefix: '/api/v1' });
   await app.register(postRoutes, { prefix: '/api/v1' });
   await app.register(userRoutes, { prefix: '/api/v1' });
+  await registerRealtime(app);
   return app;
 }

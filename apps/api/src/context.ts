@@ -1,6 +1,8 @@
 import type { Config } from '@praxis/config';
 import type { Database, Db } from '@praxis/db';
 import type { Viewer } from '@praxis/domain';
+import type { EventBus } from '@praxis/realtime';
+import type { SearchIndex } from '@praxis/search';
 import type { ThreadReadCache } from './modules/threads/read-cache.js';
 
 export interface Clock {
@@ -16,6 +18,10 @@ export interface Deps {
 export interface AppOptions {
   config: Config;
   database: Database;
+  /** Read side of the search index (only the worker writes to it). */
+  search: SearchIndex;
+  /** Realtime messages from the worker, fanned out to socket.io and /api/v1/stream clients. */
+  bus: EventBus;
   clock?: Clock;
   /** Log level override; tests pass 'silent'. */
   logLevel?: string;
@@ -28,6 +34,8 @@ declare module 'fastify' {
     deps: Deps;
     config: Config;
     database: Database;
+    search: SearchIndex;
+    bus: EventBus;
     threadCache: ThreadReadCache;
   }
   interface FastifyRequest {

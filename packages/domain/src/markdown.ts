@@ -106,9 +106,14 @@ export function parseMentions(markdown: string): string[] {
   return [...names];
 }
 
+/** The text a reader sees, without markup, whitespace collapsed: for search documents and emails. */
+export function markdownToText(markdown: string): string {
+  return plainText(md.parse(markdown, {})).replace(/\s+/g, ' ').trim();
+}
+
 /** Plain text of the rendered markdown, whitespace collapsed, cut at a word boundary. */
 export function excerpt(markdown: string, max = 200): string {
-  const text = plainText(md.parse(markdown, {})).replace(/\s+/g, ' ').trim();
+  const text = markdownToText(markdown);
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   const head = chars.slice(0, Math.max(max - 1, 0)).join('');
