@@ -11,6 +11,9 @@ import { healthRoutes } from './modules/health/routes.js';
 import { postRoutes } from './modules/posts/routes.js';
 import { ThreadReadCache } from './modules/threads/read-cache.js';
 import { threadRoutes } from './modules/threads/routes.js';
+import { notificationRoutes } from './modules/notifications/routes.js';
+import { pipelineRoutes } from './modules/pipeline/routes.js';
+import { searchRoutes } from './modules/search/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerRealtime } from './realtime/index.js';
@@ -34,7 +37,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.decorate('config', config);
   app.decorate('database', database);
-  app.decorate('search', options.search);
+  app.decorate('searchIndex', options.search);
   app.decorate('bus', options.bus);
   app.decorate('deps', { db: database.db, clock: options.clock ?? { now: () => new Date() } });
 
@@ -64,6 +67,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(threadRoutes, { prefix: '/api/v1' });
   await app.register(postRoutes, { prefix: '/api/v1' });
   await app.register(userRoutes, { prefix: '/api/v1' });
+  await app.register(searchRoutes, { prefix: '/api/v1' });
+  await app.register(notificationRoutes, { prefix: '/api/v1' });
+  await app.register(pipelineRoutes, { prefix: '/api/v1' });
   await registerRealtime(app);
   return app;
 }

@@ -34,7 +34,8 @@ declare module 'fastify' {
     deps: Deps;
     config: Config;
     database: Database;
-    search: SearchIndex;
+    /** Not `search`: Fastify already has a method of that name (the HTTP SEARCH verb). */
+    searchIndex: SearchIndex;
     bus: EventBus;
     threadCache: ThreadReadCache;
   }

@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from '@praxis/config';
-import { eq, openDatabase, users } from '@praxis/db';
+import { eq, openDatabase, users, type Database } from '@praxis/db';
+import { createInProcessQueue, type JobQueue } from '@praxis/queue';
+import { createEventBus, type EventBus } from '@praxis/realtime';
+import { createSearchIndex, type SearchIndex } from '@praxis/search';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ensureAdmin } from './seed/admin.js';
@@ -13,7 +16,43 @@ type NodeHandler = (req: import('node:http').IncomingMessage, res: import('node:
 export interface StartOptions {
   /** Directory of the SvelteKit adapter-node build to serve on the same port (embedded mode). */
   webBuildDir?: string;
+  /** The built worker (apps/worker/dist/index.js) to run in this process; embedded mode only. */
+  workerEntry?: string;
   config?: Config;
+}
+
+/** What this process needs from the worker build; loaded by path because apps never import each other. */
+interface WorkerModule {
+  startWorker(
+    deps: {
+      db: Database['db'];
+      queue: JobQueue;
+      search: SearchIndex;
+      bus: EventBus;
+      mailer: unknown;
+      clock: { now(): Date };
+      log: unknown;
+      settings: { publicOrigin: string; emailAwayMs: number };
+    },
+    options?: Record<string, unknown>,
+  ): Promise<{ stop(): Promise<void> }>;
+  createMailer(options: { smtpUrl: string | undefined; dataDir: string; from: string }): unknown;
+  consoleLogger: unknown;
+}
+
+async function startInProcessWorker(workerEntry: string, config: Config, database: Database, search: SearchIndex, bus: EventBus) {
+  if (!existsSync(workerEntry)) throw new Error(`The worker is not built: ${workerEntry} is missing (run the build first)`);
+  const worker = (await import(pathToFileURL(workerEntry).href)) as WorkerModule;
+  return worker.startWorker({
+    db: database.db,
+    queue: createInProcessQueue(),
+    search,
+    bus,
+    mailer: worker.createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
+    clock: { now: () => new Date() },
+    log: worker.consoleLogger,
+    settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000 },
+  });
 }
 
 async function seed(app: FastifyInstance, config: Config): Promise<void> {
@@ -49,7 +88,10 @@ async function mountWeb(app: FastifyInstance, webBuildDir: string): Promise<void
 export async function start(options: StartOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig();
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
-  const app = await buildApp({ config, database, prettyLogs: process.stdout.isTTY === true });
+  const search = createSearchIndex({ meiliUrl: config.meiliUrl, meiliMasterKey: config.meiliMasterKey, snapshotPath: join(config.dataDir, 'search', 'threads.json') });
+  await search.ensureReady();
+  const bus = createEventBus({ redisUrl: config.redisUrl });
+  const app = await buildApp({ config, database, search, bus, prettyLogs: process.stdout.isTTY === true });
   if (options.webBuildDir) {
     // The web app's server-side code calls this same process over loopback.
     process.env.API_URL ??= `http://127.0.0.1:${config.port}`;
@@ -57,6 +99,9 @@ export async function start(options: StartOptions = {}): Promise<FastifyInstance
     await mountWeb(app, options.webBuildDir);
   }
   await seed(app, config);
+  // Without Redis nothing else can consume this process's jobs: the worker runs here (the embedded mode).
+  const worker = config.redisUrl || !options.workerEntry ? null : await startInProcessWorker(options.workerEntry, config, database, search, bus);
+  if (config.redisUrl && !config.meiliUrl) app.log.warn('REDIS_URL is set but MEILI_URL is not: API nodes read their own embedded index, which the worker process cannot fill. Set MEILI_URL in the distributed mode.');
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`Praxis is up at ${config.publicOrigin} (${database.driver}${config.databaseUrl ? '' : ` in ${config.dataDir}`})`);
 
@@ -66,6 +111,9 @@ export async function start(options: StartOptions = {}): Promise<FastifyInstance
     closing = true;
     app.log.info(`${signal}: shutting down`);
     await app.close();
+    if (worker) await worker.stop();
+    else await search.close();
+    await bus.close();
     await database.close();
     process.exit(0);
   };

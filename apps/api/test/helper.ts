@@ -1,5 +1,7 @@
 import { loadConfig } from '@praxis/config';
 import { createTestDatabase, type Database } from '@praxis/db';
+import { createInProcessEventBus, type EventBus } from '@praxis/realtime';
+import { createEmbeddedSearchIndex } from '@praxis/search';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { registerUser } from '../src/modules/auth/commands.js';
@@ -9,19 +11,25 @@ export const ORIGIN = 'http://localhost:3000';
 export interface TestApp {
   app: FastifyInstance;
   database: Database;
+  /** Publish on it to play the worker's part in realtime tests. */
+  bus: EventBus;
   close(): Promise<void>;
 }
 
 /** A fresh API on a fresh database: PGlite in memory, or a new PostgreSQL database when TEST_DATABASE_URL is set. */
-export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(env: Record<string, string> = {}, options: { bus?: EventBus } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const app = await buildApp({ config: loadConfig({ AUTH_RATE_LIMIT: '10000', ...env }), database, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const bus = options.bus ?? createInProcessEventBus();
+  const search = createEmbeddedSearchIndex();
+  const app = await buildApp({ config: loadConfig({ AUTH_RATE_LIMIT: '10000', ...env }), database, search, bus, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await app.ready();
   return {
     app,
     database,
+    bus,
     close: async () => {
       await app.close();
+      await Promise.all([bus.close(), search.close()]);
       await database.close();
     },
   };

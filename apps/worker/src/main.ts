@@ -1,21 +1,44 @@
 import { join } from 'node:path';
 import { loadConfig } from '@praxis/config';
 import { openDatabase } from '@praxis/db';
-import { pendingEvents } from './outbox.js';
+import { createJobQueue } from '@praxis/queue';
+import { createEventBus } from '@praxis/realtime';
+import { createSearchIndex } from '@praxis/search';
+import { consoleLogger } from './deps.js';
+import { createMailer } from './email/mailer.js';
+import { startWorker } from './runtime.js';
 
-// The worker process of the distributed mode. This first version only reports the outbox backlog;
-// the relay, the queue adapters and the handlers (search, notifications, expert matching) come with the pipeline issue.
+// The worker process of the distributed mode: BullMQ on REDIS_URL, Meilisearch on MEILI_URL.
 const config = loadConfig();
+if (!config.redisUrl) {
+  consoleLogger.error('The worker process needs REDIS_URL (without it, the embedded mode runs the worker inside the API process)');
+  process.exit(1);
+}
+if (!config.meiliUrl) consoleLogger.warn('MEILI_URL is not set: this worker indexes into its own embedded index, which the API nodes cannot read');
 const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
-const report = async () => {
-  const pending = await pendingEvents(database.db);
-  console.log(JSON.stringify({ msg: 'outbox backlog', pending: pending.count, oldest: pending.oldest }));
-};
-await report();
-const timer = setInterval(() => void report().catch((err: unknown) => console.error(err)), 30_000);
+const bus = createEventBus({ redisUrl: config.redisUrl });
+const worker = await startWorker({
+  db: database.db,
+  queue: createJobQueue({ redisUrl: config.redisUrl }),
+  search: createSearchIndex({ meiliUrl: config.meiliUrl, meiliMasterKey: config.meiliMasterKey, snapshotPath: join(config.dataDir, 'search', 'threads.json') }),
+  bus,
+  mailer: createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
+  clock: { now: () => new Date() },
+  log: consoleLogger,
+  settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000 },
+});
+consoleLogger.info('worker started', { queue: 'bullmq', search: config.meiliUrl ? 'meilisearch' : 'embedded' });
+
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    clearInterval(timer);
-    void database.close().then(() => process.exit(0));
+    if (stopping) return;
+    stopping = true;
+    consoleLogger.info(`${signal}: finishing running jobs`);
+    void worker
+      .stop()
+      .then(() => bus.close())
+      .then(() => database.close())
+      .then(() => process.exit(0));
   });
 }

@@ -11,6 +11,11 @@ export interface Config {
   redisUrl: string | undefined;
   meiliUrl: string | undefined;
   meiliMasterKey: string | undefined;
+  /** smtp:// or smtps:// URL; without it, mail is written as .eml files under DATA_DIR/mail. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Notifications are emailed right away to people not seen for this long (if they want email). */
+  emailAwayMinutes: number;
   logLevel: string;
   sessionTtlDays: number;
   authRateLimit: { max: number; windowMs: number };
@@ -63,6 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     meiliUrl: env.MEILI_URL || undefined,
     meiliMasterKey: env.MEILI_MASTER_KEY || undefined,
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || `Praxis <no-reply@${new URL(publicOrigin).hostname}>`,
+    emailAwayMinutes: integer(env, 'EMAIL_AWAY_MINUTES', 10, 0),
     logLevel: env.LOG_LEVEL || 'info',
     sessionTtlDays: integer(env, 'SESSION_TTL_DAYS', 30, 1),
     authRateLimit: { max: integer(env, 'AUTH_RATE_LIMIT', 10, 1), windowMs: 60_000 },

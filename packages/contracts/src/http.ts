@@ -243,3 +243,96 @@ export type UserProfile = Static<typeof UserProfile>;
 
 export const Health = Type.Object({ status: Type.String() });
 export const Ok = Type.Object({ ok: Type.Boolean() });
+
+// ---- Search ----
+export const SearchQuery = Type.Object(
+  {
+    q: Type.String({ minLength: 1, maxLength: 200, description: 'Words to find; prefixes and small typos match' }),
+    community: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'Community slug' })),
+    tag: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
+    status: Type.Optional(ThreadStatus),
+    cursor: Type.Optional(Type.String({ maxLength: 20, pattern: '^[0-9]+$', description: 'From nextCursor of the previous page' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type SearchQuery = Static<typeof SearchQuery>;
+export const FacetCount = Type.Object({ value: Type.String(), label: Type.String(), count: Type.Integer() });
+export const SearchHit = Type.Object({
+  thread: Type.Object({ id: Id, title: Type.String(), status: ThreadStatus, replyCount: Type.Integer(), tags: Type.Array(Type.String()), lastActivityAt: DateTime }),
+  community: Type.Object({ slug: Type.String(), name: Type.String() }),
+  titleHtml: Type.String({ description: 'Escaped title with <mark> around matched words' }),
+  snippetHtml: Type.String({ description: 'Escaped excerpt with <mark> around matched words' }),
+});
+export const SearchResults = Type.Object({
+  items: Type.Array(SearchHit),
+  total: Type.Integer(),
+  nextCursor: Nullable(Type.String()),
+  facets: Type.Object({ communities: Type.Array(FacetCount), tags: Type.Array(FacetCount), status: Type.Array(FacetCount) }),
+});
+export type SearchResults = Static<typeof SearchResults>;
+export const SimilarQuery = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 300 }),
+    body: Type.Optional(Type.String({ maxLength: 5000 })),
+    community: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+  },
+  { additionalProperties: false },
+);
+export const SimilarThreads = Type.Object({
+  items: Type.Array(Type.Object({ id: Id, title: Type.String(), status: ThreadStatus, replyCount: Type.Integer(), community: Type.Object({ slug: Type.String(), name: Type.String() }) })),
+});
+export type SimilarThreads = Static<typeof SimilarThreads>;
+
+// ---- Notifications and watching ----
+export const WatchLevel = Type.Union([Type.Literal('watching'), Type.Literal('tracking'), Type.Literal('normal'), Type.Literal('muted')]);
+export type WatchLevel = Static<typeof WatchLevel>;
+export const WatchBody = Type.Object({ level: WatchLevel }, { additionalProperties: false });
+export const WatchState = Type.Object({ level: WatchLevel, isDefault: Type.Boolean({ description: 'No explicit choice; this is the default level' }) });
+export const TagParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 50 }), tag: Type.String({ minLength: 1, maxLength: 30 }) });
+export const Notification = Type.Object({
+  id: Id,
+  kind: Type.String({ description: 'reply_to_thread, reply_to_post, mention, thread_solved, watched_thread_created, watched_thread_reply (append-only)' }),
+  message: Type.String({ description: 'One line a person can read, e.g. "ada replied to your question"' }),
+  thread: Type.Object({ id: Id, title: Type.String() }),
+  community: Type.Object({ slug: Type.String(), name: Type.String() }),
+  postId: Nullable(Id),
+  postNumber: Nullable(Type.Integer()),
+  actor: Nullable(UserSummary),
+  read: Type.Boolean(),
+  createdAt: DateTime,
+});
+export type Notification = Static<typeof Notification>;
+export const NotificationList = Type.Object({ items: Type.Array(Notification), unreadCount: Type.Integer(), nextCursor: Nullable(Type.String()) });
+export type NotificationList = Static<typeof NotificationList>;
+export const NotificationListQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ maxLength: 20, pattern: '^[0-9]+$' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    unread: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const UnreadCount = Type.Object({ unreadCount: Type.Integer() });
+export const MarkReadBody = Type.Object(
+  { ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 100 })), threadId: Type.Optional(Id), all: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, description: 'Exactly one of ids, threadId (all of that thread) or all' },
+);
+export const NotificationSettings = Type.Object({
+  emailNotifications: Type.Union([Type.Literal('away'), Type.Literal('always'), Type.Literal('never')], { description: 'away: only when you have not been around for a while' }),
+  emailDigest: Type.Union([Type.Literal('daily'), Type.Literal('never')]),
+  emailMutedKinds: Type.Array(Type.String()),
+});
+export type NotificationSettings = Static<typeof NotificationSettings>;
+export const NotificationSettingsBody = Type.Partial(NotificationSettings, { additionalProperties: false });
+export const UnsubscribeQuery = Type.Object({ token: Type.String({ minLength: 8, maxLength: 100 }), kind: Type.String({ minLength: 1, maxLength: 40 }) }, { additionalProperties: false });
+
+// ---- Admin: pipeline ----
+export const DeadLetter = Type.Object({ id: Id, queue: Type.String(), jobName: Type.String(), jobId: Type.String(), error: Type.String(), attempts: Type.Integer(), failedAt: DateTime, retriedAt: Nullable(DateTime), retryCount: Type.Integer() });
+export const DeadLetterList = Type.Object({ items: Type.Array(DeadLetter) });
+export const PipelineStatus = Type.Object({
+  outbox: Type.Object({ pending: Type.Integer(), oldestPendingAt: Nullable(DateTime) }),
+  search: Type.Object({ engine: Type.String(), documents: Type.Integer(), threadsToIndex: Type.Integer() }),
+  deadLetters: Type.Integer(),
+});

@@ -96,6 +96,11 @@ const communityCreate: Row =
      [N,   N,   N,   N,   N,   N,   Y,    N];
 
 // prettier-ignore
+const siteOperate: Row =
+  //  anon susp newb memb lead mod  admin nonMemberOfPrivate
+     [N,   N,   N,   N,   N,   N,   Y,    N];
+
+// prettier-ignore
 const communityTable: Record<ActionOn<CommunityRef>, Record<keyof typeof communities, Row>> = {
   //                 anon susp newb memb lead mod  admin nonMemberOfPrivate
   'community.read':  {
@@ -239,7 +244,7 @@ const postTable: Record<ActionOn<PostRef>, Record<keyof typeof posts, Row>> = {
 };
 
 // Compile-time guard: the tables above cover every action.
-type Tabled = 'community.create' | ActionOn<CommunityRef> | ActionOn<ThreadRef> | ActionOn<PostRef>;
+type Tabled = 'community.create' | 'site.operate' | ActionOn<CommunityRef> | ActionOn<ThreadRef> | ActionOn<PostRef>;
 const everyActionTabled: [Exclude<Action, Tabled>] extends [never] ? true : false = true;
 
 // ---- Running the tables ------------------------------------------------------
@@ -274,7 +279,7 @@ function expand<A extends Action, L extends string>(
 }
 
 const cases: Case[] = [
-  ...expand({ 'community.create': { none: communityCreate } }, { none: () => null }),
+  ...expand({ 'community.create': { none: communityCreate }, 'site.operate': { none: siteOperate } }, { none: () => null }),
   ...expand(communityTable, communities),
   ...expand(threadTable, threads),
   ...expand(postTable, posts),
@@ -285,8 +290,8 @@ describe('can()', () => {
     expect(everyActionTabled).toBe(true);
     const seen = new Set(cases.map((c) => `${c.action}/${c.persona}`));
     const actions = new Set(cases.map((c) => c.action));
-    expect(actions.size).toBe(16);
-    expect(seen.size).toBe(16 * PERSONAS.length);
+    expect(actions.size).toBe(17);
+    expect(seen.size).toBe(17 * PERSONAS.length);
   });
 
   it.each(cases)('$action on $resource as $persona → $expected', ({ persona, expected, check }) => {
@@ -303,6 +308,7 @@ describe('can()', () => {
   it('a suspended admin cannot create communities but can still read', () => {
     const suspendedAdmin = persona(21, [], { role: 'admin', suspended: true });
     expect(can(suspendedAdmin, 'community.create', null)).toBe(false);
+    expect(can(suspendedAdmin, 'site.operate', null)).toBe(false);
     expect(can(suspendedAdmin, 'community.read', PRIV)).toBe(true);
     expect(can(suspendedAdmin, 'thread.moderate', threads.openQuestion())).toBe(false);
   });

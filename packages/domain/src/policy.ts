@@ -3,6 +3,8 @@ import type { CommunityRef, PostRef, ThreadRef, Viewer } from './viewer.js';
 /** Every action the policy knows, and the resource it is checked against. */
 export interface ActionResources {
   'community.create': null;
+  /** Operate the site: the pipeline's dead letters, search rebuilds. */
+  'site.operate': null;
   'community.read': CommunityRef;
   'community.edit': CommunityRef;
   'community.join': CommunityRef;
@@ -49,6 +51,8 @@ const isLocked = (t: ThreadRef): boolean => t.status === 'locked';
 // One predicate per action.
 
 const createCommunity: Rule<null> = (v) => isActive(v) && v?.role === 'admin';
+
+const operateSite: Rule<null> = (v) => isActive(v) && v?.role === 'admin';
 
 const readCommunity: Rule<CommunityRef> = (v, c) =>
   c.visibility === 'public' || isMember(v, c) || isStaff(v);
@@ -117,6 +121,7 @@ const postHistory: Rule<PostRef> = (v, p) =>
 
 const rules: { [A in Action]: Rule<ResourceFor<A>> } = {
   'community.create': createCommunity,
+  'site.operate': operateSite,
   'community.read': readCommunity,
   'community.edit': editCommunity,
   'community.join': joinCommunity,

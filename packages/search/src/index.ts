@@ -1,1 +1,4 @@
 export * from './types.js';
+export { createEmbeddedSearchIndex, type EmbeddedSearchOptions } from './embedded.js';
+export { createMeilisearchIndex, type MeilisearchIndexOptions } from './meilisearch.js';
+export { createSearchIndex, type SearchIndexConfig } from './factory.js';

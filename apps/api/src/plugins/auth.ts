@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hashToken, SESSION_COOKIE } from '../modules/auth/tokens.js';
-import { userForAccessToken, userForSession, viewerForUser } from '../modules/auth/load-viewer.js';
+import { touchLastSeen, userForAccessToken, userForSession, viewerForUser } from '../modules/auth/load-viewer.js';
 import { sendProblem } from './errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -43,6 +43,7 @@ export function registerAuth(app: FastifyInstance): void {
     const tokenHash = hashToken(token);
     const user = await userForSession(app.deps, tokenHash);
     if (!user) return; // an expired or unknown session is just an anonymous visit
+    await touchLastSeen(app.deps, user);
     request.viewer = await viewerForUser(app.deps, user);
     request.authMethod = 'cookie';
     request.sessionTokenHash = tokenHash;

@@ -1,18 +1,11 @@
-import { accessTokens, and, eq, gt, isNull, memberships, sessions, users } from '@praxis/db';
-import type { MembershipRole, Viewer } from '@praxis/domain';
+import { accessTokens, and, eq, gt, isNull, loadViewer, sessions, users } from '@praxis/db';
+import type { Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 
 export type UserRow = typeof users.$inferSelect;
 
-export async function viewerForUser(deps: Deps, user: UserRow): Promise<Viewer> {
-  const rows = await deps.db.select({ communityId: memberships.communityId, role: memberships.role }).from(memberships).where(eq(memberships.userId, user.id));
-  return {
-    id: user.id,
-    role: user.role,
-    trustLevel: user.trustLevel,
-    suspended: user.suspendedUntil !== null && user.suspendedUntil > deps.clock.now(),
-    memberships: new Map<number, MembershipRole>(rows.map((r) => [r.communityId, r.role])),
-  };
+export function viewerForUser(deps: Deps, user: UserRow): Promise<Viewer> {
+  return loadViewer(deps.db, user, deps.clock.now());
 }
 
 export async function userForSession(deps: Deps, tokenHash: string): Promise<UserRow | null> {
@@ -39,4 +32,11 @@ export async function userForAccessToken(deps: Deps, tokenHash: string): Promise
     await deps.db.update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.id, row.tokenId));
   }
   return row.user;
+}
+
+/** "Last seen" to the minute decides whether notifications are emailed; writing it on every request would make reads writes. */
+export async function touchLastSeen(deps: Deps, user: UserRow): Promise<void> {
+  const now = deps.clock.now();
+  if (user.lastSeenAt && now.getTime() - user.lastSeenAt.getTime() < 60_000) return;
+  await deps.db.update(users).set({ lastSeenAt: now }).where(eq(users.id, user.id));
 }

@@ -1,5 +1,5 @@
 import { AppError, type Post, type ThreadDetail, type ThreadList, type ThreadListQuery, type ThreadSummary, type UserSummary } from '@praxis/contracts';
-import { and, asc, communities, desc, eq, gt, inArray, isNull, ne, posts, sql, threads, users, votes, type SQL } from '@praxis/db';
+import { and, asc, communities, threadRef, desc, eq, gt, inArray, isNull, ne, posts, sql, threads, users, votes, type SQL } from '@praxis/db';
 import { can, type PostRef, type ThreadRef, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { readableCommunities } from '../communities/queries.js';
@@ -13,13 +13,7 @@ type UserBits = { id: number; username: string; displayName: string; trustLevel:
 const userBits = { id: users.id, username: users.username, displayName: users.displayName, trustLevel: users.trustLevel };
 const communityBits = { id: communities.id, slug: communities.slug, name: communities.name, visibility: communities.visibility };
 
-export const threadRef = (thread: ThreadRow, community: { id: number; visibility: 'public' | 'private' }): ThreadRef => ({
-  id: thread.id,
-  authorId: thread.authorId,
-  kind: thread.kind,
-  status: thread.status,
-  community: { id: community.id, visibility: community.visibility },
-});
+export { threadRef };
 
 export const postRef = (post: PostRow, thread: ThreadRef): PostRef => ({
   id: post.id,

@@ -1,0 +1,101 @@
+import type { Notification, NotificationList, NotificationSettings, WatchLevel } from '@praxis/contracts';
+import { and, communities, desc, eq, isNull, lt, notifications, posts, sql, threads, users, watches } from '@praxis/db';
+import type { Viewer } from '@praxis/domain';
+import type { Deps } from '../../context.js';
+import { readableCommunities } from '../communities/queries.js';
+
+const messages: Record<string, (actor: string) => string> = {
+  reply_to_thread: (actor) => `${actor} replied to your question`,
+  reply_to_post: (actor) => `${actor} replied to your post`,
+  mention: (actor) => `${actor} mentioned you`,
+  thread_solved: (actor) => `${actor} marked a solution`,
+  watched_thread_created: (actor) => `${actor} started a thread you watch`,
+  watched_thread_reply: (actor) => `${actor} replied in a thread you watch`,
+};
+
+export function notificationMessage(kind: string, actorName: string | null): string {
+  return (messages[kind] ?? ((actor: string) => `${actor} posted`))(actorName ?? 'Someone');
+}
+
+export async function unreadCount(deps: Deps, userId: number): Promise<number> {
+  const [row] = await deps.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return row?.n ?? 0;
+}
+
+/** The viewer's notifications, newest first; only those in communities they can still read. */
+export async function listNotifications(deps: Deps, viewer: Viewer, query: { cursor?: string | undefined; limit?: number | undefined; unread?: boolean | undefined }): Promise<NotificationList> {
+  const limit = query.limit ?? 20;
+  const rows = await deps.db
+    .select({
+      notification: notifications,
+      thread: { id: threads.id, title: threads.title },
+      community: { slug: communities.slug, name: communities.name },
+      postNumber: posts.number,
+      actor: { id: users.id, username: users.username, displayName: users.displayName, trustLevel: users.trustLevel },
+    })
+    .from(notifications)
+    .innerJoin(threads, eq(threads.id, notifications.threadId))
+    .innerJoin(communities, eq(communities.id, notifications.communityId))
+    .leftJoin(posts, eq(posts.id, notifications.postId))
+    .leftJoin(users, eq(users.id, notifications.actorId))
+    .where(
+      and(
+        eq(notifications.userId, viewer.id),
+        readableCommunities(viewer),
+        query.cursor ? lt(notifications.id, Number(query.cursor)) : undefined,
+        query.unread ? isNull(notifications.readAt) : undefined,
+      ),
+    )
+    .orderBy(desc(notifications.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const items: Notification[] = page.map((r) => ({
+    id: r.notification.id,
+    kind: r.notification.kind,
+    message: notificationMessage(r.notification.kind, r.actor?.displayName ?? null),
+    thread: r.thread,
+    community: r.community,
+    postId: r.notification.postId,
+    postNumber: r.postNumber ?? null,
+    actor: r.actor?.id ? r.actor : null,
+    read: r.notification.readAt !== null,
+    createdAt: r.notification.createdAt.toISOString(),
+  }));
+  return { items, unreadCount: await unreadCount(deps, viewer.id), nextCursor: rows.length > limit ? String(page[page.length - 1]!.notification.id) : null };
+}
+
+export async function notificationSettings(deps: Deps, userId: number): Promise<NotificationSettings> {
+  const [user] = await deps.db
+    .select({ emailNotifications: users.emailNotifications, emailDigest: users.emailDigest, emailMutedKinds: users.emailMutedKinds })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!user) throw new Error(`user ${userId} vanished`);
+  return user;
+}
+
+export type WatchTarget = { type: 'community'; communityId: number } | { type: 'tag'; communityId: number; tag: string } | { type: 'thread'; threadId: number; authorId: number | null };
+
+const targetKey = (target: WatchTarget) =>
+  target.type === 'thread' ? { targetType: 'thread' as const, targetId: target.threadId, tag: '' } : { targetType: target.type, targetId: target.communityId, tag: target.type === 'tag' ? target.tag : '' };
+
+/** The viewer's level on a target; without a choice, the thread's author watches it and everyone else is 'normal'. */
+export async function watchState(deps: Deps, userId: number, target: WatchTarget): Promise<{ level: WatchLevel; isDefault: boolean }> {
+  const key = targetKey(target);
+  const [row] = await deps.db
+    .select({ level: watches.level })
+    .from(watches)
+    .where(and(eq(watches.userId, userId), eq(watches.targetType, key.targetType), eq(watches.targetId, key.targetId), eq(watches.tag, key.tag)));
+  if (row) return { level: row.level, isDefault: false };
+  return { level: target.type === 'thread' && target.authorId === userId ? 'watching' : 'normal', isDefault: true };
+}
+
+export async function setWatch(deps: Deps, userId: number, target: WatchTarget, level: WatchLevel): Promise<void> {
+  const key = targetKey(target);
+  await deps.db
+    .insert(watches)
+    .values({ userId, ...key, level, updatedAt: deps.clock.now() })
+    .onConflictDoUpdate({ target: [watches.userId, watches.targetType, watches.targetId, watches.tag], set: { level, updatedAt: deps.clock.now() } });
+}

@@ -1,0 +1,80 @@
+import { eventNames, type EventName, type EventPayload } from '@praxis/contracts';
+import type { Outcome, QueueName } from '@praxis/queue';
+import type { WorkerDeps } from './deps.js';
+
+/** An outbox row as it travels through the queues (dates as ISO strings: job data is JSON). */
+export interface OutboxJob {
+  id: number;
+  type: string;
+  aggregateId: number;
+  payload: unknown;
+  actorId: number | null;
+  createdAt: string;
+}
+
+export interface OutboxEvent<E extends EventName = EventName> extends Omit<OutboxJob, 'type' | 'payload'> {
+  type: E;
+  payload: EventPayload<E>;
+}
+
+export interface EventHandler {
+  queue: QueueName;
+  handle(event: OutboxEvent, deps: WorkerDeps): Promise<Outcome>;
+}
+
+/**
+ * Which handlers each event starts: one job per (event, handler), on the handler's queue.
+ * Every event of the catalogue is listed, so a new event without a decision fails to compile;
+ * `checkDispatchTable` repeats the checks at start for what the compiler cannot see.
+ */
+export const subscriptions = {
+  'user.registered': [],
+  'community.created': [],
+  'community.updated': [],
+  'member.joined': [],
+  'member.left': [],
+  'thread.created': ['search.index-thread', 'notify.post'],
+  'thread.edited': ['search.index-thread', 'realtime.publish'],
+  'post.created': ['search.index-thread', 'notify.post', 'realtime.publish'],
+  'post.edited': ['search.index-thread', 'realtime.publish'],
+  'post.hidden': ['search.index-thread', 'realtime.publish'],
+  'post.deleted': ['search.index-thread', 'realtime.publish'],
+  'post.voted': ['realtime.publish'],
+  'post.unvoted': ['realtime.publish'],
+  'solution.accepted': ['search.index-thread', 'notify.solved', 'realtime.publish'],
+  'solution.unaccepted': ['search.index-thread', 'realtime.publish'],
+  'notification.created': ['realtime.publish', 'email.notification'],
+  'notification.read': ['realtime.publish'],
+  'reindex.requested': ['search.reindex-all'],
+  'job.retried': ['maintenance.retry-job'],
+} as const satisfies Record<EventName, readonly string[]>;
+
+export type HandlerId = (typeof subscriptions)[EventName][number];
+
+/** Fails at start when an event has no entry, a handler is listed twice or missing, or a handler is never used. */
+export function checkDispatchTable(table: Record<string, readonly string[]>, handlers: Record<string, unknown>): void {
+  const problems: string[] = [];
+  for (const name of eventNames) {
+    const list = table[name];
+    if (!list) {
+      problems.push(`event "${name}" has no entry in the dispatch table`);
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const id of list) {
+      if (seen.has(id)) problems.push(`event "${name}" lists handler "${id}" twice`);
+      seen.add(id);
+      if (!(id in handlers)) problems.push(`event "${name}" lists handler "${id}", which does not exist`);
+    }
+  }
+  for (const name of Object.keys(table)) if (!eventNames.includes(name as EventName)) problems.push(`the dispatch table names unknown event "${name}"`);
+  const used = new Set(Object.values(table).flat());
+  for (const id of Object.keys(handlers)) if (!used.has(id)) problems.push(`handler "${id}" is not subscribed to any event`);
+  if (problems.length > 0) throw new Error(`Invalid dispatch table:\n- ${problems.join('\n- ')}`);
+}
+
+/** The handler jobs one outbox event fans out to; job id `<outboxId>:<handler>` makes re-delivery idempotent. */
+export function fanOut(event: OutboxJob, handlers: Record<HandlerId, EventHandler>) {
+  const ids: readonly HandlerId[] = subscriptions[event.type as EventName] ?? [];
+  return ids.map((id) => ({ queue: handlers[id].queue, name: id, data: event, options: { jobId: `${event.id}:${id}` } }));
+}

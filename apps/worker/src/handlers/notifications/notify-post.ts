@@ -1,0 +1,27 @@
+import { eq, posts } from '@praxis/db';
+import { planPostNotifications } from '@praxis/domain';
+import type { EventHandler, OutboxEvent } from '../../dispatch.js';
+import { loadThreadContext, loadWatchLevels, usersByUsername, writeNotifications } from './write-notifications.js';
+
+/** A new thread or reply: mentions, the replied-to author, the thread's author, watchers. */
+export const notifyPost: EventHandler = {
+  queue: 'notify',
+  async handle(event, deps) {
+    const isNewThread = event.type === 'thread.created';
+    const { threadId, postId, mentions } = (event as OutboxEvent<'thread.created' | 'post.created'>).payload;
+    const context = await loadThreadContext(deps.db, threadId);
+    const [post] = await deps.db.select().from(posts).where(eq(posts.id, postId));
+    if (!context || !post || post.authorId === null) return 'skipped:thread or post gone';
+    if (post.deletedAt || post.hiddenAt || context.thread.deletedAt) return 'skipped:post no longer visible';
+    const [repliedTo] = post.replyToId ? await deps.db.select({ authorId: posts.authorId }).from(posts).where(eq(posts.id, post.replyToId)) : [];
+    const plan = planPostNotifications({
+      post: { id: post.id, authorId: post.authorId, replyToAuthorId: repliedTo?.authorId ?? null, mentions },
+      thread: { authorId: context.thread.authorId },
+      isNewThread,
+      users: await usersByUsername(deps.db, mentions),
+      watchLevels: await loadWatchLevels(deps.db, context.thread),
+    });
+    const result = await writeNotifications(deps, context, plan, { postId: post.id, actorId: post.authorId });
+    return result.written > 0 ? 'done' : 'skipped:nobody to notify';
+  },
+};

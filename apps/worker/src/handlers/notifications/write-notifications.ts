@@ -1,0 +1,87 @@
+import { and, appendEvent, communities, eq, inArray, loadViewers, notifications, sql, threadRef, threads, users, watches, type Db } from '@praxis/db';
+import { can, type NotificationPlan, type ThreadWatchLevels, type WatchLevel } from '@praxis/domain';
+
+type ThreadRow = typeof threads.$inferSelect;
+
+export interface ThreadContext {
+  thread: ThreadRow;
+  community: { id: number; visibility: 'public' | 'private' };
+}
+
+export async function loadThreadContext(db: Db, threadId: number): Promise<ThreadContext | null> {
+  const [row] = await db
+    .select({ thread: threads, community: { id: communities.id, visibility: communities.visibility } })
+    .from(threads)
+    .innerJoin(communities, eq(communities.id, threads.communityId))
+    .where(eq(threads.id, threadId));
+  return row ?? null;
+}
+
+/** The watch rows that matter for one thread: the thread itself, its community, and its tags in that community. */
+export async function loadWatchLevels(db: Db, thread: ThreadRow): Promise<ThreadWatchLevels> {
+  const tagRows = thread.tags.length
+    ? await db
+        .select({ userId: watches.userId, level: watches.level })
+        .from(watches)
+        .where(and(eq(watches.targetType, 'tag'), eq(watches.targetId, thread.communityId), inArray(watches.tag, thread.tags)))
+    : [];
+  const threadRows = await db.select({ userId: watches.userId, level: watches.level }).from(watches).where(and(eq(watches.targetType, 'thread'), eq(watches.targetId, thread.id)));
+  const communityRows = await db.select({ userId: watches.userId, level: watches.level }).from(watches).where(and(eq(watches.targetType, 'community'), eq(watches.targetId, thread.communityId)));
+  const tags = new Map<number, WatchLevel[]>();
+  for (const row of tagRows) tags.set(row.userId, [...(tags.get(row.userId) ?? []), row.level]);
+  return { thread: new Map(threadRows.map((r) => [r.userId, r.level])), community: new Map(communityRows.map((r) => [r.userId, r.level])), tags };
+}
+
+/** Mentioned usernames (case-insensitive) → user ids, for those that exist. */
+export async function usersByUsername(db: Db, usernames: readonly string[]): Promise<Map<string, number>> {
+  if (usernames.length === 0) return new Map();
+  const rows = await db
+    .select({ id: users.id, username: users.username })
+    .from(users)
+    .where(inArray(sql`lower(${users.username})`, usernames.map((u) => u.toLowerCase())));
+  return new Map(rows.map((r) => [r.username.toLowerCase(), r.id]));
+}
+
+/**
+ * Writes the planned notifications. Each recipient's read permission is re-checked right before the
+ * write (they may have left a private community since). The unique (user, dedupe key) makes a retried
+ * job write nothing twice; each new row gets its 'notification.created' event in the same transaction.
+ */
+export async function writeNotifications(
+  deps: { db: Db; clock: { now(): Date } },
+  context: ThreadContext,
+  plan: NotificationPlan,
+  cause: { postId: number | null; actorId: number | null },
+): Promise<{ written: number; refused: number }> {
+  const recipients = plan.notify.map((n) => n.userId);
+  const viewers = await loadViewers(deps.db, recipients, deps.clock.now());
+  const ref = threadRef(context.thread, context.community);
+  const allowed = plan.notify.filter((n) => {
+    const viewer = viewers.get(n.userId);
+    return viewer !== undefined && can(viewer, 'thread.read', ref);
+  });
+  const written = await deps.db.transaction(async (tx) => {
+    let count = 0;
+    for (const item of allowed) {
+      const [row] = await tx
+        .insert(notifications)
+        .values({
+          userId: item.userId,
+          kind: item.kind,
+          communityId: context.community.id,
+          threadId: context.thread.id,
+          postId: cause.postId,
+          actorId: cause.actorId,
+          dedupeKey: item.dedupeKey,
+          data: { reason: item.reason },
+        })
+        .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
+        .returning({ id: notifications.id });
+      if (!row) continue;
+      count += 1;
+      await appendEvent(tx, 'notification.created', item.userId, { notificationId: row.id, userId: item.userId, kind: item.kind, threadId: context.thread.id }, cause.actorId);
+    }
+    return count;
+  });
+  return { written, refused: plan.notify.length - allowed.length };
+}

@@ -1,0 +1,71 @@
+import { and, asc, eq, inArray, isNull, posts, threads, type Db } from '@praxis/db';
+import { markdownToText } from '@praxis/domain';
+import { SEARCH_DOCUMENT_VERSION, type ThreadDocument } from '@praxis/search';
+
+type ThreadRow = typeof threads.$inferSelect;
+
+export interface LoadedDocuments {
+  documents: ThreadDocument[];
+  /** updated_at of each indexed thread as read: stamped as indexed_at, so a change made meanwhile stays stale. */
+  updatedAt: Map<number, Date>;
+  /** Ids that are gone or deleted: to remove from the index. */
+  gone: number[];
+}
+
+/** Search documents for these threads, built from their visible posts (hidden and deleted posts are never indexed). */
+export async function loadThreadDocuments(db: Db, threadIds: number[]): Promise<LoadedDocuments> {
+  if (threadIds.length === 0) return { documents: [], updatedAt: new Map(), gone: [] };
+  const rows = await db.select().from(threads).where(inArray(threads.id, threadIds));
+  const live = rows.filter((t) => t.deletedAt === null);
+  const liveIds = live.map((t) => t.id);
+  const visiblePosts = liveIds.length
+    ? await db
+        .select({ threadId: posts.threadId, number: posts.number, body: posts.body })
+        .from(posts)
+        .where(and(inArray(posts.threadId, liveIds), isNull(posts.deletedAt), isNull(posts.hiddenAt)))
+        .orderBy(asc(posts.threadId), asc(posts.number))
+    : [];
+  const byThread = new Map<number, { number: number; body: string }[]>();
+  for (const post of visiblePosts) byThread.set(post.threadId, [...(byThread.get(post.threadId) ?? []), post]);
+  const present = new Set(liveIds);
+  return {
+    documents: live.map((thread) => toThreadDocument(thread, byThread.get(thread.id) ?? [])),
+    updatedAt: new Map(live.map((t) => [t.id, t.updatedAt])),
+    gone: threadIds.filter((id) => !present.has(id)),
+  };
+}
+
+export function toThreadDocument(thread: ThreadRow, visiblePosts: { number: number; body: string }[]): ThreadDocument {
+  const opening = visiblePosts.find((p) => p.number === 1);
+  return {
+    id: thread.id,
+    version: SEARCH_DOCUMENT_VERSION,
+    communityId: thread.communityId,
+    title: thread.title,
+    tags: thread.tags,
+    status: thread.status,
+    kind: thread.kind,
+    body: opening ? markdownToText(opening.body) : '',
+    replies: visiblePosts
+      .filter((p) => p.number !== 1)
+      .map((p) => markdownToText(p.body))
+      .join('\n'),
+    authorId: thread.authorId,
+    replyCount: thread.replyCount,
+    score: thread.score,
+    createdAt: thread.createdAt.getTime(),
+    lastActivityAt: thread.lastActivityAt.getTime(),
+  };
+}
+
+/** Writes documents to the index and stamps the threads; removes the gone ones. Returns how many were written. */
+export async function indexThreads(deps: { db: Db; search: import('@praxis/search').SearchIndex }, threadIds: number[]): Promise<{ indexed: number; removed: number }> {
+  const loaded = await loadThreadDocuments(deps.db, threadIds);
+  if (loaded.documents.length > 0) await deps.search.upsert(loaded.documents);
+  if (loaded.gone.length > 0) await deps.search.remove(loaded.gone);
+  for (const [id, updatedAt] of loaded.updatedAt) {
+    await deps.db.update(threads).set({ indexedAt: updatedAt, searchVersion: SEARCH_DOCUMENT_VERSION }).where(eq(threads.id, id));
+  }
+  if (loaded.gone.length > 0) await deps.db.update(threads).set({ indexedAt: null }).where(inArray(threads.id, loaded.gone));
+  return { indexed: loaded.documents.length, removed: loaded.gone.length };
+}

@@ -1,0 +1,81 @@
+import { asc, inArray, isNull, outboxEvents, sql, type Db } from '@praxis/db';
+import type { JobQueue } from '@praxis/queue';
+import type { OutboxJob } from '../dispatch.js';
+
+/**
+ * Moves committed outbox rows to the 'events' queue, oldest first. Rows are claimed with
+ * FOR UPDATE SKIP LOCKED so several relays never publish the same row concurrently, and marked
+ * published in the same transaction only after the queue accepted them: if the queue is down the
+ * transaction rolls back and the rows wait for the next pass. The job id is the outbox id, so a
+ * row published twice (relay crash after enqueue, before commit) is deduplicated by the queue.
+ */
+export async function relayOutbox(deps: { db: Db; queue: JobQueue }, batchSize = 200): Promise<number> {
+  return deps.db.transaction(async (tx) => {
+    const events = await tx
+      .select()
+      .from(outboxEvents)
+      .where(isNull(outboxEvents.publishedAt))
+      .orderBy(asc(outboxEvents.id))
+      .limit(batchSize)
+      .for('update', { skipLocked: true });
+    if (events.length === 0) return 0;
+    await deps.queue.addBulk(
+      events.map((row) => {
+        const job: OutboxJob = { id: row.id, type: row.type, aggregateId: row.aggregateId, payload: row.payload, actorId: row.actorId, createdAt: row.createdAt.toISOString() };
+        return { queue: 'events' as const, name: row.type, data: job, options: { jobId: String(row.id) } };
+      }),
+    );
+    await tx
+      .update(outboxEvents)
+      .set({ publishedAt: sql`now()`, attempts: sql`${outboxEvents.attempts} + 1` })
+      .where(inArray(outboxEvents.id, events.map((row) => row.id)));
+    return events.length;
+  });
+}
+
+export interface RelayLoop {
+  stop(): Promise<void>;
+  /** Runs one pass now (tests and the embedded mode's post-write nudge). */
+  nudge(): void;
+}
+
+/** Polls the outbox: quickly while there is a backlog, every `idleMs` when idle, backing off while the queue is down. */
+export function startOutboxRelay(deps: { db: Db; queue: JobQueue; log: { warn(m: string, meta?: Record<string, unknown>): void } }, options: { idleMs?: number } = {}): RelayLoop {
+  const idleMs = options.idleMs ?? 100;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let failures = 0;
+
+  const schedule = (delay: number) => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void tick(), delay);
+  };
+  const tick = async (): Promise<void> => {
+    if (running) return;
+    running = (async () => {
+      try {
+        const moved = await relayOutbox(deps);
+        failures = 0;
+        schedule(moved > 0 ? 0 : idleMs);
+      } catch (error) {
+        failures += 1;
+        const delay = Math.min(idleMs * 2 ** failures, 10_000);
+        if (failures === 1 || failures % 20 === 0) deps.log.warn('outbox relay failed; retrying', { error: String(error), retryInMs: delay });
+        schedule(delay);
+      }
+    })();
+    await running;
+    running = undefined;
+  };
+  schedule(0);
+  return {
+    nudge: () => schedule(0),
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

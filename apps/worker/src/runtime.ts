@@ -1,0 +1,93 @@
+import { queueNames, type Job, type Outcome, type QueueName } from '@praxis/queue';
+import type { WorkerDeps } from './deps.js';
+import { checkDispatchTable, fanOut, subscriptions, type OutboxEvent, type OutboxJob } from './dispatch.js';
+import { sendDailyDigests } from './handlers/email/send-digests.js';
+import { eventHandlers } from './handlers/index.js';
+import { pruneOutbox } from './handlers/maintenance/prune-outbox.js';
+import { recordDeadLetter } from './handlers/maintenance/retry-job.js';
+import { reconcileSearchIndex } from './handlers/search/reconcile.js';
+import { startOutboxRelay, type RelayLoop } from './relay/outbox-relay.js';
+
+export interface WorkerOptions {
+  relayIdleMs?: number;
+  reconcileEveryMs?: number;
+  digestEveryMs?: number;
+  concurrency?: Partial<Record<QueueName, number>>;
+}
+
+export interface RunningWorker {
+  relay: RelayLoop;
+  /** Stops the relay, lets running jobs finish, then flushes the search snapshot and closes the adapters. */
+  stop(): Promise<void>;
+}
+
+const defaultConcurrency: Record<QueueName, number> = { events: 20, search: 4, notify: 8, realtime: 20, email: 4, maintenance: 1 };
+
+/**
+ * Starts the whole worker on the given adapters: the outbox relay, one consumer per queue, the
+ * schedules (search reconciler, daily digest, outbox pruning) and dead-letter recording.
+ * Used by the worker process (BullMQ, Meilisearch) and in-process by the embedded mode.
+ */
+export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {}): Promise<RunningWorker> {
+  checkDispatchTable(subscriptions, eventHandlers);
+  await deps.search.ensureReady();
+  const reconcileState = { sweepAfterId: 0 };
+
+  const scheduled: Record<string, () => Promise<Outcome>> = {
+    'search.reconcile': async () => {
+      for (let pass = 0; pass < 20; pass++) {
+        const result = await reconcileSearchIndex(deps, reconcileState);
+        if (result.indexed + result.removed > 0) deps.log.info('search reconciled', { ...result });
+        if (!result.more) break;
+      }
+      return 'done';
+    },
+    'email.daily-digest': async () => {
+      const sent = await sendDailyDigests(deps);
+      return sent > 0 ? 'done' : 'skipped:no digest to send';
+    },
+    'maintenance.prune-outbox': async () => {
+      await pruneOutbox(deps.db, deps.clock.now());
+      return 'done';
+    },
+  };
+
+  const runHandler = async (job: Job): Promise<Outcome> => {
+    const task = scheduled[job.name];
+    if (task) return task();
+    const handler = eventHandlers[job.name as keyof typeof eventHandlers];
+    if (!handler) throw new Error(`No handler "${job.name}" on queue ${job.queue}`);
+    return handler.handle(job.data as OutboxEvent, deps);
+  };
+
+  deps.queue.onFinalFailure(async (failed) => {
+    deps.log.error('job failed for good', { queue: failed.queue, job: failed.name, jobId: failed.jobId, error: failed.error });
+    await recordDeadLetter(deps.db, failed);
+  });
+  deps.queue.process('events', async (job) => {
+    const jobs = fanOut(job.data as OutboxJob, eventHandlers);
+    if (jobs.length === 0) return 'skipped:no handler subscribed';
+    await deps.queue.addBulk(jobs);
+    return 'done';
+  }, { concurrency: options.concurrency?.events ?? defaultConcurrency.events });
+  for (const queue of queueNames.filter((q) => q !== 'events')) {
+    deps.queue.process(queue, runHandler, { concurrency: options.concurrency?.[queue] ?? defaultConcurrency[queue] });
+  }
+
+  await deps.queue.schedule('maintenance', 'search.reconcile', options.reconcileEveryMs ?? 30_000);
+  await deps.queue.schedule('maintenance', 'email.daily-digest', options.digestEveryMs ?? 86_400_000);
+  await deps.queue.schedule('maintenance', 'maintenance.prune-outbox', 86_400_000);
+  // Heal the index at start too (a first start indexes the demo community this way).
+  await deps.queue.add('maintenance', 'search.reconcile', {}, { jobId: `reconcile:start:${Date.now()}` });
+
+  const relay = startOutboxRelay(deps, { idleMs: options.relayIdleMs ?? 100 });
+  return {
+    relay,
+    async stop() {
+      await relay.stop();
+      await deps.queue.close();
+      await deps.search.close();
+      await deps.mailer.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { MembershipRole, ThreadRef, Viewer } from '@praxis/domain';
+import { eq, inArray } from 'drizzle-orm';
+import type { Db } from './client.js';
+import { memberships, threads, users } from './schema.js';
+
+type UserRow = typeof users.$inferSelect;
+
+/** The policy's view of a user, as of `now` (suspension is decided here so policies stay clock-free). */
+export function viewerFrom(user: Pick<UserRow, 'id' | 'role' | 'trustLevel' | 'suspendedUntil'>, rows: { communityId: number; role: MembershipRole }[], now: Date): Viewer {
+  return {
+    id: user.id,
+    role: user.role,
+    trustLevel: user.trustLevel,
+    suspended: user.suspendedUntil !== null && user.suspendedUntil > now,
+    memberships: new Map(rows.map((r) => [r.communityId, r.role])),
+  };
+}
+
+export async function loadViewer(db: Db, user: UserRow, now: Date): Promise<Viewer> {
+  const rows = await db.select({ communityId: memberships.communityId, role: memberships.role }).from(memberships).where(eq(memberships.userId, user.id));
+  return viewerFrom(user, rows, now);
+}
+
+/** Viewers for many users in two queries: for re-checking notification recipients before writing. */
+export async function loadViewers(db: Db, userIds: number[], now: Date): Promise<Map<number, Viewer>> {
+  if (userIds.length === 0) return new Map();
+  const people = await db.select().from(users).where(inArray(users.id, userIds));
+  const rows = await db.select().from(memberships).where(inArray(memberships.userId, userIds));
+  return new Map(people.map((u) => [u.id, viewerFrom(u, rows.filter((r) => r.userId === u.id), now)]));
+}
+
+type ThreadRow = typeof threads.$inferSelect;
+
+/** What the policy needs to know about a thread. */
+export const threadRef = (thread: Pick<ThreadRow, 'id' | 'authorId' | 'kind' | 'status'>, community: { id: number; visibility: 'public' | 'private' }): ThreadRef => ({
+  id: thread.id,
+  authorId: thread.authorId,
+  kind: thread.kind,
+  status: thread.status,
+  community: { id: community.id, visibility: community.visibility },
+});

@@ -1,0 +1,17 @@
+import { Worker, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+const connection = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: null });
+connection.on('error', () => {});
+const q = new Queue('events', { connection, prefix: 'x' });
+q.on('error', () => {});
+const w = new Worker('events', async () => 'done', { connection, prefix: 'x' });
+w.on('error', (e) => {});
+await new Promise(r => setTimeout(r, 1500));
+console.log('status', connection.status);
+let t = Date.now();
+await Promise.race([w.close(true), new Promise(r => setTimeout(r, 8000))]);
+console.log('worker closed', Date.now() - t); t = Date.now();
+await Promise.race([q.close(), new Promise(r => setTimeout(r, 8000))]);
+console.log('queue closed', Date.now() - t);
+connection.disconnect();
+console.log('done');

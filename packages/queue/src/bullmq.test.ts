@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBullMqQueue, type BullMqQueueOptions } from './bullmq.js';
+import { describeJobQueueContract, isIdle, waitFor } from './contract.js';
+import type { Outcome } from './types.js';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Every queue instance gets its own prefix under this file's random one, so neither concurrent runs
+// nor earlier tests (a job scheduler lives on in Redis) can interfere.
+const filePrefix = `praxis-test-${randomUUID().slice(0, 8)}`;
+let instances = 0;
+const newPrefix = () => `${filePrefix}-${++instances}`;
+const quiet = () => {};
+
+afterAll(async () => {
+  const redis = new Redis(redisUrl);
+  const keys = await redis.keys(`${filePrefix}-*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+});
+
+describeJobQueueContract('bullmq', async () => createBullMqQueue({ redisUrl, prefix: newPrefix(), log: quiet }));
+
+describe('bullmq queue', () => {
+  function openQueue(options: Omit<BullMqQueueOptions, 'redisUrl'> = {}) {
+    const workers: Worker[] = [];
+    const queue = createBullMqQueue({
+      redisUrl,
+      prefix: newPrefix(),
+      watchdogMs: 0,
+      log: quiet,
+      onWorker: (_queue, worker) => workers.push(worker),
+      ...options,
+    });
+    return { queue, workers };
+  }
+
+  it('watchdog: replaces a worker that stopped consuming while jobs wait', async () => {
+    const { queue, workers } = openQueue();
+    const processed: string[] = [];
+    queue.process('events', async (job) => {
+      processed.push(job.id);
+      return 'done';
+    });
+    await queue.add('events', 'event.relay', {}, { jobId: 'warm-up' });
+    await waitFor(() => processed.length === 1, 'the warm-up job');
+    expect(await queue.watchdogTick()).toBe(0); // it made progress
+    expect(await queue.watchdogTick()).toBe(0); // no progress, but nothing waits
+
+    const [stuck] = workers as [Worker];
+    await stuck.pause(); // also interrupts its blocking wait for the next job
+    for (const id of ['1', '2', '3']) await queue.add('events', 'event.relay', {}, { jobId: id });
+    expect(await queue.counts('events')).toMatchObject({ waiting: 3 });
+
+    expect(await queue.watchdogTick()).toBe(1);
+    await waitFor(() => processed.length === 4, 'the waiting jobs to run on the new worker');
+    expect(workers).toHaveLength(2);
+    expect(stuck.closing).toBeDefined();
+    await queue.close();
+  });
+
+  it('re-delivers the job of a worker killed mid-job to another instance, which completes it once', async () => {
+    const prefix = newPrefix();
+    const fastStallRecovery = { prefix, lockDurationMs: 1000, stalledIntervalMs: 500 };
+    const first = openQueue(fastStallRecovery);
+    const started: string[] = [];
+    first.queue.process('events', (job) => {
+      started.push(job.id);
+      return new Promise<Outcome>(() => {}); // never acknowledges
+    });
+    await first.queue.add('events', 'event.relay', { n: 1 }, { jobId: '42' });
+    await waitFor(() => started.length === 1, 'the first worker to take the job');
+    await first.workers[0]?.close(true);
+
+    const second = openQueue(fastStallRecovery);
+    const completions = new Map<string, number>();
+    second.queue.process('events', async (job) => {
+      completions.set(job.id, (completions.get(job.id) ?? 0) + 1);
+      return 'done';
+    });
+    await waitFor(async () => completions.get('42') === 1 && isIdle(await second.queue.counts('events')), 'the job to be re-delivered and completed');
+    expect([...completions]).toEqual([['42', 1]]);
+    expect(await second.queue.counts('events')).toMatchObject({ failed: 0 });
+    await Promise.all([first.queue.close(), second.queue.close()]);
+  });
+
+  it('logs connection errors instead of crashing, and still closes', async () => {
+    const logged: string[] = [];
+    const queue = createBullMqQueue({ redisUrl: 'redis://127.0.0.1:1', prefix: newPrefix(), log: (message) => logged.push(message) });
+    queue.process('events', async () => 'done');
+    await waitFor(() => logged.some((message) => message.includes('error')), 'a logged connection error');
+    await queue.close();
+  });
+});

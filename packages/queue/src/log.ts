@@ -1,0 +1,19 @@
+export type Log = (message: string, meta?: Record<string, unknown>) => void;
+
+export const warn: Log = (message, meta) => console.warn(message, meta ?? {});
+
+/** Logs each distinct message at most once per `everyMs`, so a Redis outage does not flood the log. */
+export function rateLimited(log: Log, everyMs = 10_000): Log {
+  const lastLoggedAt = new Map<string, number>();
+  return (message, meta) => {
+    const now = Date.now();
+    const last = lastLoggedAt.get(message);
+    if (last !== undefined && now - last < everyMs) return;
+    lastLoggedAt.set(message, now);
+    log(message, meta);
+  };
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
