@@ -74,7 +74,7 @@ export function checkDispatchTable(table: Record<string, readonly string[]>, han
 }
 
 /** The handler jobs one outbox event fans out to; job id `<outboxId>:<handler>` makes re-delivery idempotent. */
-export function fanOut(event: OutboxJob, handlers: Record<HandlerId, EventHandler>) {
+export function fanOut(event: OutboxJob, handlers: Record<HandlerId, EventHandler>, retry: { attempts: number; backoffMs: number }) {
   const ids: readonly HandlerId[] = subscriptions[event.type as EventName] ?? [];
-  return ids.map((id) => ({ queue: handlers[id].queue, name: id, data: event, options: { jobId: `${event.id}:${id}` } }));
+  return ids.map((id) => ({ queue: handlers[id].queue, name: id, data: event, options: { jobId: `${event.id}:${id}`, ...retry } }));
 }

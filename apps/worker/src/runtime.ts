@@ -13,6 +13,8 @@ export interface WorkerOptions {
   reconcileEveryMs?: number;
   digestEveryMs?: number;
   concurrency?: Partial<Record<QueueName, number>>;
+  /** Attempts per handler job and the base of the exponential backoff between them. Default 6 and 2 s (≈ 1 min in all). */
+  retry?: { attempts: number; backoffMs: number };
 }
 
 export interface RunningWorker {
@@ -65,7 +67,7 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
     await recordDeadLetter(deps.db, failed);
   });
   deps.queue.process('events', async (job) => {
-    const jobs = fanOut(job.data as OutboxJob, eventHandlers);
+    const jobs = fanOut(job.data as OutboxJob, eventHandlers, options.retry ?? { attempts: 6, backoffMs: 2000 });
     if (jobs.length === 0) return 'skipped:no handler subscribed';
     await deps.queue.addBulk(jobs);
     return 'done';

@@ -70,8 +70,8 @@ export function unsubscribeUrl(publicOrigin: string, emailToken: string, kind: U
   return withPath(publicOrigin, `/api/v1/email/unsubscribe?${query.toString()}`);
 }
 
-/** RFC 2369; one-click POST (RFC 8058) waits until the endpoint is known to accept it. */
-const unsubscribeHeaders = (url: string): Record<string, string> => ({ 'List-Unsubscribe': `<${url}>` });
+// RFC 8058 one-click: the API's POST /api/v1/email/unsubscribe unsubscribes without a session.
+const unsubscribeHeaders = (url: string): Record<string, string> => ({ 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
 
 const quoteText = (value: string): string =>
   value

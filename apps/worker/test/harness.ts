@@ -1,0 +1,59 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, type Database } from '@praxis/db';
+import type { JobQueue } from '@praxis/queue';
+import { createInProcessEventBus, type RealtimeMessage } from '@praxis/realtime';
+import { createEmbeddedSearchIndex, type SearchIndex } from '@praxis/search';
+import type { WorkerDeps } from '../src/deps.js';
+import { createFileMailer } from '../src/email/mailer.js';
+import { startWorker, type RunningWorker, type WorkerOptions } from '../src/runtime.js';
+
+export const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface Harness {
+  database: Database;
+  search: SearchIndex;
+  messages: RealtimeMessage[];
+  mailDir: string;
+  deps: WorkerDeps;
+  start(queue: JobQueue, options?: WorkerOptions): Promise<RunningWorker>;
+  close(): Promise<void>;
+}
+
+/** A database, an embedded index, a bus that records messages and a file mailer; the queue is the test's choice. */
+export async function createHarness(search: SearchIndex = createEmbeddedSearchIndex()): Promise<Harness> {
+  const database = await createTestDatabase();
+  const bus = createInProcessEventBus();
+  const messages: RealtimeMessage[] = [];
+  bus.subscribe((m) => messages.push(m));
+  const mailDir = mkdtempSync(join(tmpdir(), 'praxis-mail-'));
+  const deps: WorkerDeps = {
+    db: database.db,
+    queue: undefined as unknown as JobQueue,
+    search,
+    bus,
+    mailer: createFileMailer({ dir: mailDir, from: 'Praxis <no-reply@example.test>' }),
+    clock: { now: () => new Date() },
+    log: quietLog,
+    settings: { publicOrigin: 'http://localhost:3000', emailAwayMs: 0 },
+  };
+  const running: RunningWorker[] = [];
+  return {
+    database,
+    search,
+    messages,
+    mailDir,
+    deps,
+    async start(queue, options = {}) {
+      deps.queue = queue;
+      const worker = await startWorker({ ...deps, queue }, { relayIdleMs: 20, reconcileEveryMs: 300, ...options });
+      running.push(worker);
+      return worker;
+    },
+    async close() {
+      for (const worker of running) await worker.stop().catch(() => undefined);
+      await database.close();
+    },
+  };
+}
