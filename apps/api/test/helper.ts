@@ -100,3 +100,15 @@ export async function reply(session: Session, threadId: number, body = 'An answe
   if (response.statusCode !== 201) throw new Error(`reply failed: ${response.statusCode} ${response.body}`);
   return response.json().id as number;
 }
+
+/**
+ * Plays the worker's indexing part for API tests: builds the documents the way the worker does (same
+ * toThreadDocument, visible posts only) and writes them to the app's index.
+ */
+export async function indexAll(t: TestApp): Promise<void> {
+  const { and, isNull, posts, threads } = await import('@praxis/db');
+  const { toThreadDocument } = await import('@praxis/search');
+  const live = await t.database.db.select().from(threads).where(isNull(threads.deletedAt));
+  const visible = await t.database.db.select().from(posts).where(and(isNull(posts.deletedAt), isNull(posts.hiddenAt)));
+  await t.app.searchIndex.upsert(live.map((thread) => toThreadDocument(thread, visible.filter((p) => p.threadId === thread.id))));
+}

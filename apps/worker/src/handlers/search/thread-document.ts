@@ -1,8 +1,5 @@
 import { and, asc, eq, inArray, isNull, posts, threads, type Db } from '@praxis/db';
-import { markdownToText } from '@praxis/domain';
-import { SEARCH_DOCUMENT_VERSION, type ThreadDocument } from '@praxis/search';
-
-type ThreadRow = typeof threads.$inferSelect;
+import { SEARCH_DOCUMENT_VERSION, toThreadDocument, type SearchIndex, type ThreadDocument } from '@praxis/search';
 
 export interface LoadedDocuments {
   documents: ThreadDocument[];
@@ -35,31 +32,8 @@ export async function loadThreadDocuments(db: Db, threadIds: number[]): Promise<
   };
 }
 
-export function toThreadDocument(thread: ThreadRow, visiblePosts: { number: number; body: string }[]): ThreadDocument {
-  const opening = visiblePosts.find((p) => p.number === 1);
-  return {
-    id: thread.id,
-    version: SEARCH_DOCUMENT_VERSION,
-    communityId: thread.communityId,
-    title: thread.title,
-    tags: thread.tags,
-    status: thread.status,
-    kind: thread.kind,
-    body: opening ? markdownToText(opening.body) : '',
-    replies: visiblePosts
-      .filter((p) => p.number !== 1)
-      .map((p) => markdownToText(p.body))
-      .join('\n'),
-    authorId: thread.authorId,
-    replyCount: thread.replyCount,
-    score: thread.score,
-    createdAt: thread.createdAt.getTime(),
-    lastActivityAt: thread.lastActivityAt.getTime(),
-  };
-}
-
 /** Writes documents to the index and stamps the threads; removes the gone ones. Returns how many were written. */
-export async function indexThreads(deps: { db: Db; search: import('@praxis/search').SearchIndex }, threadIds: number[]): Promise<{ indexed: number; removed: number }> {
+export async function indexThreads(deps: { db: Db; search: SearchIndex }, threadIds: number[]): Promise<{ indexed: number; removed: number }> {
   const loaded = await loadThreadDocuments(deps.db, threadIds);
   if (loaded.documents.length > 0) await deps.search.upsert(loaded.documents);
   if (loaded.gone.length > 0) await deps.search.remove(loaded.gone);

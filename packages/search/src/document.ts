@@ -1,0 +1,41 @@
+import { markdownToText } from '@praxis/domain';
+import { SEARCH_DOCUMENT_VERSION, type ThreadDocument } from './types.js';
+
+/** The thread row fields a document is built from (structurally typed: this package never sees the db). */
+export interface ThreadForIndex {
+  id: number;
+  communityId: number;
+  authorId: number | null;
+  title: string;
+  tags: string[];
+  status: ThreadDocument['status'];
+  kind: ThreadDocument['kind'];
+  replyCount: number;
+  score: number;
+  createdAt: Date;
+  lastActivityAt: Date;
+}
+
+/** One thread and its visible posts (the caller leaves out hidden and deleted ones) as a search document. */
+export function toThreadDocument(thread: ThreadForIndex, visiblePosts: { number: number; body: string }[]): ThreadDocument {
+  const opening = visiblePosts.find((p) => p.number === 1);
+  return {
+    id: thread.id,
+    version: SEARCH_DOCUMENT_VERSION,
+    communityId: thread.communityId,
+    title: thread.title,
+    tags: thread.tags,
+    status: thread.status,
+    kind: thread.kind,
+    body: opening ? markdownToText(opening.body) : '',
+    replies: visiblePosts
+      .filter((p) => p.number !== 1)
+      .map((p) => markdownToText(p.body))
+      .join('\n'),
+    authorId: thread.authorId,
+    replyCount: thread.replyCount,
+    score: thread.score,
+    createdAt: thread.createdAt.getTime(),
+    lastActivityAt: thread.lastActivityAt.getTime(),
+  };
+}
