@@ -2,6 +2,8 @@
 import Fastify from 'fastify';
 import { loadConfig } from '@praxis/config';
 import { createTestDatabase } from '@praxis/db';
+import { createInProcessEventBus } from '@praxis/realtime';
+import { createEmbeddedSearchIndex } from '@praxis/search';
 import { buildApp } from '../dist/app.js';
 import { registerUser } from '../dist/modules/auth/commands.js';
 
@@ -19,7 +21,7 @@ async function bare() {
 
 async function praxis() {
   const database = await createTestDatabase(process.env.BENCH_DATABASE_URL || undefined);
-  const app = await buildApp({ config: loadConfig({ AUTH_RATE_LIMIT: '100000' }), database, logLevel: 'silent' });
+  const app = await buildApp({ config: loadConfig({ AUTH_RATE_LIMIT: '100000' }), database, search: createEmbeddedSearchIndex(), bus: createInProcessEventBus(), logLevel: 'silent' });
   await registerUser(app.deps, { username: 'benchadmin', email: 'bench@example.test', password: 'benchmark password' }, 'admin');
   const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: ORIGIN }, payload: { login: 'benchadmin', password: 'benchmark password' } });
   const cookies = { praxis_session: login.cookies.find((c) => c.name === 'praxis_session').value };

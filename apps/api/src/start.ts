@@ -32,6 +32,7 @@ interface WorkerModule {
       mailer: unknown;
       clock: { now(): Date };
       log: unknown;
+      onOutboxCommit?: (wake: () => void) => Promise<() => Promise<void>>;
       settings: { publicOrigin: string; emailAwayMs: number };
     },
     options?: Record<string, unknown>,
@@ -51,6 +52,7 @@ async function startInProcessWorker(workerEntry: string, config: Config, databas
     mailer: worker.createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
     clock: { now: () => new Date() },
     log: worker.consoleLogger,
+    onOutboxCommit: (wake) => database.listen('praxis_outbox', wake),
     settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000 },
   });
 }

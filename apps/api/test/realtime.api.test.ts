@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { connect as connectTcp } from 'node:net';
 import { communities, eq, memberships } from '@praxis/db';
 import { createRedisEventBus, type ClientEvents, type RealtimeMessage, type Room } from '@praxis/realtime';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
@@ -135,6 +136,8 @@ function openStream(host: string, options: { token?: string; query?: string; coo
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.cookie) headers.cookie = `praxis_session=${options.cookie}`;
   const socket = new WebSocket(`ws://${host}/api/v1/stream${options.query ?? ''}`, { headers, ...(options.origin && { origin: options.origin }) });
+  // A refused or terminated handshake emits 'error'; the tests assert on 'unexpected-response' instead.
+  socket.on('error', () => {});
   opened.push(() => socket.terminate());
   return socket;
 }
@@ -144,7 +147,6 @@ function opens(socket: WebSocket): Promise<StreamClient> {
   return withTimeout('the stream to open', (resolve, reject) => {
     socket.once('open', () => resolve(client));
     socket.once('unexpected-response', (_request, response) => reject(new Error(`refused with ${response.statusCode}`)));
-    socket.once('error', reject);
   });
 }
 
@@ -204,8 +206,9 @@ describe('one port, two WebSocket servers', () => {
     expect(await stream.next()).toEqual({ type: 'subscribed', room: `user:${alice.id}` });
   });
 
-  it('answers an upgrade to any other path with Fastify’s 404, leaving socket.io out of it', async () => {
+  it('answers an upgrade to any other path with Fastify’s 404', async () => {
     const socket = new WebSocket(`ws://${host}/api/v1/nowhere`);
+    socket.on('error', () => {});
     opened.push(() => socket.terminate());
     expect(await refusal(socket)).toBe(404);
   });
@@ -272,9 +275,16 @@ describe('socket.io gateway', () => {
     expect(events.received.map((r) => r.event)).toEqual(['notification.read']);
   });
 
-  it('refuses a cross-origin handshake', async () => {
-    const error = await connectError(ioClient(host, { cookie: alice.cookie, origin: 'https://evil.example' }));
-    expect(error.message).toMatch(/websocket error|Cross-origin/i);
+  it('refuses a cross-origin handshake on both transports, and sends no CORS headers', async () => {
+    const pollingHandshake = (origin: string) => fetch(`http://${host}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
+    const refused = await pollingHandshake('https://evil.example');
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('Cross-origin');
+    const allowed = await pollingHandshake(ORIGIN);
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBeNull();
+    await connectError(ioClient(host, { cookie: alice.cookie, origin: 'https://evil.example' }));
+    await connected(ioClient(host, { cookie: alice.cookie, origin: ORIGIN }));
   });
 });
 
@@ -283,6 +293,19 @@ describe('/api/v1/stream', () => {
     expect(await refusal(openStream(host))).toBe(401);
     expect(await refusal(openStream(host, { query: '?token=pat_nope' }))).toBe(401);
     expect(await refusal(openStream(host, { token: 'pat_nope' }))).toBe(401);
+  });
+
+  it('closes the connection after refusing an upgrade with a plain HTTP answer', async () => {
+    const [hostname, port] = host.split(':');
+    const socket = connectTcp(Number(port), hostname);
+    opened.push(() => socket.destroy());
+    let response = '';
+    socket.on('data', (chunk) => (response += chunk.toString()));
+    const handshake = ['GET /api/v1/stream HTTP/1.1', `Host: ${host}`, 'Connection: Upgrade', 'Upgrade: websocket', 'Sec-WebSocket-Version: 13'];
+    socket.write([...handshake, `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Authorization: Bearer pat_nope', '', ''].join('\r\n'));
+    // Node's HTTP server no longer manages a socket handed to 'upgrade': unless the API closes it, nothing will.
+    await withTimeout<void>('the server to close the connection', (resolve) => socket.once('close', () => resolve()));
+    expect(response).toMatch(/^HTTP\/1\.1 401/);
   });
 
   it('refuses a cookie-authenticated stream from another site', async () => {

@@ -23,6 +23,8 @@ export interface WorkerDeps {
   mailer: Mailer;
   clock: Clock;
   log: Logger;
+  /** Calls back when outbox rows are committed (LISTEN/NOTIFY), so the relay need not wait for its next poll. */
+  onOutboxCommit?: (wake: () => void) => Promise<() => Promise<void>>;
   settings: {
     publicOrigin: string;
     /** Email a notification right away when its recipient has not been seen for this long. */

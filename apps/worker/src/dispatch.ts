@@ -73,8 +73,14 @@ export function checkDispatchTable(table: Record<string, readonly string[]>, han
   if (problems.length > 0) throw new Error(`Invalid dispatch table:\n- ${problems.join('\n- ')}`);
 }
 
-/** The handler jobs one outbox event fans out to; job id `<outboxId>:<handler>` makes re-delivery idempotent. */
+/**
+ * The queue identity of an outbox event. The id alone repeats when a database is recreated while Redis
+ * keeps finished job ids (an hour), so its creation time goes with it.
+ */
+export const eventJobId = (event: Pick<OutboxJob, 'id' | 'createdAt'>): string => `${event.id}.${Date.parse(event.createdAt)}`;
+
+/** The handler jobs one outbox event fans out to; job id `<event job id>:<handler>` makes re-delivery idempotent. */
 export function fanOut(event: OutboxJob, handlers: Record<HandlerId, EventHandler>, retry: { attempts: number; backoffMs: number }) {
   const ids: readonly HandlerId[] = subscriptions[event.type as EventName] ?? [];
-  return ids.map((id) => ({ queue: handlers[id].queue, name: id, data: event, options: { jobId: `${event.id}:${id}`, ...retry } }));
+  return ids.map((id) => ({ queue: handlers[id].queue, name: id, data: event, options: { jobId: `${eventJobId(event)}:${id}`, ...retry } }));
 }

@@ -25,6 +25,7 @@ const worker = await startWorker({
   mailer: createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
   clock: { now: () => new Date() },
   log: consoleLogger,
+  onOutboxCommit: (wake) => database.listen('praxis_outbox', wake),
   settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000 },
 });
 consoleLogger.info('worker started', { queue: 'bullmq', search: config.meiliUrl ? 'meilisearch' : 'embedded' });

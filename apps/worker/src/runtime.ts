@@ -76,11 +76,10 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
     deps.queue.process(queue, runHandler, { concurrency: options.concurrency?.[queue] ?? defaultConcurrency[queue] });
   }
 
+  // A schedule also runs once right away: a first start indexes the demo community this way.
   await deps.queue.schedule('maintenance', 'search.reconcile', options.reconcileEveryMs ?? 30_000);
   await deps.queue.schedule('maintenance', 'email.daily-digest', options.digestEveryMs ?? 86_400_000);
   await deps.queue.schedule('maintenance', 'maintenance.prune-outbox', 86_400_000);
-  // Heal the index at start too (a first start indexes the demo community this way).
-  await deps.queue.add('maintenance', 'search.reconcile', {}, { jobId: `reconcile:start:${Date.now()}` });
 
   const relay = startOutboxRelay(deps, { idleMs: options.relayIdleMs ?? 100 });
   return {

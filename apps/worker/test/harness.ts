@@ -36,6 +36,7 @@ export async function createHarness(search: SearchIndex = createEmbeddedSearchIn
     mailer: createFileMailer({ dir: mailDir, from: 'Praxis <no-reply@example.test>' }),
     clock: { now: () => new Date() },
     log: quietLog,
+    onOutboxCommit: (wake) => database.listen('praxis_outbox', wake),
     settings: { publicOrigin: 'http://localhost:3000', emailAwayMs: 0 },
   };
   const running: RunningWorker[] = [];
@@ -47,7 +48,7 @@ export async function createHarness(search: SearchIndex = createEmbeddedSearchIn
     deps,
     async start(queue, options = {}) {
       deps.queue = queue;
-      const worker = await startWorker({ ...deps, queue }, { relayIdleMs: 20, reconcileEveryMs: 300, ...options });
+      const worker = await startWorker({ ...deps, queue }, { reconcileEveryMs: 300, ...options });
       running.push(worker);
       return worker;
     },

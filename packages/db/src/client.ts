@@ -18,6 +18,8 @@ export interface Database {
   db: Db;
   driver: 'pglite' | 'postgres';
   ping(): Promise<void>;
+  /** LISTEN on a channel; returns a function that stops listening. */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     ping: async () => {
       await client.query('select 1');
     },
+    listen: (channel, onNotify) => client.listen(channel, () => onNotify()),
     close: () => client.close(),
   };
 }
@@ -62,6 +65,15 @@ function openPostgres(url: string, max: number): Database {
     driver: 'postgres',
     ping: async () => {
       await pool.query('select 1');
+    },
+    listen: async (channel, onNotify) => {
+      // A dedicated connection: LISTEN belongs to a session, and pooled clients are shared.
+      const listener = new pg.Client({ connectionString: url });
+      listener.on('error', () => undefined);
+      listener.on('notification', () => onNotify());
+      await listener.connect();
+      await listener.query(`listen ${pg.escapeIdentifier(channel)}`);
+      return () => listener.end();
     },
     close: () => pool.end(),
   };

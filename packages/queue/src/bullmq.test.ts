@@ -3,7 +3,7 @@ import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBullMqQueue, type BullMqQueueOptions } from './bullmq.js';
-import { describeJobQueueContract, isIdle, waitFor } from './contract.js';
+import { describeJobQueueContract, gate, isIdle, waitFor } from './contract.js';
 import type { Outcome } from './types.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -37,25 +37,33 @@ describe('bullmq queue', () => {
     return { queue, workers };
   }
 
-  it('watchdog: replaces a worker that stopped consuming while jobs wait', async () => {
+  it('watchdog: replaces a worker that stopped consuming while jobs wait, and only that', async () => {
     const { queue, workers } = openQueue();
+    const release = gate();
+    const started: string[] = [];
     const processed: string[] = [];
     queue.process('events', async (job) => {
+      started.push(job.id);
+      if (job.id === 'busy') await release.opened;
       processed.push(job.id);
       return 'done';
     });
-    await queue.add('events', 'event.relay', {}, { jobId: 'warm-up' });
-    await waitFor(() => processed.length === 1, 'the warm-up job');
-    expect(await queue.watchdogTick()).toBe(0); // it made progress
     expect(await queue.watchdogTick()).toBe(0); // no progress, but nothing waits
+    await queue.add('events', 'event.relay', {}, { jobId: 'busy' });
+    await queue.add('events', 'event.relay', {}, { jobId: 'queued' });
+    await waitFor(() => started.length === 1, 'the first job to start');
+    expect(await queue.watchdogTick()).toBe(0); // it made progress
+    expect(await queue.watchdogTick()).toBe(0); // a job waits, but every slot is taken
+    release.open();
+    await waitFor(() => processed.length === 2, 'both jobs to run');
 
     const [stuck] = workers as [Worker];
     await stuck.pause(); // also interrupts its blocking wait for the next job
     for (const id of ['1', '2', '3']) await queue.add('events', 'event.relay', {}, { jobId: id });
     expect(await queue.counts('events')).toMatchObject({ waiting: 3 });
-
+    expect(await queue.watchdogTick()).toBe(0); // jobs wait, but it made progress since the last tick
     expect(await queue.watchdogTick()).toBe(1);
-    await waitFor(() => processed.length === 4, 'the waiting jobs to run on the new worker');
+    await waitFor(() => processed.length === 5, 'the waiting jobs to run on the new worker');
     expect(workers).toHaveLength(2);
     expect(stuck.closing).toBeDefined();
     await queue.close();

@@ -26,7 +26,6 @@ export type BullMqJobQueue = JobQueue & {
 
 /** What the watchdog knows about one Worker. */
 interface WorkerActivity {
-  worker: Worker;
   /** Processor calls in flight. */
   running: number;
   /** Jobs started plus jobs finished; unchanged between two ticks means no progress. */
@@ -41,7 +40,8 @@ interface ConsumerSpec {
 }
 
 interface Consumer extends ConsumerSpec {
-  current: WorkerActivity;
+  worker: Worker;
+  activity: WorkerActivity;
 }
 
 /** Completed jobs are kept an hour (bounded), so re-adding a recently completed job id is ignored. */
@@ -80,6 +80,7 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
   let closing: Promise<void> | undefined;
 
   function queueFor(name: QueueName): Queue {
+    if (closing) throw new Error('The job queue is closed');
     let queue = queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection, prefix });
@@ -89,7 +90,8 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
     return queue;
   }
 
-  function startWorker({ queue, processor, concurrency }: ConsumerSpec): WorkerActivity {
+  function startWorker({ queue, processor, concurrency }: ConsumerSpec): { worker: Worker; activity: WorkerActivity } {
+    const activity: WorkerActivity = { running: 0, progress: 0, progressAtLastTick: 0 };
     const processJob = async (job: BullMqJob): Promise<Outcome> => {
       activity.running += 1;
       activity.progress += 1;
@@ -108,7 +110,6 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
       ...(options.lockDurationMs !== undefined && { lockDuration: options.lockDurationMs }),
       ...(options.stalledIntervalMs !== undefined && { stalledInterval: options.stalledIntervalMs }),
     });
-    const activity: WorkerActivity = { worker, running: 0, progress: 0, progressAtLastTick: 0 };
     worker.on('error', (error) => logError('queue: worker error', { queue, error: errorMessage(error) }));
     worker.on('failed', (job, error) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
@@ -118,7 +119,7 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
       }
     });
     options.onWorker?.(queue, worker);
-    return activity;
+    return { worker, activity };
   }
 
   async function notifyFinalFailure(failed: FailedJob): Promise<void> {
@@ -139,16 +140,17 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
   async function watchdogTick(): Promise<number> {
     let restarted = 0;
     for (const consumer of consumers.values()) {
-      const activity = consumer.current;
+      if (closing) break;
+      const { worker, activity } = consumer;
       const progressed = activity.progress !== activity.progressAtLastTick;
       activity.progressAtLastTick = activity.progress;
       if (progressed || activity.running >= consumer.concurrency) continue;
       const waiting = await queueFor(consumer.queue).getWaitingCount();
-      if (waiting === 0 || closing || consumer.current !== activity) continue;
+      if (waiting === 0 || closing || consumer.worker !== worker) continue;
       log('queue: worker made no progress while jobs wait; restarting it', { queue: consumer.queue, waiting });
-      await activity.worker.close(true).catch((error: unknown) => log('queue: closing a stuck worker failed', { queue: consumer.queue, error: errorMessage(error) }));
+      await worker.close(true).catch((error: unknown) => log('queue: closing a stuck worker failed', { queue: consumer.queue, error: errorMessage(error) }));
       if (closing) break;
-      consumer.current = startWorker(consumer);
+      Object.assign(consumer, startWorker(consumer));
       restarted += 1;
     }
     return restarted;
@@ -171,7 +173,7 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
     // A graceful close (which waits for running jobs) never returns while Redis is unreachable, and
     // those jobs could not be acknowledged anyway: they will be re-delivered as stalled.
     const force = connection.status !== 'ready';
-    await Promise.all([...consumers.values()].map((consumer) => consumer.current.worker.close(force)));
+    await Promise.all([...consumers.values()].map((consumer) => consumer.worker.close(force)));
     await Promise.all(notifications);
     await Promise.all([...queues.values()].map((queue) => queue.close()));
     if (connection.status === 'ready') await connection.quit();
@@ -200,9 +202,10 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
     },
 
     process(queue, processor, { concurrency = 1 } = {}) {
+      if (closing) throw new Error('The job queue is closed');
       if (consumers.has(queue)) throw new Error(`Queue ${queue} already has a processor`);
       const spec = { queue, processor, concurrency };
-      consumers.set(queue, { ...spec, current: startWorker(spec) });
+      consumers.set(queue, { ...spec, ...startWorker(spec) });
     },
 
     onFinalFailure(listener) {

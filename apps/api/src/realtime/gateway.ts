@@ -113,7 +113,7 @@ export function emitToRoom(io: Gateway, message: RealtimeMessage): void {
   io.to(message.room).emit(message.event, message.data as never);
 }
 
-/** Before the HTTP server closes: it would otherwise wait for every open socket.io connection. */
+/** Before the HTTP server closes, which would otherwise wait for every open socket.io connection. */
 export function disconnectGateway(io: Gateway): void {
   io.disconnectSockets(true);
   io.engine.close();

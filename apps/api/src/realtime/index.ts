@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import websocket from '@fastify/websocket';
 import { roomTarget, type RealtimeMessage } from '@praxis/realtime';
 import type { FastifyInstance } from 'fastify';
@@ -5,7 +6,7 @@ import { createGateway, disconnectGateway, emitToRoom, SOCKET_IO_PATH, type Gate
 import { MAX_FRAME_BYTES } from './stream-frames.js';
 import { StreamHub } from './stream-hub.js';
 import { registerStream } from './stream.js';
-import { installUpgradeDispatcher, upgradeListenerAddedBy } from './upgrade-dispatcher.js';
+import { installUpgradeDispatcher, upgradeListenerAddedBy, type UpgradeRoutes } from './upgrade-dispatcher.js';
 
 function fanOut(app: FastifyInstance, io: Gateway, hub: StreamHub, message: RealtimeMessage): void {
   const target = roomTarget(message.room);
@@ -15,39 +16,56 @@ function fanOut(app: FastifyInstance, io: Gateway, hub: StreamHub, message: Real
   hub.publish(message);
 }
 
-/** socket.io gateway and the /api/v1/stream WebSocket, both fed by app.bus. */
-export async function registerRealtime(app: FastifyInstance): Promise<void> {
-  const hub = new StreamHub();
-  const streamUpgrade = await upgradeListenerAddedBy(app.server, '@fastify/websocket', () =>
-    app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } }),
-  );
-  registerStream(app, hub);
-  let io: Gateway | undefined;
-  const socketIoUpgrade = await upgradeListenerAddedBy(app.server, 'socket.io', () => {
-    io = createGateway(app);
+/**
+ * An upgrade request answered with plain HTTP (a 401 from the global auth hook, a 404) leaves behind a socket
+ * that Node's HTTP server no longer manages: no keep-alive timeout will ever close it. @fastify/websocket
+ * destroys it only when its own onRequest hook ran, which an earlier hook that replies prevents.
+ */
+function destroyRefusedUpgrades(app: FastifyInstance): void {
+  app.addHook('onResponse', async (request) => {
+    if (isUpgradeRequest(request.headers)) request.raw.socket.destroy();
   });
-  if (!io) throw new Error('socket.io gateway was not created');
-  const gateway = io;
+}
 
-  let uninstallDispatcher = () => {};
+/** Node's own rule for emitting 'upgrade' (given an 'upgrade' listener, which the dispatcher always is). */
+function isUpgradeRequest(headers: IncomingHttpHeaders): boolean {
+  return headers.upgrade !== undefined && /(^|,)\s*upgrade\s*(,|$)/i.test(headers.connection ?? '');
+}
+
+/** After ready, when both libraries have attached; the dispatcher also serves app.listen(), which readies first. */
+function routeUpgrades(app: FastifyInstance, routes: UpgradeRoutes): void {
+  let uninstall = () => {};
   app.addHook('onReady', async () => {
-    uninstallDispatcher = installUpgradeDispatcher(app.server, { prefix: SOCKET_IO_PATH, prefixListener: socketIoUpgrade, otherListener: streamUpgrade });
+    uninstall = installUpgradeDispatcher(app.server, routes);
   });
+  app.addHook('onClose', async () => uninstall());
+}
 
+function feedFromBus(app: FastifyInstance, io: Gateway, hub: StreamHub): void {
   const unsubscribe = app.bus.subscribe((message) => {
+    // The in-process bus calls listeners inside publish(): a fan-out bug must not fail the publisher.
     try {
-      fanOut(app, gateway, hub, message);
+      fanOut(app, io, hub, message);
     } catch (error) {
       app.log.error({ err: error, room: message.room, event: message.event }, 'realtime fan-out failed');
     }
   });
-
+  // Not io.close(): it waits for the HTTP server's 'close' event, which has already fired by onClose.
   app.addHook('preClose', async () => {
     unsubscribe();
-    disconnectGateway(gateway);
+    disconnectGateway(io);
   });
-  app.addHook('onClose', async () => {
-    uninstallDispatcher();
-    await gateway.close();
-  });
+}
+
+/** socket.io gateway and the /api/v1/stream WebSocket, both fed by app.bus. */
+export async function registerRealtime(app: FastifyInstance): Promise<void> {
+  const hub = new StreamHub();
+  const { listener: streamUpgrade } = await upgradeListenerAddedBy(app.server, '@fastify/websocket', () =>
+    app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } }),
+  );
+  destroyRefusedUpgrades(app);
+  registerStream(app, hub);
+  const { result: io, listener: socketIoUpgrade } = await upgradeListenerAddedBy(app.server, 'socket.io', () => createGateway(app));
+  routeUpgrades(app, { prefix: SOCKET_IO_PATH, prefixListener: socketIoUpgrade, otherListener: streamUpgrade });
+  feedFromBus(app, io, hub);
 }

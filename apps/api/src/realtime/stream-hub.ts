@@ -30,11 +30,6 @@ export class StreamHub {
     for (const subscriber of this.byRoom.get(message.room) ?? []) subscriber.send(frame);
   }
 
-  /** Rooms with at least one subscriber (for tests and diagnostics). */
-  get roomCount(): number {
-    return this.byRoom.size;
-  }
-
   private setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
     let set = map.get(key);
     if (!set) map.set(key, (set = new Set()));

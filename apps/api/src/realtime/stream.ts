@@ -13,6 +13,8 @@ export const STREAM_PATH = '/api/v1/stream';
 const KEEPALIVE_MS = 30_000;
 /** A client this far behind is not reading; dropping it beats buffering without bound. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Frames waiting for an answer (subscribes wait on the database); more than this is a flood, not a client. */
+const MAX_PENDING_FRAMES = 32;
 
 function queryToken(query: unknown): string | null {
   if (typeof query !== 'object' || query === null || !('token' in query)) return null;
@@ -91,14 +93,19 @@ function serveConnection(app: FastifyInstance, hub: StreamHub, socket: WebSocket
   connection.subscriber.send({ type: 'subscribed', room: ownRoom });
   // Frames are answered one at a time, in order: a subscribe still checking permissions must not finish after a later unsubscribe.
   let queue = Promise.resolve();
+  let pending = 0;
   socket.on('message', (data, isBinary) => {
+    if (++pending > MAX_PENDING_FRAMES) return socket.close(1008, 'Too many frames in flight');
     queue = queue
       .then(() => answerFrame(app, hub, connection, data, isBinary))
-      .catch((error: unknown) => {
+      .catch((error: unknown): ServerFrame => {
         app.log.error({ err: error }, 'stream frame failed');
-        return { type: 'error', message: 'Something went wrong on our side' } satisfies ServerFrame;
+        return { type: 'error', message: 'Something went wrong on our side' };
       })
-      .then((reply) => connection.subscriber.send(reply));
+      .then((reply) => {
+        pending--;
+        connection.subscriber.send(reply);
+      });
   });
   socket.on('close', () => hub.leaveAll(connection.subscriber));
   keepAlive(socket);

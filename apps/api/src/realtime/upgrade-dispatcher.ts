@@ -6,16 +6,17 @@ export type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: B
 const upgradeListeners = (server: Server) => server.listeners('upgrade') as UpgradeListener[];
 
 /**
- * Runs `register` and returns the one 'upgrade' listener it added to the server. Found by difference, not by
- * function name, so it survives library refactors; a library that stops adding exactly one fails loudly here.
+ * Runs `register` and returns what it returned with the one 'upgrade' listener it added to the server. Found by
+ * difference, not by function name, so it survives library refactors; a library that stops adding exactly one
+ * fails loudly here instead of silently breaking upgrades.
  */
-export async function upgradeListenerAddedBy(server: Server, library: string, register: () => unknown): Promise<UpgradeListener> {
+export async function upgradeListenerAddedBy<T>(server: Server, library: string, register: () => T): Promise<{ result: Awaited<T>; listener: UpgradeListener }> {
   const before = new Set(upgradeListeners(server));
-  await register();
+  const result = await register();
   const added = upgradeListeners(server).filter((listener) => !before.has(listener));
   const [listener] = added;
   if (added.length !== 1 || !listener) throw new Error(`Expected ${library} to add one 'upgrade' listener, it added ${added.length}`);
-  return listener;
+  return { result, listener };
 }
 
 export interface UpgradeRoutes {

@@ -77,10 +77,11 @@ describe('notificationEmail', () => {
     expect(email.html).toContain('Have you tried<br>');
   });
 
-  it('sets List-Unsubscribe to the unsubscribe URL for this kind', () => {
+  it('sets List-Unsubscribe to the unsubscribe URL for this kind, with one-click POST (RFC 8058)', () => {
     const input = notification({ kind: 'mention', unsubscribeUrl: unsubscribeUrl(ORIGIN, 'tok', 'mention') });
     expect(notificationEmail(input).headers).toEqual({
       'List-Unsubscribe': `<${ORIGIN}/api/v1/email/unsubscribe?token=tok&kind=mention>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     });
   });
 

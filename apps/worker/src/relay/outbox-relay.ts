@@ -1,6 +1,7 @@
 import { asc, inArray, isNull, outboxEvents, sql, type Db } from '@praxis/db';
 import type { JobQueue } from '@praxis/queue';
-import type { OutboxJob } from '../dispatch.js';
+import type { WorkerDeps } from '../deps.js';
+import { eventJobId, type OutboxJob } from '../dispatch.js';
 
 /**
  * Moves committed outbox rows to the 'events' queue, oldest first. Rows are claimed with
@@ -9,7 +10,7 @@ import type { OutboxJob } from '../dispatch.js';
  * transaction rolls back and the rows wait for the next pass. The job id is the outbox id, so a
  * row published twice (relay crash after enqueue, before commit) is deduplicated by the queue.
  */
-export async function relayOutbox(deps: { db: Db; queue: JobQueue }, batchSize = 200): Promise<number> {
+export async function relayOutbox(deps: { db: Db; queue: JobQueue }, batchSize = 200, enqueueTimeoutMs = 5000): Promise<number> {
   return deps.db.transaction(async (tx) => {
     const events = await tx
       .select()
@@ -19,12 +20,14 @@ export async function relayOutbox(deps: { db: Db; queue: JobQueue }, batchSize =
       .limit(batchSize)
       .for('update', { skipLocked: true });
     if (events.length === 0) return 0;
-    await deps.queue.addBulk(
+    // BullMQ waits for Redis to come back rather than failing; give up sooner so the transaction (and
+    // its row locks) does not stay open through an outage. A late success is harmless: job ids dedupe.
+    await withTimeout(deps.queue.addBulk(
       events.map((row) => {
         const job: OutboxJob = { id: row.id, type: row.type, aggregateId: row.aggregateId, payload: row.payload, actorId: row.actorId, createdAt: row.createdAt.toISOString() };
-        return { queue: 'events' as const, name: row.type, data: job, options: { jobId: String(row.id) } };
+        return { queue: 'events' as const, name: row.type, data: job, options: { jobId: eventJobId(job) } };
       }),
-    );
+    ), enqueueTimeoutMs);
     await tx
       .update(outboxEvents)
       .set({ publishedAt: sql`now()`, attempts: sql`${outboxEvents.attempts} + 1` })
@@ -40,12 +43,18 @@ export interface RelayLoop {
 }
 
 /** Polls the outbox: quickly while there is a backlog, every `idleMs` when idle, backing off while the queue is down. */
-export function startOutboxRelay(deps: { db: Db; queue: JobQueue; log: { warn(m: string, meta?: Record<string, unknown>): void } }, options: { idleMs?: number } = {}): RelayLoop {
-  const idleMs = options.idleMs ?? 100;
+export function startOutboxRelay(
+  deps: { db: Db; queue: JobQueue; log: { warn(m: string, meta?: Record<string, unknown>): void }; onOutboxCommit?: WorkerDeps['onOutboxCommit'] },
+  options: { idleMs?: number } = {},
+): RelayLoop {
+  // With commit notifications polling is only the safety net.
+  const idleMs = options.idleMs ?? (deps.onOutboxCommit ? 500 : 100);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let failures = 0;
+  // A wake-up that arrives during a pass: run another pass right after it.
+  let again = false;
 
   const schedule = (delay: number) => {
     if (stopped) return;
@@ -56,9 +65,10 @@ export function startOutboxRelay(deps: { db: Db; queue: JobQueue; log: { warn(m:
     if (running) return;
     running = (async () => {
       try {
+        again = false;
         const moved = await relayOutbox(deps);
         failures = 0;
-        schedule(moved > 0 ? 0 : idleMs);
+        schedule(moved > 0 || again ? 0 : idleMs);
       } catch (error) {
         failures += 1;
         const delay = Math.min(idleMs * 2 ** failures, 10_000);
@@ -70,12 +80,29 @@ export function startOutboxRelay(deps: { db: Db; queue: JobQueue; log: { warn(m:
     running = undefined;
   };
   schedule(0);
+  const wake = () => {
+    if (running) again = true;
+    else schedule(0);
+  };
+  const unlisten = deps.onOutboxCommit?.(wake).catch((error: unknown) => {
+    deps.log.warn('outbox notifications unavailable; polling only', { error: String(error) });
+    return undefined;
+  });
   return {
-    nudge: () => schedule(0),
+    nudge: wake,
     async stop() {
       stopped = true;
       clearTimeout(timer);
       await running;
+      await (await unlisten)?.();
     },
   };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the queue did not accept the events within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
