@@ -33,7 +33,7 @@ interface WorkerModule {
       clock: { now(): Date };
       log: unknown;
       onOutboxCommit?: (wake: () => void) => Promise<() => Promise<void>>;
-      settings: { publicOrigin: string; emailAwayMs: number };
+      settings: { publicOrigin: string; emailAwayMs: number; emailLeaseMs: number };
     },
     options?: Record<string, unknown>,
   ): Promise<{ stop(): Promise<void> }>;
@@ -53,7 +53,7 @@ async function startInProcessWorker(workerEntry: string, config: Config, databas
     clock: { now: () => new Date() },
     log: worker.consoleLogger,
     onOutboxCommit: (wake) => database.listen('praxis_outbox', wake),
-    settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000 },
+    settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000, emailLeaseMs: 120_000 },
   });
 }
 

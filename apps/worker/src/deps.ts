@@ -29,6 +29,8 @@ export interface WorkerDeps {
     publicOrigin: string;
     /** Email a notification right away when its recipient has not been seen for this long. */
     emailAwayMs: number;
+    /** How long an email attempt's claim holds before another attempt may send (a killed sender's claim expires). */
+    emailLeaseMs: number;
   };
 }
 

@@ -26,7 +26,7 @@ const worker = await startWorker({
   clock: { now: () => new Date() },
   log: consoleLogger,
   onOutboxCommit: (wake) => database.listen('praxis_outbox', wake),
-  settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000 },
+  settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000, emailLeaseMs: 120_000 },
 });
 consoleLogger.info('worker started', { queue: 'bullmq', search: config.meiliUrl ? 'meilisearch' : 'embedded' });
 

@@ -37,7 +37,7 @@ export async function createHarness(search: SearchIndex = createEmbeddedSearchIn
     clock: { now: () => new Date() },
     log: quietLog,
     onOutboxCommit: (wake) => database.listen('praxis_outbox', wake),
-    settings: { publicOrigin: 'http://localhost:3000', emailAwayMs: 0 },
+    settings: { publicOrigin: 'http://localhost:3000', emailAwayMs: 0, emailLeaseMs: 2000 },
   };
   const running: RunningWorker[] = [];
   return {

@@ -253,6 +253,8 @@ export const notifications = pgTable(
     data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
     readAt: ts('read_at'),
+    /** An attempt to email this is under way since then (a lease: a killed sender's claim expires). */
+    emailClaimedAt: ts('email_claimed_at'),
     emailedAt: ts('emailed_at'),
   },
   (t) => [

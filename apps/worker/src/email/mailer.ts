@@ -53,7 +53,8 @@ function assertSmtpUrl(smtpUrl: string): void {
 
 export function createSmtpMailer({ smtpUrl, from }: SmtpMailerOptions): Mailer {
   assertSmtpUrl(smtpUrl);
-  const transport = nodemailer.createTransport(smtpUrl, { from });
+  // Bounded waits: an email attempt holds a lease (see email-notification.ts) that must outlast a send.
+  const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }, { from });
   return {
     async send(message) {
       const info = await transport.sendMail(toMailOptions(message));

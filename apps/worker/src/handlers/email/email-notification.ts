@@ -1,11 +1,14 @@
-import { and, communities, eq, isNull, notifications, posts, threads, users } from '@praxis/db';
+import { and, communities, eq, isNull, lt, notifications, or, posts, threads, users } from '@praxis/db';
 import { excerpt, isNotificationKind, shouldEmailNow } from '@praxis/domain';
 import type { EventHandler, OutboxEvent } from '../../dispatch.js';
 import { notificationEmail, unsubscribeUrl } from '../../email/templates.js';
 
 /**
- * Emails one notification when its recipient is away (or always wants email). The row is claimed by
- * setting emailed_at first, so a retried job never sends twice; a failed send releases the claim.
+ * Emails one notification when its recipient is away (or always wants email). At least once, and
+ * normally exactly once: an attempt first takes a lease (email_claimed_at), sends, then stamps
+ * emailed_at. A concurrent attempt finds the lease and retries later; a killed sender's lease expires
+ * (settings.emailLeaseMs) and the re-delivered job sends. A duplicate needs a crash between the SMTP
+ * server accepting the message and the stamp.
  */
 export const emailNotification: EventHandler = {
   queue: 'email',
@@ -20,7 +23,8 @@ export const emailNotification: EventHandler = {
       .where(eq(notifications.id, notificationId));
     if (!row) return 'skipped:notification gone';
     const { notification, user } = row;
-    if (notification.readAt || notification.emailedAt) return 'skipped:already read or emailed';
+    if (notification.emailedAt) return 'skipped:already emailed';
+    if (notification.readAt) return 'skipped:already read';
     if (!isNotificationKind(notification.kind)) return `skipped:unknown kind ${notification.kind}`;
     const now = deps.clock.now();
     const wanted = shouldEmailNow({
@@ -33,12 +37,17 @@ export const emailNotification: EventHandler = {
     });
     if (!wanted) return 'skipped:recipient is around or opted out';
 
+    const leaseExpired = new Date(now.getTime() - deps.settings.emailLeaseMs);
     const claimed = await deps.db
       .update(notifications)
-      .set({ emailedAt: now })
-      .where(and(eq(notifications.id, notificationId), isNull(notifications.emailedAt)))
+      .set({ emailClaimedAt: now })
+      .where(and(eq(notifications.id, notificationId), isNull(notifications.emailedAt), or(isNull(notifications.emailClaimedAt), lt(notifications.emailClaimedAt, leaseExpired))))
       .returning({ id: notifications.id });
-    if (claimed.length === 0) return 'skipped:already emailed';
+    if (claimed.length === 0) {
+      const [current] = await deps.db.select({ emailedAt: notifications.emailedAt }).from(notifications).where(eq(notifications.id, notificationId));
+      if (!current || current.emailedAt) return 'skipped:already emailed';
+      throw new Error(`notification ${notificationId}: another attempt holds the email lease; retrying later`);
+    }
     try {
       const [actor] = notification.actorId ? await deps.db.select({ displayName: users.displayName, username: users.username }).from(users).where(eq(users.id, notification.actorId)) : [];
       const [post] = notification.postId ? await deps.db.select({ body: posts.body }).from(posts).where(eq(posts.id, notification.postId)) : [];
@@ -53,9 +62,10 @@ export const emailNotification: EventHandler = {
         unsubscribeUrl: unsubscribeUrl(deps.settings.publicOrigin, user.emailToken, notification.kind),
       });
       await deps.mailer.send({ to: user.email, ...message });
+      await deps.db.update(notifications).set({ emailedAt: deps.clock.now() }).where(eq(notifications.id, notificationId));
       return 'done';
     } catch (error) {
-      await deps.db.update(notifications).set({ emailedAt: null }).where(eq(notifications.id, notificationId));
+      await deps.db.update(notifications).set({ emailClaimedAt: null }).where(eq(notifications.id, notificationId));
       throw error;
     }
   },
