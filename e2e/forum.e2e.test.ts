@@ -5,61 +5,12 @@
  *
  * Needs the builds (`pnpm exec turbo run build`) and Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, joinBeer, shot, signUp, startHarness, type Harness } from './harness.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..');
-const shots = join(here, 'test-results');
-const embedded = join(repoRoot, 'apps/api/dist/embedded.js');
-const webHandler = join(repoRoot, 'apps/web/build/handler.js');
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-let server: ChildProcess | undefined;
-let serverLog = '';
-let dataDir = '';
+let h: Harness;
 let baseUrl = '';
-let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
-
-async function waitForReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null && server?.exitCode !== undefined) throw new Error(`the server exited with ${server.exitCode}:\n${serverLog}`);
-    try {
-      const response = await fetch(`${url}/api/v1/ready`);
-      if (response.ok) return;
-      last = `HTTP ${response.status}`;
-    } catch (err) {
-      last = String(err);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`the server did not become ready in ${timeoutMs} ms (${last}):\n${serverLog}`);
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 
 const suffix = Date.now().toString(36).slice(-5);
 const alice = { username: `asker_${suffix}`, displayName: 'Alice Asker', email: `alice_${suffix}@example.test`, password: 'correct horse battery' };
@@ -72,68 +23,13 @@ const question = {
 const answer = 'Aim for a steady 12–13 °C. Slow swings matter less than fast ones; keep the bottles upright and dark.';
 const xssReply = 'Careful with this one: <img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> **still bold**';
 
-async function signUp(page: Page, user: typeof alice): Promise<void> {
-  await page.goto('/signup');
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Display name').fill(user.displayName);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL(`${baseUrl}/`);
-  await page.getByRole('link', { name: user.displayName }).first().waitFor();
-}
-
-async function joinBeer(page: Page): Promise<void> {
-  await page.goto('/c/beer');
-  await page.getByRole('heading', { level: 1, name: 'Beer, Wine & Spirits' }).waitFor();
-  await page.getByRole('button', { name: 'Join community' }).click();
-  await page.getByRole('button', { name: 'Leave' }).waitFor();
-  expect(await page.getByText('Joined', { exact: true }).isVisible()).toBe(true);
-}
-
 beforeAll(async () => {
-  for (const file of [embedded, webHandler]) {
-    if (!existsSync(file)) throw new Error(`${file} is missing: build first (pnpm exec turbo run build)`);
-  }
-  mkdirSync(shots, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'praxis-e2e-'));
-  const port = await freePort();
-  baseUrl = `http://localhost:${port}`;
-  server = spawn(process.execPath, [embedded], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      PUBLIC_ORIGIN: baseUrl,
-      DATA_DIR: dataDir,
-      ADMIN_EMAIL: 'admin@example.test',
-      ADMIN_PASSWORD: 'admin-password-e2e',
-      SEED_DEMO: 'true',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  await waitForReady(baseUrl, 120_000);
-
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  h = await startHarness();
+  baseUrl = h.baseUrl;
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await h?.close();
 });
 
 describe('forum in the browser', () => {
@@ -143,13 +39,7 @@ describe('forum in the browser', () => {
   let pageA: Page;
   let pageB: Page;
 
-  const newPage = async () => {
-    const context = await browser!.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => console.error('[browser]', err.message));
-    return page;
-  };
+  const newPage = () => h.newPage();
 
   it('A signs up, joins the demo community and asks a question', async () => {
     pageA = await newPage();
@@ -231,8 +121,7 @@ describe('forum in the browser', () => {
   });
 
   it('works without JavaScript: C signs up, joins and replies with plain form posts', async () => {
-    const context = await browser!.newContext({ baseURL: baseUrl, javaScriptEnabled: false });
-    contexts.push(context);
+    const context = await h.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     const carol = { username: `carol_${suffix}`, displayName: 'Carol NoScript', email: `carol_${suffix}@example.test`, password: 'no scripts needed' };
     await signUp(page, carol);
@@ -247,20 +136,9 @@ describe('forum in the browser', () => {
 
   it('has no serious or critical accessibility violations on the main pages (axe-core)', async () => {
     // axe is injected as a script, which our CSP rightly refuses; this context alone bypasses it.
-    const context = await browser!.newContext({ baseURL: baseUrl, bypassCSP: true });
-    contexts.push(context);
+    const context = await h.newContext({ bypassCSP: true });
     const page = await context.newPage();
-    const report: string[] = [];
-    for (const path of ['/', '/c/beer', threadUrl.replace(baseUrl, ''), '/signup', '/login']) {
-      await page.goto(path);
-      await page.addScriptTag({ path: axePath });
-      const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-        const result = await axe.run(document, { resultTypes: ['violations'] });
-        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-      });
-      report.push(...violations.map((v) => `${path}: ${v}`));
-    }
+    const report = await axeViolations(page, ['/', '/c/beer', threadUrl.replace(baseUrl, ''), '/signup', '/login', '/search?q=barleywine']);
     expect(report).toEqual([]);
   });
 

@@ -11,6 +11,12 @@ export type Post = ThreadDetail['posts'][number];
 export type UserSummary = NonNullable<Post['author']>;
 export type Revision = ResponseOf<'/api/v1/posts/{id}/revisions', 'get'>['items'][number];
 export type UserProfile = ResponseOf<'/api/v1/users/{username}', 'get'>;
+export type NotificationList = ResponseOf<'/api/v1/notifications', 'get'>;
+export type NotificationItem = NotificationList['items'][number];
+export type NotificationSettings = ResponseOf<'/api/v1/me/notification-settings', 'get'>;
+export type SearchResults = ResponseOf<'/api/v1/search', 'get'>;
+export type SearchHit = SearchResults['items'][number];
+export type SimilarThread = ResponseOf<'/api/v1/threads/similar', 'get'>['items'][number];
 
 /** What a failed form action hands back to its page. */
 export interface FormFailure {

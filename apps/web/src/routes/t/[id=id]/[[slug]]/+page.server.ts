@@ -1,13 +1,23 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { slugify, threadPath } from '$lib/format';
 import { failWith, field, idField, throwLoadError } from '$lib/server/forms';
+import { markThreadRead } from '$lib/server/unread';
 import type { Post } from '$lib/types';
+import { isWatchLevel } from '$lib/watch';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
+export const load: PageServerLoad = async ({ locals, params, url, depends }) => {
+  // 'praxis:thread': refreshed in place when the thread changes (live updates); 'praxis:unread': the bell's count.
+  depends('praxis:thread', 'praxis:unread');
   const id = Number(params.id);
   const cursor = url.searchParams.get('cursor') || undefined;
-  const { data: thread, error, response } = await locals.api.GET('/api/v1/threads/{id}', { params: { path: { id }, query: { ...(cursor && { cursor }) } } });
+  const signedIn = !!locals.viewer;
+  const [{ data: thread, error, response }, unread, watch] = await Promise.all([
+    locals.api.GET('/api/v1/threads/{id}', { params: { path: { id }, query: { ...(cursor && { cursor }) } } }),
+    // Reading the thread reads its notifications; the layout shows the count this returns.
+    markThreadRead(locals, id),
+    signedIn ? locals.api.GET('/api/v1/threads/{id}/watch', { params: { path: { id } } }).then((r) => r.data ?? null, () => null) : Promise.resolve(null),
+  ]);
   if (!thread) {
     if (cursor && response.status === 400) redirect(303, threadPath({ id, title: params.slug ?? '' }));
     throwLoadError(error, response);
@@ -27,7 +37,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   }
 
   const isMember = locals.viewer?.memberships.some((m) => m.communityId === thread.community.id) ?? false;
-  return { thread, solution, solutionOnPage, isMember, cursor: cursor ?? null };
+  return { thread, solution, solutionOnPage, isMember, cursor: cursor ?? null, unread, watch };
 };
 
 type Event = RequestEvent<{ id: string; slug?: string }>;
@@ -101,6 +111,16 @@ export const actions: Actions = {
     // Deleting the opening post deletes the thread: go back to its community.
     const after = await locals.api.GET('/api/v1/threads/{id}', { params: { path: { id: threadId }, query: { limit: 1 } } });
     if (!after.data) redirect(303, before.data ? `/c/${before.data.community.slug}` : '/');
+    redirect(303, here(url));
+  },
+
+  watch: async (event) => {
+    requireViewer(event);
+    const { locals, params, request, url } = event;
+    const level = field(await request.formData(), 'level');
+    if (!isWatchLevel(level)) return failWith({ status: 400, title: 'Choose how closely to follow this thread', code: 'VALIDATION_FAILED' }, undefined, { values: { watch: level } });
+    const { data, error, response } = await locals.api.PUT('/api/v1/threads/{id}/watch', { params: { path: { id: Number(params.id) } }, body: { level } });
+    if (!data) return failWith(error, response, { values: { watch: level }, fields: [] });
     redirect(303, here(url));
   },
 
