@@ -54,7 +54,6 @@ describe('BullMQ on the real Redis: Redis goes away while people post, then come
     }, 30_000, 'the thread re-indexed with every reply');
     expect(indexed.id).toBe(thread.id);
     const result = await h.search.search({ q: 'outage', readableCommunityIds: [club.id], limit: 5, offset: 0 });
-    console.log(JSON.stringify(await h.search.search({ q: 'redis', readableCommunityIds: [club.id], limit: 5, offset: 0 })), club.id, await h.search.count());
     expect(result.hits.map((hit) => hit.id)).toEqual([thread.id]);
     // Nothing arrived twice: one realtime message per reply.
     await eventually(async () => h.messages.filter((m) => m.event === 'post.created').length >= 1 + repliers.length || null, 15_000, 'realtime messages');

@@ -136,6 +136,15 @@ export function describeSearchIndexContract(name: string, make: () => Promise<Se
         expect(await index.count()).toBe(4);
       });
 
+      it('finds the same after the same threads are upserted again', async () => {
+        const before = await index.search(query('fermentation'));
+        await index.upsert(CORPUS);
+        await index.upsert(CORPUS);
+        expect(await index.search(query('fermentation'))).toEqual(before);
+        expect(before.total).toBe(2);
+        expect(await index.count()).toBe(4);
+      });
+
       it('removes threads', async () => {
         await index.remove([1, 99]);
         expect(await ids('stout')).toEqual([]);

@@ -8,6 +8,16 @@ import { SEARCH_DOCUMENT_VERSION, type SearchQuery } from './types.js';
 
 describeSearchIndexContract('embedded', async () => createEmbeddedSearchIndex());
 
+describe('embedded similar()', () => {
+  it('leaves out words too common to tell threads apart', async () => {
+    const index = createEmbeddedSearchIndex();
+    const common = Array.from({ length: 600 }, (_, i) => thread(i + 1, { title: `Beer question ${i}` }));
+    await index.upsert([...common, thread(1000, { title: 'Beer with sour cherries' })]);
+    const hits = await index.similar({ title: 'beer cherries', readableCommunityIds: [1], limit: 10 });
+    expect(hits.map((hit) => hit.id)).toEqual([1000]);
+  });
+});
+
 const DOCUMENTS = [
   thread(1, { title: 'Stuck fermentation in my stout', body: 'The airlock stopped bubbling.', tags: ['stout'] }),
   thread(2, { title: 'Choosing hops', body: 'Cascade or Citra?', communityId: 2 }),

@@ -1,16 +1,11 @@
-import MiniSearch, { type AsPlainObject, type Options, type SearchOptions, type SearchResult as Match } from 'minisearch';
-import { highlightHtml, normalizeWord, snippetHtml, termMatcher, tokenize } from './highlight.js';
+import { debounce, type DebouncedTask } from './debounce.js';
+import { writeFileAtomically } from './files.js';
+import { highlightHtml, snippetHtml, termMatcher } from './highlight.js';
+import type { Scored } from './inverted-index.js';
+import { rankSearch, rankSimilar, topScored } from './plan.js';
 import { emptyFacets, queryWords, similarQueryText } from './query.js';
-import { debounce, readOptionalFile, writeFileAtomically, type DebouncedTask } from './snapshot.js';
-import {
-  SEARCH_DOCUMENT_VERSION,
-  type SearchHit,
-  type SearchIndex,
-  type SearchQuery,
-  type SearchResult,
-  type SimilarHit,
-  type ThreadDocument,
-} from './types.js';
+import { emptyState, readSnapshot, serializeSnapshot } from './snapshot.js';
+import type { SearchHit, SearchIndex, SearchQuery, SearchResult, SimilarHit, SimilarQuery, ThreadDocument } from './types.js';
 
 export interface EmbeddedSearchOptions {
   /** Where the index is persisted; without it the index lives in memory only. */
@@ -21,79 +16,28 @@ export interface EmbeddedSearchOptions {
   warn?: (message: string) => void;
 }
 
-const INDEX_OPTIONS: Options<ThreadDocument> = {
-  fields: ['title', 'tags', 'body', 'replies'],
-  // The documents are kept whole beside the index (snippets need their text), so nothing is stored twice.
-  storeFields: [],
-  extractField: fieldValue,
-  tokenize,
-  processTerm: normalizeWord,
-};
-
-/**
- * Saved in the snapshot: an index built with other fields or another tokenization is not loaded. Change
- * it with INDEX_OPTIONS.
- */
-const INDEX_LAYOUT = 'fields=title,tags,body,replies;words=letters+marks+digits;terms=lowercase,no-diacritics';
-const SNAPSHOT_FORMAT = 1;
-
-const SEARCH_OPTIONS: SearchOptions = {
-  boost: { title: 3, tags: 2 },
-  // Like Meilisearch: only the word being typed (the last) is a prefix, and typos are tolerated in
-  // words of 5 letters (one) and 9 letters (two).
-  prefix: (_term, index, terms) => index === terms.length - 1,
-  fuzzy: (term) => (term.length >= 9 ? 2 : term.length >= 5 ? 1 : false),
-};
-
-const SIMILAR_OPTIONS: SearchOptions = {
-  ...SEARCH_OPTIONS,
-  fields: ['title', 'body'],
-  boost: { title: 2 },
-  combineWith: 'OR',
-};
-
-/** Also reads the id, which must stay a number. */
-function fieldValue(document: ThreadDocument, field: string): unknown {
-  const value = document[field as keyof ThreadDocument];
-  return Array.isArray(value) ? value.join(' ') : value;
-}
-
-interface Snapshot {
-  format: number;
-  documentVersion: number;
-  indexLayout: string;
-  index: AsPlainObject;
-  documents: ThreadDocument[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-/** The snapshot, or why it cannot be used. */
-function parseSnapshot(text: string): Snapshot | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return `it is not valid JSON (${String(error)})`;
-  }
-  if (!isRecord(value) || value.format !== SNAPSHOT_FORMAT) return 'its format is unknown';
-  if (value.documentVersion !== SEARCH_DOCUMENT_VERSION) {
-    return `it holds document version ${String(value.documentVersion)}, not ${SEARCH_DOCUMENT_VERSION}`;
-  }
-  if (value.indexLayout !== INDEX_LAYOUT) return 'it was built with other index options';
-  if (!isRecord(value.index) || !Array.isArray(value.documents)) return 'it is incomplete';
-  return value as unknown as Snapshot;
-}
-
 type DocumentFilter = (document: ThreadDocument) => boolean;
 
-interface Ranked {
-  document: ThreadDocument;
-  /** The document's words that matched (after prefix and typo expansion), for highlighting. */
-  terms: string[];
+interface TermMatches {
+  /** The document's words that matched (after prefix and typo expansion). */
+  words: string[];
+  /** The fields they are in. */
+  fields: string[];
 }
+
+interface Found {
+  document: ThreadDocument;
+  matches: TermMatches;
+}
+
+interface Matches {
+  /** Every match, in no particular order: for the total and the facets. */
+  documents: ThreadDocument[];
+  /** One page of them, best first. */
+  page(offset: number, limit: number): Found[];
+}
+
+const NO_MATCHES: TermMatches = { words: [], fields: [] };
 
 function documentFilter(query: Pick<SearchQuery, 'readableCommunityIds' | 'communityId' | 'tag' | 'status'>): DocumentFilter {
   const readable = new Set(query.readableCommunityIds);
@@ -117,8 +61,16 @@ function facetsOf(documents: ThreadDocument[]): SearchResult['facets'] {
   return facets;
 }
 
-function toHit(document: ThreadDocument, matchedTerms: string[]): SearchHit {
-  const matches = termMatcher(matchedTerms);
+/** The texts a snippet is cut from: those that matched (threads can be long), else the body's start. */
+function snippetTexts(document: ThreadDocument, fields: string[]): string[] {
+  const matched: string[] = [];
+  if (fields.includes('body')) matched.push(document.body);
+  if (fields.includes('replies')) matched.push(document.replies);
+  return matched.length > 0 ? matched : [document.body, document.replies];
+}
+
+function toHit({ document, matches }: Found): SearchHit {
+  const matcher = termMatcher(matches.words);
   return {
     id: document.id,
     communityId: document.communityId,
@@ -126,63 +78,39 @@ function toHit(document: ThreadDocument, matchedTerms: string[]): SearchHit {
     status: document.status,
     replyCount: document.replyCount,
     lastActivityAt: document.lastActivityAt,
-    titleHtml: highlightHtml(document.title, matches),
-    snippetHtml: snippetHtml([document.body, document.replies], matches),
+    titleHtml: highlightHtml(document.title, matcher),
+    snippetHtml: snippetHtml(snippetTexts(document, matches.fields), matcher),
   };
+}
+
+function byRecentActivity(a: ThreadDocument, b: ThreadDocument): number {
+  return b.lastActivityAt - a.lastActivityAt || a.id - b.id;
 }
 
 /** A search engine inside the process (MiniSearch), optionally snapshotted to a file. */
 export function createEmbeddedSearchIndex(options: EmbeddedSearchOptions = {}): SearchIndex {
   const { snapshotPath, snapshotDelayMs = 2000 } = options;
   const warn = options.warn ?? ((message: string) => console.warn(message));
-  let engine = new MiniSearch<ThreadDocument>(INDEX_OPTIONS);
-  const documents = new Map<number, ThreadDocument>();
+  let state = emptyState();
   let loading: Promise<void> | undefined;
 
   const saver: DebouncedTask | undefined =
     snapshotPath === undefined
       ? undefined
       : debounce(
-          () => writeFileAtomically(snapshotPath, serialize()),
+          () => writeFileAtomically(snapshotPath, serializeSnapshot(state)),
           snapshotDelayMs,
           (error) => warn(`search: could not save the snapshot ${snapshotPath}: ${String(error)}`),
         );
 
-  function serialize(): string {
-    const snapshot: Snapshot = {
-      format: SNAPSHOT_FORMAT,
-      documentVersion: SEARCH_DOCUMENT_VERSION,
-      indexLayout: INDEX_LAYOUT,
-      index: engine.toJSON(),
-      documents: [...documents.values()],
-    };
-    return JSON.stringify(snapshot);
-  }
-
-  async function loadSnapshot(path: string): Promise<void> {
-    const discard = (reason: string): void =>
-      warn(`search: ignoring the snapshot ${path} because ${reason}; the index starts empty and is rebuilt.`);
-    let text: string | undefined;
-    try {
-      text = await readOptionalFile(path);
-    } catch (error) {
-      return discard(`it cannot be read (${String(error)})`);
-    }
-    if (text === undefined) return;
-    const snapshot = parseSnapshot(text);
-    if (typeof snapshot === 'string') return discard(snapshot);
-    try {
-      const loaded = await MiniSearch.loadJSAsync<ThreadDocument>(snapshot.index, INDEX_OPTIONS);
-      if (loaded.documentCount !== snapshot.documents.length) return discard('its index and documents disagree');
-      engine = loaded;
-    } catch (error) {
-      return discard(`its index is damaged (${String(error)})`);
-    }
-    for (const document of snapshot.documents) documents.set(document.id, document);
+  async function load(path: string): Promise<void> {
+    const loaded = await readSnapshot(path);
+    if (typeof loaded === 'string') warn(`search: ignoring the snapshot ${path} because ${loaded}; the index starts empty and is rebuilt.`);
+    else if (loaded !== undefined) state = loaded;
   }
 
   function ensureReady(): Promise<void> {
-    loading ??= snapshotPath === undefined ? Promise.resolve() : loadSnapshot(snapshotPath);
+    loading ??= snapshotPath === undefined ? Promise.resolve() : load(snapshotPath);
     return loading;
   }
 
@@ -190,32 +118,62 @@ export function createEmbeddedSearchIndex(options: EmbeddedSearchOptions = {}): 
     saver?.schedule();
   }
 
-  function documentOf(match: Match): ThreadDocument | undefined {
-    return documents.get(match.id as number);
-  }
-
-  function search(text: string, searchOptions: SearchOptions, accept: DocumentFilter): Match[] {
-    const filter = (match: Match): boolean => {
-      const document = documentOf(match);
-      return document !== undefined && accept(document);
+  function accepting(filter: DocumentFilter): (id: number) => boolean {
+    return (id) => {
+      const document = state.documents.get(id);
+      return document !== undefined && filter(document);
     };
-    return engine.search(text, { ...searchOptions, filter });
   }
 
-  /** Best first; an empty query matches everything, most recently active first (as a browse). */
-  function ranked(words: string[], accept: DocumentFilter): Ranked[] {
-    if (words.length === 0) {
-      return [...documents.values()]
-        .filter(accept)
-        .sort((a, b) => b.lastActivityAt - a.lastActivityAt)
-        .map((document) => ({ document, terms: [] }));
+  function documentsOf(scored: Scored[]): ThreadDocument[] {
+    const found: ThreadDocument[] = [];
+    for (const { id } of scored) {
+      const document = state.documents.get(id);
+      if (document !== undefined) found.push(document);
     }
-    const text = words.join(' ');
-    let matches = search(text, { ...SEARCH_OPTIONS, combineWith: 'AND' }, accept);
-    if (matches.length === 0 && words.length > 1) matches = search(text, { ...SEARCH_OPTIONS, combineWith: 'OR' }, accept);
-    return matches.flatMap((match) => {
-      const document = documentOf(match);
-      return document === undefined ? [] : [{ document, terms: match.terms }];
+    return found;
+  }
+
+  /** An empty query lists every permitted thread, most recently active first. */
+  function browse(filter: DocumentFilter): Matches {
+    const matched = [...state.documents.values()].filter(filter);
+    return {
+      documents: matched,
+      page: (offset, limit) =>
+        matched
+          .sort(byRecentActivity)
+          .slice(offset, offset + limit)
+          .map((document) => ({ document, matches: NO_MATCHES })),
+    };
+  }
+
+  function find(words: string[], filter: DocumentFilter): Matches {
+    if (words.length === 0) return browse(filter);
+    const ranking = rankSearch(state.engine, words, accepting(filter));
+    if (ranking === undefined) return { documents: [], page: () => [] };
+    const { index, terms, scored } = ranking;
+    return {
+      documents: documentsOf(scored),
+      page: (offset, limit) =>
+        topScored(scored, offset + limit)
+          .slice(offset)
+          .flatMap(({ id, shortId }) => {
+            const document = state.documents.get(id);
+            return document === undefined ? [] : [{ document, matches: index.matchesOf(shortId, terms) }];
+          }),
+    };
+  }
+
+  function findSimilar(query: SimilarQuery): SimilarHit[] {
+    const excluded = new Set(query.excludeIds ?? []);
+    const filter = documentFilter(query);
+    const words = queryWords(similarQueryText(query));
+    const ranking = rankSimilar(state.engine, words, accepting((document) => !excluded.has(document.id) && filter(document)));
+    return topScored(ranking?.scored ?? [], query.limit).flatMap(({ id, score }): SimilarHit[] => {
+      const document = state.documents.get(id);
+      if (document === undefined) return [];
+      const { communityId, status, replyCount } = document;
+      return [{ id, communityId, status, replyCount, score }];
     });
   }
 
@@ -225,6 +183,7 @@ export function createEmbeddedSearchIndex(options: EmbeddedSearchOptions = {}): 
 
     async upsert(batch) {
       await ensureReady();
+      const { engine, documents } = state;
       for (const document of batch) {
         if (engine.has(document.id)) engine.replace(document);
         else engine.add(document);
@@ -236,8 +195,8 @@ export function createEmbeddedSearchIndex(options: EmbeddedSearchOptions = {}): 
     async remove(ids) {
       await ensureReady();
       for (const id of ids) {
-        if (!documents.delete(id)) continue;
-        engine.discard(id);
+        if (!state.documents.delete(id)) continue;
+        state.engine.discard(id);
         changed();
       }
     },
@@ -246,7 +205,7 @@ export function createEmbeddedSearchIndex(options: EmbeddedSearchOptions = {}): 
       await ensureReady();
       const found = new Map<number, number>();
       for (const id of ids) {
-        const document = documents.get(id);
+        const document = state.documents.get(id);
         if (document !== undefined) found.set(id, document.version);
       }
       return found;
@@ -255,40 +214,28 @@ export function createEmbeddedSearchIndex(options: EmbeddedSearchOptions = {}): 
     async search(query) {
       await ensureReady();
       if (query.readableCommunityIds.length === 0) return { hits: [], total: 0, facets: emptyFacets() };
-      const matches = ranked(queryWords(query.q), documentFilter(query));
-      const page = matches.slice(query.offset, query.offset + query.limit);
+      const matches = find(queryWords(query.q), documentFilter(query));
       return {
-        hits: page.map(({ document, terms }) => toHit(document, terms)),
-        total: matches.length,
-        facets: facetsOf(matches.map(({ document }) => document)),
+        hits: matches.page(query.offset, query.limit).map(toHit),
+        total: matches.documents.length,
+        facets: facetsOf(matches.documents),
       };
     },
 
     async similar(query) {
       await ensureReady();
-      const text = similarQueryText(query);
-      if (text === '' || query.readableCommunityIds.length === 0) return [];
-      const excluded = new Set(query.excludeIds ?? []);
-      const accept = documentFilter(query);
-      return search(text, SIMILAR_OPTIONS, (document) => !excluded.has(document.id) && accept(document))
-        .slice(0, query.limit)
-        .flatMap((match): SimilarHit[] => {
-          const document = documentOf(match);
-          if (document === undefined) return [];
-          const { id, communityId, status, replyCount } = document;
-          return [{ id, communityId, status, replyCount, score: match.score }];
-        });
+      if (query.readableCommunityIds.length === 0) return [];
+      return findSimilar(query);
     },
 
     async count() {
       await ensureReady();
-      return documents.size;
+      return state.documents.size;
     },
 
     async clear() {
       await ensureReady();
-      engine.removeAll();
-      documents.clear();
+      state = emptyState();
       changed();
     },
 

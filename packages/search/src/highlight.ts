@@ -42,42 +42,51 @@ export function termMatcher(terms: Iterable<string>, options: { prefix?: boolean
   return (word) => exact.has(word) || normalized.some((term) => word.startsWith(term));
 }
 
-interface WordSpan {
-  start: number;
-  end: number;
-  matched: boolean;
-  term: string;
+/** The words of a text: where each starts and ends, and its normalized form where it matched. */
+interface Words {
+  starts: number[];
+  ends: number[];
+  matched: (string | undefined)[];
 }
 
-function wordSpans(text: string, matches: TermMatcher): WordSpan[] {
-  const spans: WordSpan[] = [];
-  for (const found of text.matchAll(WORD)) {
-    const term = normalizeWord(found[0]);
-    spans.push({ start: found.index, end: found.index + found[0].length, matched: matches(term), term });
+/** In ASCII text, the same words as WORD, found several times faster. */
+const ASCII_WORD = /[A-Za-z0-9]+/g;
+
+function scanWords(text: string, matches: TermMatcher): Words {
+  const ascii = !NON_ASCII.test(text);
+  const words: Words = { starts: [], ends: [], matched: [] };
+  for (const found of text.matchAll(ascii ? ASCII_WORD : WORD)) {
+    const term = ascii ? found[0].toLowerCase() : normalizeWord(found[0]);
+    words.starts.push(found.index);
+    words.ends.push(found.index + found[0].length);
+    words.matched.push(matches(term) ? term : undefined);
   }
-  return spans;
+  return words;
 }
 
-/** Escapes text[from, to) and wraps the matched words in it in <mark>. */
-function renderRange(text: string, spans: WordSpan[], from: number, to: number): string {
+/** Escapes the text from the start of word `first` to the end of word `last - 1`, marking matched words. */
+function renderWords(text: string, words: Words, first: number, last: number, from: number, to: number): string {
   let html = '';
   let cursor = from;
-  for (const span of spans) {
-    if (!span.matched || span.start < from || span.end > to) continue;
-    html += `${escapeHtml(text.slice(cursor, span.start))}<mark>${escapeHtml(text.slice(span.start, span.end))}</mark>`;
-    cursor = span.end;
+  for (let i = first; i < last; i++) {
+    if (words.matched[i] === undefined) continue;
+    const start = words.starts[i] ?? cursor;
+    const end = words.ends[i] ?? cursor;
+    html += `${escapeHtml(text.slice(cursor, start))}<mark>${escapeHtml(text.slice(start, end))}</mark>`;
+    cursor = end;
   }
   return html + escapeHtml(text.slice(cursor, to));
 }
 
 /** The whole text as safe HTML with its matched words marked. */
 export function highlightHtml(text: string, matches: TermMatcher): string {
-  return renderRange(text, wordSpans(text, matches), 0, text.length);
+  const words = scanWords(text, matches);
+  return renderWords(text, words, 0, words.starts.length, 0, text.length);
 }
 
 interface Window {
   text: string;
-  spans: WordSpan[];
+  words: Words;
   first: number;
   /** Exclusive. */
   last: number;
@@ -90,40 +99,41 @@ const LEAD_WORDS = 5;
 /** Bounds the work on very long texts: later matches rarely make a better window. */
 const MAX_CANDIDATES = 200;
 
-function scoreWindow(spans: WordSpan[], first: number, last: number): number {
+function scoreWindow({ matched }: Words, first: number, last: number): number {
   const distinct = new Set<string>();
-  let matched = 0;
+  let count = 0;
   for (let i = first; i < last; i++) {
-    const span = spans[i];
-    if (span?.matched) {
-      distinct.add(span.term);
-      matched++;
-    }
+    const term = matched[i];
+    if (term === undefined) continue;
+    distinct.add(term);
+    count++;
   }
-  return distinct.size * 1000 + matched;
+  return distinct.size * 1000 + count;
 }
 
 function bestWindow(text: string, matches: TermMatcher, size: number): Window {
-  const spans = wordSpans(text, matches);
-  let best: Window = { text, spans, first: 0, last: Math.min(size, spans.length), score: 0 };
+  const words = scanWords(text, matches);
+  const length = words.starts.length;
+  let best: Window = { text, words, first: 0, last: Math.min(size, length), score: 0 };
   let candidates = 0;
-  for (let i = 0; i < spans.length && candidates < MAX_CANDIDATES; i++) {
-    if (!spans[i]?.matched) continue;
+  for (let i = 0; i < length && candidates < MAX_CANDIDATES; i++) {
+    if (words.matched[i] === undefined) continue;
     candidates++;
-    const first = Math.max(0, Math.min(i - LEAD_WORDS, spans.length - size));
-    const last = Math.min(first + size, spans.length);
-    const score = scoreWindow(spans, first, last);
-    if (score > best.score) best = { text, spans, first, last, score };
+    const first = Math.max(0, Math.min(i - LEAD_WORDS, length - size));
+    const last = Math.min(first + size, length);
+    const score = scoreWindow(words, first, last);
+    if (score > best.score) best = { text, words, first, last, score };
   }
   return best;
 }
 
-function renderWindow({ text, spans, first, last }: Window): string {
-  if (spans.length === 0) return escapeHtml(text.trim());
-  const from = first === 0 ? 0 : (spans[first]?.start ?? 0);
-  const to = last >= spans.length ? text.length : (spans[last - 1]?.end ?? text.length);
-  const html = renderRange(text, spans, from, to).trim();
-  return `${first > 0 ? `${ELLIPSIS} ` : ''}${html}${last < spans.length ? ` ${ELLIPSIS}` : ''}`;
+function renderWindow({ text, words, first, last }: Window): string {
+  const length = words.starts.length;
+  if (length === 0) return escapeHtml(text.trim());
+  const from = first === 0 ? 0 : (words.starts[first] ?? 0);
+  const to = last >= length ? text.length : (words.ends[last - 1] ?? text.length);
+  const html = renderWords(text, words, first, last, from, to).trim();
+  return `${first > 0 ? `${ELLIPSIS} ` : ''}${html}${last < length ? ` ${ELLIPSIS}` : ''}`;
 }
 
 /**
