@@ -68,6 +68,14 @@ function collectResults() {
 
 const reporter = (name) => ['--reporter=default', '--reporter=json', `--outputFile=test-results/${name}.json`];
 
+/** The Redis the tests may use (REDIS_URL, else the local default), if something answers there. */
+function reachableRedis() {
+  const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const { hostname, port } = new URL(url);
+  const probe = `const s=require('net').connect(${Number(port) || 6379},${JSON.stringify(hostname)});s.setTimeout(1500,()=>process.exit(1));s.on('connect',()=>{s.write('PING\\r\\n')});s.on('data',d=>process.exit(String(d).startsWith('+PONG')?0:1));s.on('error',()=>process.exit(1));`;
+  return spawnSync(process.execPath, ['-e', probe]).status === 0 ? url : null;
+}
+
 function test() {
   installAndBuild();
   for (const d of ['apps', 'packages']) for (const name of readdirSync(join(root, d))) rmSync(join(root, d, name, 'test-results'), { recursive: true, force: true });
@@ -78,12 +86,23 @@ function test() {
   if (run('pnpm', ['exec', 'eslint', '.']) !== 0) failures.push('lint');
   if (run('pnpm', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']) !== 0) failures.push('typecheck');
 
+  const redis = reachableRedis();
+  if (!redis) {
+    if (process.env.CI) {
+      console.error('\n✖ Redis is required for the BullMQ and Redis bus tests in CI (REDIS_URL or 127.0.0.1:6379)');
+      failures.push('redis (not reachable)');
+    } else console.log('\nNo Redis answers at REDIS_URL or 127.0.0.1:6379: the BullMQ, Redis bus and Redis fault tests are skipped.');
+  }
+  const redisEnv = { TEST_REDIS_URL: redis ?? '' };
+
   step('Unit and API tests (API on PGlite)');
-  if (run('pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=2', '--', ...reporter('vitest')], { TEST_DATABASE_URL: '' }) !== 0) failures.push('unit/api (PGlite)');
+  if (run('pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=2', '--', ...reporter('vitest')], { TEST_DATABASE_URL: '', ...redisEnv }) !== 0) failures.push('unit/api (PGlite)');
 
   if (process.env.TEST_DATABASE_URL) {
     step(`API tests on PostgreSQL (${process.env.TEST_DATABASE_URL.replace(/\/\/[^@]*@/, '//')})`);
-    if (run('pnpm', ['--filter', '@praxis/api', 'exec', 'vitest', 'run', 'test/', ...reporter('vitest-postgres')]) !== 0) failures.push('api (PostgreSQL)');
+    if (run('pnpm', ['--filter', '@praxis/api', 'exec', 'vitest', 'run', 'test/', ...reporter('vitest-postgres')], redisEnv) !== 0) failures.push('api (PostgreSQL)');
+    step('Worker pipeline tests on PostgreSQL (incl. a worker process killed mid-job)');
+    if (run('pnpm', ['--filter', '@praxis/worker', 'exec', 'vitest', 'run', 'test/', ...reporter('vitest-postgres')], redisEnv) !== 0) failures.push('worker (PostgreSQL)');
   } else {
     console.log('\nTEST_DATABASE_URL is not set: the API suite ran on PGlite only. Set it (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it on PostgreSQL too.');
   }

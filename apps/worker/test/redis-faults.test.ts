@@ -6,9 +6,11 @@ import { eventually, fixtures } from './fixtures.js';
 import { createHarness, type Harness } from './harness.js';
 import { createTcpProxy } from './tcp-proxy.js';
 
-const redis = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+// Set by `npm test` when Redis is reachable; without it this file is skipped.
+const redisUrl = process.env.TEST_REDIS_URL ?? '';
+const redis = new URL(redisUrl || 'redis://127.0.0.1:6379');
 
-describe('BullMQ on the real Redis: Redis goes away while people post, then comes back', () => {
+describe.skipIf(!redisUrl)('BullMQ on the real Redis: Redis goes away while people post, then comes back', () => {
   let h: Harness;
   let proxy: Awaited<ReturnType<typeof createTcpProxy>>;
   beforeAll(async () => {

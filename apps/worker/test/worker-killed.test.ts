@@ -10,7 +10,7 @@ import { eventually, fixtures } from './fixtures.js';
 import { createHarness, type Harness } from './harness.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUrl = process.env.TEST_REDIS_URL ?? '';
 
 /** An SMTP server that accepts connections and never answers: sending hangs, so email jobs stay active. */
 async function silentSmtp() {
@@ -29,8 +29,8 @@ async function silentSmtp() {
   };
 }
 
-// Two processes must share the database, so this needs PostgreSQL (CI sets TEST_DATABASE_URL).
-describe.skipIf(!adminUrl)('a worker killed between taking a job and acknowledging it', () => {
+// Two processes must share the database and the queue: PostgreSQL and Redis (CI sets both).
+describe.skipIf(!adminUrl || !redisUrl)('a worker killed between taking a job and acknowledging it', () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   let database: Database;
   let h: Harness;

@@ -6,7 +6,8 @@ import { createBullMqQueue, type BullMqQueueOptions } from './bullmq.js';
 import { describeJobQueueContract, gate, isIdle, waitFor } from './contract.js';
 import type { Outcome } from './types.js';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Set by `npm test` when Redis is reachable (REDIS_URL or 127.0.0.1:6379); without it these tests are skipped.
+const redisUrl = process.env.TEST_REDIS_URL ?? '';
 // Every queue instance gets its own prefix under this file's random one, so neither concurrent runs
 // nor earlier tests (a job scheduler lives on in Redis) can interfere.
 const filePrefix = `praxis-test-${randomUUID().slice(0, 8)}`;
@@ -15,15 +16,16 @@ const newPrefix = () => `${filePrefix}-${++instances}`;
 const quiet = () => {};
 
 afterAll(async () => {
+  if (!redisUrl) return;
   const redis = new Redis(redisUrl);
   const keys = await redis.keys(`${filePrefix}-*`);
   if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
 });
 
-describeJobQueueContract('bullmq', async () => createBullMqQueue({ redisUrl, prefix: newPrefix(), log: quiet }));
+if (redisUrl) describeJobQueueContract('bullmq', async () => createBullMqQueue({ redisUrl, prefix: newPrefix(), log: quiet }));
 
-describe('bullmq queue', () => {
+describe.skipIf(!redisUrl)('bullmq queue (needs TEST_REDIS_URL)', () => {
   function openQueue(options: Omit<BullMqQueueOptions, 'redisUrl'> = {}) {
     const workers: Worker[] = [];
     const queue = createBullMqQueue({
