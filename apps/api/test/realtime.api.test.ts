@@ -5,7 +5,7 @@ import { createRedisEventBus, type ClientEvents, type RealtimeMessage, type Room
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { ClientToServerEvents, ServerToClientEvents } from '../src/realtime/gateway.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '@praxis/realtime';
 import type { ServerFrame } from '../src/realtime/stream-frames.js';
 import { ask, buildTestApp, createCommunity, ORIGIN, signUp, signUpAs, type Session, type TestApp } from './helper.js';
 

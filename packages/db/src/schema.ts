@@ -228,15 +228,6 @@ export const settings = pgTable('settings', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 
-export const notificationKinds = [
-  'reply_to_thread',
-  'reply_to_post',
-  'mention',
-  'thread_solved',
-  'watched_thread_created',
-  'watched_thread_reply',
-] as const;
-
 export const notifications = pgTable(
   'notifications',
   {

@@ -1,7 +1,7 @@
 import type { MembershipRole, ThreadRef, Viewer } from '@praxis/domain';
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { memberships, threads, users } from './schema.js';
+import { memberships, notifications, threads, users } from './schema.js';
 
 type UserRow = typeof users.$inferSelect;
 
@@ -39,3 +39,12 @@ export const threadRef = (thread: Pick<ThreadRow, 'id' | 'authorId' | 'kind' | '
   status: thread.status,
   community: { id: community.id, visibility: community.visibility },
 });
+
+/** How many of a user's notifications are unread: the bell's number. */
+export async function unreadNotificationCount(db: Db, userId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return row?.n ?? 0;
+}

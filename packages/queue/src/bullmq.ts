@@ -1,6 +1,6 @@
 import { Queue, Worker, type Job as BullMqJob, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { errorMessage, rateLimited, warn, type Log } from './log.js';
+import { errorMessage, notifyListeners, rateLimited, warn, type Log } from './log.js';
 import type { AddOptions, FailedJob, JobQueue, JobToAdd, Outcome, Processor, QueueCounts, QueueName } from './types.js';
 
 export interface BullMqQueueOptions {
@@ -122,15 +122,7 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
     return { worker, activity };
   }
 
-  async function notifyFinalFailure(failed: FailedJob): Promise<void> {
-    for (const listener of finalFailureListeners) {
-      try {
-        await listener(failed);
-      } catch (error) {
-        log('queue: an onFinalFailure listener threw', { queue: failed.queue, jobId: failed.jobId, error: errorMessage(error) });
-      }
-    }
-  }
+  const notifyFinalFailure = (failed: FailedJob) => notifyListeners(finalFailureListeners, failed, log);
 
   /**
    * A BullMQ Worker can silently stop consuming after Redis restarts. A worker is taken for stuck

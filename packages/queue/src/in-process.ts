@@ -1,4 +1,4 @@
-import { errorMessage, warn, type Log } from './log.js';
+import { errorMessage, notifyListeners, warn, type Log } from './log.js';
 import type { AddOptions, FailedJob, JobQueue, Processor, QueueCounts, QueueName } from './types.js';
 
 export interface InProcessQueueOptions {
@@ -144,15 +144,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     }
   }
 
-  async function notifyFinalFailure(failed: FailedJob): Promise<void> {
-    for (const listener of finalFailureListeners) {
-      try {
-        await listener(failed);
-      } catch (error) {
-        log('queue: an onFinalFailure listener threw', { queue: failed.queue, jobId: failed.jobId, error: errorMessage(error) });
-      }
-    }
-  }
+  const notifyFinalFailure = (failed: FailedJob) => notifyListeners(finalFailureListeners, failed, log);
 
   async function closeQueue(): Promise<void> {
     for (const state of queues.values()) {

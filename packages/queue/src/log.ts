@@ -1,3 +1,4 @@
+import type { FailedJob } from './types.js';
 export type Log = (message: string, meta?: Record<string, unknown>) => void;
 
 export const warn: Log = (message, meta) => console.warn(message, meta ?? {});
@@ -16,4 +17,15 @@ export function rateLimited(log: Log, everyMs = 10_000): Log {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Calls every final-failure listener in turn; one that throws is logged and does not stop the others. */
+export async function notifyListeners(listeners: readonly ((failed: FailedJob) => void | Promise<void>)[], failed: FailedJob, log: Log): Promise<void> {
+  for (const listener of listeners) {
+    try {
+      await listener(failed);
+    } catch (error) {
+      log('queue: an onFinalFailure listener threw', { queue: failed.queue, jobId: failed.jobId, error: errorMessage(error) });
+    }
+  }
 }

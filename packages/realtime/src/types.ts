@@ -35,3 +35,14 @@ export interface EventBus {
   subscribe(listener: (message: RealtimeMessage) => void): () => void;
   close(): Promise<void>;
 }
+
+/** socket.io's server → client map, built from ClientEvents. */
+export type ServerToClientEvents = { [E in ClientEventName]: (data: ClientEvents[E]) => void };
+
+export type JoinAck = { ok: true } | { ok: false; error: 'not_found' | 'bad_request' | 'unavailable' };
+
+/** What a browser may emit. A thread room is joined only once the viewer may read the thread; a hidden thread answers like a missing one. */
+export interface ClientToServerEvents {
+  'thread.join': (payload: { threadId: number }, ack: (result: JoinAck) => void) => void;
+  'thread.leave': (payload: { threadId: number }, ack?: (result: { ok: true }) => void) => void;
+}

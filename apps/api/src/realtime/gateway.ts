@@ -1,5 +1,5 @@
 import type { Viewer } from '@praxis/domain';
-import { threadRoom, userRoom, type ClientEventName, type ClientEvents, type RealtimeMessage } from '@praxis/realtime';
+import { threadRoom, userRoom, type ClientToServerEvents, type JoinAck, type RealtimeMessage, type ServerToClientEvents } from '@praxis/realtime';
 import type { FastifyInstance } from 'fastify';
 import { Server, type Socket } from 'socket.io';
 import { SESSION_COOKIE } from '../modules/auth/tokens.js';
@@ -8,16 +8,6 @@ import { isSameOrigin } from './origin.js';
 import { mayJoinRoom } from './room-access.js';
 
 export const SOCKET_IO_PATH = '/socket.io/';
-
-export type ServerToClientEvents = { [E in ClientEventName]: (data: ClientEvents[E]) => void };
-
-export type JoinAck = { ok: true } | { ok: false; error: 'not_found' | 'bad_request' | 'unavailable' };
-
-export interface ClientToServerEvents {
-  /** Joined only once the viewer may read the thread; a hidden thread answers like a missing one. */
-  'thread.join': (payload: { threadId: number }, ack?: (result: JoinAck) => void) => void;
-  'thread.leave': (payload: { threadId: number }, ack?: (result: { ok: true }) => void) => void;
-}
 
 interface SocketData {
   viewer: Viewer | null;

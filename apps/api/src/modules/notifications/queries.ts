@@ -1,5 +1,5 @@
 import type { Notification, NotificationList, NotificationSettings, WatchLevel } from '@praxis/contracts';
-import { and, communities, desc, eq, isNull, lt, notifications, posts, sql, threads, users, watches } from '@praxis/db';
+import { and, communities, desc, eq, isNull, lt, notifications, posts, threads, unreadNotificationCount, users, watches } from '@praxis/db';
 import type { Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { readableCommunities } from '../communities/queries.js';
@@ -17,13 +17,7 @@ export function notificationMessage(kind: string, actorName: string | null): str
   return (messages[kind] ?? ((actor: string) => `${actor} posted`))(actorName ?? 'Someone');
 }
 
-export async function unreadCount(deps: Deps, userId: number): Promise<number> {
-  const [row] = await deps.db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
-  return row?.n ?? 0;
-}
+export const unreadCount = (deps: Deps, userId: number): Promise<number> => unreadNotificationCount(deps.db, userId);
 
 /** The viewer's notifications, newest first; only those in communities they can still read. */
 export async function listNotifications(deps: Deps, viewer: Viewer, query: { cursor?: string | undefined; limit?: number | undefined; unread?: boolean | undefined }): Promise<NotificationList> {

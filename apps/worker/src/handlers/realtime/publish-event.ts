@@ -1,15 +1,7 @@
 import type { EventName } from '@praxis/contracts';
-import { and, eq, isNull, notifications, sql, threads, type Db } from '@praxis/db';
+import { eq, threads, unreadNotificationCount, type Db } from '@praxis/db';
 import { threadRoom, userRoom, type RealtimeMessage } from '@praxis/realtime';
 import type { EventHandler, OutboxEvent } from '../../dispatch.js';
-
-export async function unreadCount(db: Db, userId: number): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
-  return row?.n ?? 0;
-}
 
 /** The realtime message an event becomes: small invalidations (ids, counts), never documents. */
 export async function toRealtimeMessage(event: OutboxEvent, db: Db): Promise<RealtimeMessage | null> {
@@ -37,11 +29,11 @@ export async function toRealtimeMessage(event: OutboxEvent, db: Db): Promise<Rea
     }
     case 'notification.created': {
       const { notificationId, userId, kind, threadId } = (event as OutboxEvent<'notification.created'>).payload;
-      return { room: userRoom(userId), event: 'notification.created', data: { notificationId, kind, threadId, unreadCount: await unreadCount(db, userId) } };
+      return { room: userRoom(userId), event: 'notification.created', data: { notificationId, kind, threadId, unreadCount: await unreadNotificationCount(db, userId) } };
     }
     case 'notification.read': {
       const { userId } = (event as OutboxEvent<'notification.read'>).payload;
-      return { room: userRoom(userId), event: 'notification.read', data: { unreadCount: await unreadCount(db, userId) } };
+      return { room: userRoom(userId), event: 'notification.read', data: { unreadCount: await unreadNotificationCount(db, userId) } };
     }
     default:
       return null;
