@@ -84,7 +84,9 @@ function test() {
 
   step('Lint and typecheck');
   if (run('pnpm', ['exec', 'eslint', '.']) !== 0) failures.push('lint');
-  if (run('pnpm', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']) !== 0) failures.push('typecheck');
+  // --only: everything was just built; rebuilding here would run the web app's build beside its tests,
+  // and both write .svelte-kit/ (a client and server build of different versions).
+  if (run('pnpm', ['exec', 'turbo', 'run', 'typecheck', '--only', '--output-logs=errors-only']) !== 0) failures.push('typecheck');
 
   const redis = reachableRedis();
   if (!redis) {
@@ -96,7 +98,7 @@ function test() {
   const redisEnv = { TEST_REDIS_URL: redis ?? '' };
 
   step('Unit and API tests (API on PGlite)');
-  if (run('pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=2', '--', ...reporter('vitest')], { TEST_DATABASE_URL: '', ...redisEnv }) !== 0) failures.push('unit/api (PGlite)');
+  if (run('pnpm', ['exec', 'turbo', 'run', 'test', '--only', '--concurrency=2', '--', ...reporter('vitest')], { TEST_DATABASE_URL: '', ...redisEnv }) !== 0) failures.push('unit/api (PGlite)');
 
   if (process.env.TEST_DATABASE_URL) {
     step(`API tests on PostgreSQL (${process.env.TEST_DATABASE_URL.replace(/\/\/[^@]*@/, '//')})`);
@@ -135,7 +137,7 @@ function start() {
 function bench() {
   installAndBuild();
   step('Benchmarks');
-  process.exit(run('pnpm', ['exec', 'turbo', 'run', 'bench', '--concurrency=1']));
+  process.exit(run('pnpm', ['exec', 'turbo', 'run', 'bench', '--only', '--concurrency=1']));
 }
 
 const commands = { start, test, bench, build: installAndBuild };
