@@ -81,14 +81,38 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
   await deps.queue.schedule('maintenance', 'email.daily-digest', options.digestEveryMs ?? 86_400_000);
   await deps.queue.schedule('maintenance', 'maintenance.prune-outbox', 86_400_000);
 
-  const relay = startOutboxRelay(deps, { idleMs: options.relayIdleMs ?? 100 });
+  const relay = startOutboxRelay(deps, options.relayIdleMs === undefined ? {} : { idleMs: options.relayIdleMs });
   return {
     relay,
     async stop() {
       await relay.stop();
-      await deps.queue.close();
+      // Let what was handed over finish (an in-process queue forgets what is still waiting when it closes),
+      // but never hang a shutdown: BullMQ re-delivers jobs cut short, as stalled, to the next worker.
+      await within(10_000, drain(deps.queue));
+      if (!(await within(15_000, deps.queue.close().then(() => true)))) deps.log.warn('the queue did not close within 15 s; unfinished jobs will be re-delivered');
       await deps.search.close();
       await deps.mailer.close();
     },
   };
+}
+
+async function drain(queue: WorkerDeps['queue']): Promise<boolean> {
+  for (;;) {
+    const counts = await Promise.all(queueNames.map((name) => queue.counts(name)));
+    if (counts.every((c) => c.waiting + c.active === 0)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The work's result, or false once `ms` have passed (the work goes on in the background). */
+async function within(ms: number, work: Promise<boolean>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.catch(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { count, eq, isNull, notifications, outboxEvents, sql, threads } from '@praxis/db';
-import { createBullMqQueue } from '@praxis/queue';
+import { createBullMqQueue, queueNames } from '@praxis/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, fixtures } from './fixtures.js';
 import { createHarness, type Harness } from './harness.js';
@@ -16,7 +16,7 @@ describe.skipIf(!redisUrl)('BullMQ on the real Redis: Redis goes away while peop
   beforeAll(async () => {
     proxy = await createTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
     h = await createHarness();
-    const queue = createBullMqQueue({ redisUrl: proxy.url, prefix: `praxis-test-${randomBytes(4).toString('hex')}`, watchdogMs: 1000, log: () => undefined });
+    const queue = createBullMqQueue({ redisUrl: proxy.url, prefix: `praxis-test-${randomBytes(4).toString('hex')}`, watchdogMs: 1000, lockDurationMs: 2000, stalledIntervalMs: 1000, log: () => undefined });
     await h.start(queue, { retry: { attempts: 3, backoffMs: 50 } });
   });
   afterAll(async () => {
@@ -33,6 +33,11 @@ describe.skipIf(!redisUrl)('BullMQ on the real Redis: Redis goes away while peop
     const { thread } = await f.thread(club.id, asker.id, 'Does Redis going away lose my replies?', 'Let us find out.');
     await f.reply(thread.id, club.id, repliers[0]!.id, 'Before the outage.');
     await eventually(async () => (await h.database.db.select({ n: count() }).from(notifications).where(eq(notifications.threadId, thread.id)))[0]!.n === 1 || null, 20_000, 'the first notification');
+    // Cut only once the first reply went all the way through (a job cut mid-flight is re-delivered later, as stalled).
+    await eventually(async () => {
+      const counts = await Promise.all(queueNames.map((name) => h.deps.queue.counts(name)));
+      return h.messages.some((m) => m.event === 'post.created') && counts.every((c) => c.waiting + c.active === 0);
+    }, 20_000, 'the queues to be idle');
 
     await proxy.cut();
     // People keep posting: the API only writes rows and outbox events; the relay cannot hand them over.
