@@ -22,11 +22,20 @@ import { validatorCompiler } from './plugins/validation.js';
 
 export type App = FastifyInstance;
 
+/** The URL with the values of secret-bearing query parameters (token, the unsubscribe token) replaced. */
+export function redactSecrets(url: string): string {
+  return url.replace(/([?&](?:token|access_token)=)[^&#]*/gi, '$1[redacted]');
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const app = Fastify({
     logger: {
       level: options.logLevel ?? config.logLevel,
+      // Stream clients that cannot set headers pass ?token=…; a token must never reach the logs.
+      serializers: {
+        req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: redactSecrets(request.url), remoteAddress: request.ip }),
+      },
       ...(options.prettyLogs && { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname,reqId' } } }),
     },
     bodyLimit: 256 * 1024,

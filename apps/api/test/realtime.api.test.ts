@@ -411,3 +411,12 @@ describe.skipIf(!REDIS_URL)('two API nodes on one Redis bus (needs TEST_REDIS_UR
     expect(nodeB.app.threadCache.get(threadOnB, 'page', Date.now())).toBeUndefined();
   });
 });
+
+describe('logs', () => {
+  it('never contain a token passed in the query string', async () => {
+    const { redactSecrets } = await import('../src/app.js');
+    expect(redactSecrets('/api/v1/stream?token=pxt_secret&x=1')).toBe('/api/v1/stream?token=[redacted]&x=1');
+    expect(redactSecrets('/api/v1/email/unsubscribe?kind=mention&token=abc123')).toBe('/api/v1/email/unsubscribe?kind=mention&token=[redacted]');
+    expect(redactSecrets('/api/v1/threads?cursor=5')).toBe('/api/v1/threads?cursor=5');
+  });
+});
