@@ -36,7 +36,7 @@ export const subscriptions = {
   'thread.created': ['search.index-thread', 'notify.post'],
   'thread.edited': ['search.index-thread', 'realtime.publish'],
   'post.created': ['search.index-thread', 'notify.post', 'realtime.publish'],
-  'post.edited': ['search.index-thread', 'realtime.publish'],
+  'post.edited': ['search.index-thread', 'notify.post', 'realtime.publish'],
   'post.hidden': ['search.index-thread', 'realtime.publish'],
   'post.deleted': ['search.index-thread', 'realtime.publish'],
   'post.voted': ['realtime.publish'],

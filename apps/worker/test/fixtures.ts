@@ -37,6 +37,17 @@ export function fixtures(db: Db) {
         return post!;
       });
     },
+    async edit(postId: number, threadId: number, editorId: number, body: string) {
+      await db.transaction(async (tx) => {
+        const [post] = await tx
+          .update(posts)
+          .set({ body, html: body, revision: sql`${posts.revision} + 1`, editedAt: sql`now()` })
+          .where(sql`${posts.id} = ${postId}`)
+          .returning();
+        await tx.update(threads).set({ updatedAt: sql`now()` }).where(sql`${threads.id} = ${threadId}`);
+        await appendEvent(tx, 'post.edited', threadId, { postId, threadId, editorId, revision: post!.revision, mentions: parseMentions(body) }, editorId);
+      });
+    },
   };
 }
 

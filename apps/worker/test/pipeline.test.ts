@@ -76,6 +76,31 @@ describe('the pipeline, embedded (in-process queue, embedded index)', () => {
     expect(unfolded).toMatch(/List-Unsubscribe: <http:\/\/localhost:3000\/api\/v1\/email\/unsubscribe\?token=\w+&kind=mention>/);
   });
 
+  it('an edit that adds a mention notifies that person once, and nobody already notified about the post', async () => {
+    const author = await f.user('edit_author');
+    const replier = await f.user('edit_replier');
+    const late = await f.user('edit_late');
+    const c = await f.community('edits', 'public', [author.id, replier.id, late.id]);
+    const { thread } = await f.thread(c.id, author.id, 'A thread whose reply gets edited', 'Body');
+    const post = await f.reply(thread.id, c.id, replier.id, 'First version, no mentions.');
+    await eventually(async () => (await h.database.db.select().from(notifications).where(eq(notifications.threadId, thread.id))).length === 1 || null, 15_000, 'the reply notification');
+    await f.edit(post.id, thread.id, replier.id, 'Second version: @edit_late and @edit_author should see this.');
+    await f.edit(post.id, thread.id, replier.id, 'Third version: @edit_late again.');
+    const rows = await eventually(async () => {
+      const all = await h.database.db.select().from(notifications).where(eq(notifications.threadId, thread.id));
+      return all.length === 2 ? all : null;
+    }, 15_000, 'the mention from the edit');
+    await eventually(async () => (await h.database.db.select().from(outboxEvents).where(isNull(outboxEvents.publishedAt))).length === 0 || null, 15_000, 'outbox drained');
+    const settled = await h.database.db.select().from(notifications).where(eq(notifications.threadId, thread.id));
+    expect(settled.map((n) => [n.userId, n.kind]).sort()).toEqual(
+      [
+        [author.id, 'reply_to_thread'],
+        [late.id, 'mention'],
+      ].sort(),
+    );
+    expect(rows).toHaveLength(2);
+  });
+
   it('never notifies a mentioned non-member of a private community (permission re-check before writing)', async () => {
     const insider = await f.user('insider');
     const outsider = await f.user('outsider');
