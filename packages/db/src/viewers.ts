@@ -1,5 +1,5 @@
 import type { MembershipRole, ThreadRef, Viewer } from '@praxis/domain';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { memberships, notifications, threads, users } from './schema.js';
 
@@ -47,4 +47,9 @@ export async function unreadNotificationCount(db: Db, userId: number): Promise<n
     .from(notifications)
     .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
   return row?.n ?? 0;
+}
+
+/** Threads the search index owes: never indexed, changed since, or indexed with an older document version. */
+export function threadsNeedingIndex(documentVersion: number): SQL {
+  return and(isNull(threads.deletedAt), or(isNull(threads.indexedAt), lt(threads.indexedAt, threads.updatedAt), lt(threads.searchVersion, documentVersion)))!;
 }

@@ -68,10 +68,14 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
   const prefix = options.prefix ?? 'praxis';
   const log = options.log ?? warn;
   const logError = rateLimited(log);
-  // Shared by every Queue; each Worker duplicates it for its own (blocking) connections, which is
-  // why it needs maxRetriesPerRequest: null. Commands issued during an outage wait for the reconnect.
+  // Workers duplicate this one for their blocking connections, which is why it needs
+  // maxRetriesPerRequest: null (their commands wait out an outage).
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (error) => logError('queue: redis connection error', { error: errorMessage(error) }));
+  // Producers fail fast instead: an add during an outage rejects after one failed reconnect, so the
+  // caller (the outbox relay) rolls back and tries again later rather than waiting indefinitely.
+  const producer = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+  producer.on('error', (error) => logError('queue: redis connection error', { error: errorMessage(error) }));
 
   const queues = new Map<QueueName, Queue>();
   const consumers = new Map<QueueName, Consumer>();
@@ -83,7 +87,7 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
     if (closing) throw new Error('The job queue is closed');
     let queue = queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection, prefix });
+      queue = new Queue(name, { connection: producer, prefix });
       queue.on('error', (error) => logError('queue: redis error', { queue: name, error: errorMessage(error) }));
       queues.set(name, queue);
     }
@@ -168,8 +172,10 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
     await Promise.all([...consumers.values()].map((consumer) => consumer.worker.close(force)));
     await Promise.all(notifications);
     await Promise.all([...queues.values()].map((queue) => queue.close()));
-    if (connection.status === 'ready') await connection.quit();
-    else connection.disconnect();
+    for (const client of [connection, producer]) {
+      if (client.status === 'ready') await client.quit();
+      else client.disconnect();
+    }
   }
 
   return {

@@ -20,8 +20,8 @@ export async function relayOutbox(deps: { db: Db; queue: JobQueue }, batchSize =
       .limit(batchSize)
       .for('update', { skipLocked: true });
     if (events.length === 0) return 0;
-    // BullMQ waits for Redis to come back rather than failing; give up sooner so the transaction (and
-    // its row locks) does not stay open through an outage. A late success is harmless: job ids dedupe.
+    // The queue fails fast when Redis is down; this bounds the wait anyway, so the transaction (and its
+    // row locks) never stays open through an outage. A late success is harmless: job ids dedupe.
     await withTimeout(deps.queue.addBulk(
       events.map((row) => {
         const job: OutboxJob = { id: row.id, type: row.type, aggregateId: row.aggregateId, payload: row.payload, actorId: row.actorId, createdAt: row.createdAt.toISOString() };

@@ -21,7 +21,6 @@ import { loadThread } from '../threads/queries.js';
 import { markNotificationsRead, unsubscribeByToken, updateNotificationSettings } from './commands.js';
 import { listNotifications, notificationSettings, setWatch, unreadCount, watchState, type WatchTarget } from './queries.js';
 
-
 export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = app.deps;
   const problems = { '4xx': Problem };
@@ -70,7 +69,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const viewer = requireViewer(request.viewer);
       const resolved = await target(viewer, request.params as P);
       await setWatch(deps, viewer.id, resolved, request.body.level);
-      return watchState(deps, viewer.id, resolved);
+      return { level: request.body.level, isDefault: false };
     });
   };
   const readableCommunity = async (viewer: Viewer, slug: string) => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError, DeadLetterList, IdParams, Ok, PipelineStatus, Problem } from '@praxis/contracts';
-import { and, appendEvent, deadLetters, desc, eq, isNull, lt, or, outboxEvents, sql, threads } from '@praxis/db';
+import { appendEvent, deadLetters, desc, eq, isNull, outboxEvents, sql, threads, threadsNeedingIndex } from '@praxis/db';
 import { SEARCH_DOCUMENT_VERSION } from '@praxis/search';
 import { ensure } from '../../policy.js';
 
@@ -16,7 +16,7 @@ export const pipelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const [stale] = await db
       .select({ n: count })
       .from(threads)
-      .where(and(isNull(threads.deletedAt), or(isNull(threads.indexedAt), lt(threads.indexedAt, threads.updatedAt), lt(threads.searchVersion, SEARCH_DOCUMENT_VERSION))));
+      .where(threadsNeedingIndex(SEARCH_DOCUMENT_VERSION));
     const [dead] = await db.select({ n: count }).from(deadLetters).where(isNull(deadLetters.retriedAt));
     const documents = await app.searchIndex.count().catch(() => -1);
     return {

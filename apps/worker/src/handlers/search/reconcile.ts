@@ -1,4 +1,4 @@
-import { and, asc, gt, inArray, isNotNull, isNull, lt, or, sql, threads, type Db } from '@praxis/db';
+import { and, asc, gt, inArray, isNotNull, isNull, sql, threads, threadsNeedingIndex, type Db } from '@praxis/db';
 import { SEARCH_DOCUMENT_VERSION, type SearchIndex } from '@praxis/search';
 import { indexThreads } from './thread-document.js';
 
@@ -26,7 +26,7 @@ export async function reconcileSearchIndex(deps: { db: Db; search: SearchIndex }
   const stale = await deps.db
     .select({ id: threads.id })
     .from(threads)
-    .where(and(isNull(threads.deletedAt), or(isNull(threads.indexedAt), lt(threads.indexedAt, threads.updatedAt), lt(threads.searchVersion, SEARCH_DOCUMENT_VERSION))))
+    .where(threadsNeedingIndex(SEARCH_DOCUMENT_VERSION))
     .orderBy(asc(threads.id))
     .limit(batchSize);
   const deleted = await deps.db
@@ -60,6 +60,6 @@ export async function countStaleThreads(db: Db): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(threads)
-    .where(and(isNull(threads.deletedAt), or(isNull(threads.indexedAt), lt(threads.indexedAt, threads.updatedAt), lt(threads.searchVersion, SEARCH_DOCUMENT_VERSION))));
+    .where(threadsNeedingIndex(SEARCH_DOCUMENT_VERSION));
   return row?.n ?? 0;
 }
