@@ -58,8 +58,11 @@ it('catches up without a manual step after the search engine was down while peop
   }, 20_000, 'the reconciler to re-index');
   expect(hits.map((hit) => hit.id).sort()).toEqual([created[0]!.id, created[1]!.id].sort());
   await eventually(async () => (await h.search.count()) === titles.length || null, 20_000, 'every thread indexed');
-  const stillStale = await h.database.db.select().from(threads).where(and(eq(threads.communityId, community.id), isNull(threads.indexedAt)));
-  expect(stillStale).toEqual([]);
+  // A thread is stamped indexed just after its document is written, so the stamps can trail the count briefly.
+  await eventually(async () => {
+    const unstamped = await h.database.db.select().from(threads).where(and(eq(threads.communityId, community.id), isNull(threads.indexedAt)));
+    return unstamped.length === 0 || null;
+  }, 10_000, 'every thread stamped as indexed');
 });
 
 it('re-indexes documents the engine lost (the sweep compares the index with the database)', async () => {
