@@ -54,7 +54,7 @@ async function startInProcessWorker(workerEntry: string, config: Config, databas
     log: worker.consoleLogger,
     onOutboxCommit: (wake) => database.listen('praxis_outbox', wake),
     settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000, emailLeaseMs: 120_000 },
-  });
+  }, { escalateEveryMs: config.escalationSweepSeconds * 1000 });
 }
 
 async function seed(app: FastifyInstance, config: Config): Promise<void> {

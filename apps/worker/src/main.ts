@@ -27,7 +27,7 @@ const worker = await startWorker({
   log: consoleLogger,
   onOutboxCommit: (wake) => database.listen('praxis_outbox', wake),
   settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000, emailLeaseMs: 120_000 },
-});
+}, { escalateEveryMs: config.escalationSweepSeconds * 1000 });
 consoleLogger.info('worker started', { queue: 'bullmq', search: config.meiliUrl ? 'meilisearch' : 'embedded' });
 
 let stopping = false;

@@ -2,6 +2,8 @@ import { queueNames, type Job, type Outcome, type QueueName } from '@praxis/queu
 import type { WorkerDeps } from './deps.js';
 import { checkDispatchTable, fanOut, subscriptions, type OutboxEvent, type OutboxJob } from './dispatch.js';
 import { sendDailyDigests } from './handlers/email/send-digests.js';
+import { escalateDueQuestions } from './handlers/experts/escalate.js';
+import { rebuildExpertStats } from './handlers/experts/update-stats.js';
 import { eventHandlers } from './handlers/index.js';
 import { pruneOutbox } from './handlers/maintenance/prune-outbox.js';
 import { recordDeadLetter } from './handlers/maintenance/retry-job.js';
@@ -12,6 +14,8 @@ export interface WorkerOptions {
   relayIdleMs?: number;
   reconcileEveryMs?: number;
   digestEveryMs?: number;
+  /** How often matched questions whose round ran out are escalated. Default 30 s. */
+  escalateEveryMs?: number;
   concurrency?: Partial<Record<QueueName, number>>;
   /** Attempts per handler job and the base of the exponential backoff between them. Default 6 and 2 s (≈ 1 min in all). */
   retry?: { attempts: number; backoffMs: number };
@@ -23,7 +27,7 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-const defaultConcurrency: Record<QueueName, number> = { events: 20, search: 4, notify: 8, realtime: 20, email: 4, maintenance: 1 };
+const defaultConcurrency: Record<QueueName, number> = { events: 20, search: 4, notify: 8, matching: 4, realtime: 20, email: 4, maintenance: 1 };
 
 /**
  * Starts the whole worker on the given adapters: the outbox relay, one consumer per queue, the
@@ -47,6 +51,15 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
     'email.daily-digest': async () => {
       const sent = await sendDailyDigests(deps);
       return sent > 0 ? 'done' : 'skipped:no digest to send';
+    },
+    'experts.escalate': async () => {
+      const moved = await escalateDueQuestions(deps);
+      return moved > 0 ? 'done' : 'skipped:nothing due';
+    },
+    // Imported and seeded answers raise no events: expertise is rebuilt from the posts at start and daily.
+    'experts.rebuild-stats': async () => {
+      await rebuildExpertStats(deps.db);
+      return 'done';
     },
     'maintenance.prune-outbox': async () => {
       await pruneOutbox(deps.db, deps.clock.now());
@@ -80,6 +93,8 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
   await deps.queue.schedule('maintenance', 'search.reconcile', options.reconcileEveryMs ?? 30_000);
   await deps.queue.schedule('maintenance', 'email.daily-digest', options.digestEveryMs ?? 86_400_000);
   await deps.queue.schedule('maintenance', 'maintenance.prune-outbox', 86_400_000);
+  await deps.queue.schedule('matching', 'experts.escalate', options.escalateEveryMs ?? 30_000);
+  await deps.queue.schedule('maintenance', 'experts.rebuild-stats', 86_400_000);
 
   const relay = startOutboxRelay(deps, options.relayIdleMs === undefined ? {} : { idleMs: options.relayIdleMs });
   return {

@@ -16,6 +16,8 @@ export interface Config {
   mailFrom: string;
   /** Notifications are emailed right away to people not seen for this long (if they want email). */
   emailAwayMinutes: number;
+  /** How often the worker looks for matched questions whose round ran out unanswered. */
+  escalationSweepSeconds: number;
   logLevel: string;
   sessionTtlDays: number;
   authRateLimit: { max: number; windowMs: number };
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || `Praxis <no-reply@${new URL(publicOrigin).hostname}>`,
     emailAwayMinutes: integer(env, 'EMAIL_AWAY_MINUTES', 10, 0),
+    escalationSweepSeconds: integer(env, 'MATCH_ESCALATION_SWEEP_SECONDS', 30, 1),
     logLevel: env.LOG_LEVEL || 'info',
     sessionTtlDays: integer(env, 'SESSION_TTL_DAYS', 30, 1),
     authRateLimit: { max: integer(env, 'AUTH_RATE_LIMIT', 10, 1), windowMs: 60_000 },

@@ -41,6 +41,12 @@ export const eventSchemas = {
   'solution.unaccepted': Type.Object({ threadId: Type.Integer(), postId: Type.Integer(), by: Type.Integer() }),
   'notification.created': Type.Object({ notificationId: Type.Integer(), userId: Type.Integer(), kind: Type.String(), threadId: Type.Integer() }),
   'notification.read': Type.Object({ userId: Type.Integer() }),
+  /** An expert was asked about a question (also a leader asked after the last round, with kind 'leader'). */
+  'expert.matched': Type.Object({ threadId: Type.Integer(), expertId: Type.Integer(), matchId: Type.Integer(), round: Type.Integer(), kind: Type.Union([Type.Literal('expert'), Type.Literal('leader')]) }),
+  /** A matched expert declined; the next candidate is matched at once. */
+  'expert.declined': Type.Object({ threadId: Type.Integer(), expertId: Type.Integer(), matchId: Type.Integer(), reason: Type.Union([Type.Literal('not_my_area'), Type.Literal('no_time')]) }),
+  /** A member changed their matching preferences (no side effect yet; kept for the audit trail). */
+  'expertise.updated': Type.Object({ userId: Type.Integer() }),
   'reindex.requested': Type.Object({ requestedBy: Type.Integer() }),
   'job.retried': Type.Object({ deadLetterId: Type.Integer(), by: Type.Integer() }),
 } as const;

@@ -20,6 +20,9 @@ const aggregateOf: Record<EventName, string> = {
   'solution.unaccepted': 'thread',
   'notification.created': 'user',
   'notification.read': 'user',
+  'expert.matched': 'thread',
+  'expert.declined': 'thread',
+  'expertise.updated': 'user',
   'reindex.requested': 'system',
   'job.retried': 'system',
 };

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   check,
   index,
   integer,
@@ -299,4 +300,115 @@ export const emailDigests = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.day] })],
+);
+
+/** Expert matching, per community; no value = the default in `defaultMatchingSettings` (domain). */
+export const communityMatchingSettings = pgTable('community_matching_settings', {
+  communityId: integer('community_id').primaryKey().references(() => communities.id, { onDelete: 'cascade' }),
+  /** Experts notified per round. */
+  expertsPerRound: smallint('experts_per_round').notNull().default(3),
+  /** Rounds of experts before the community's leaders are asked. */
+  rounds: smallint('rounds').notNull().default(2),
+  /** A round without an answer escalates after this long (a newcomer's first question: `newcomerEscalateMinutes`). */
+  escalateMinutes: integer('escalate_minutes').notNull().default(120),
+  newcomerEscalateMinutes: integer('newcomer_escalate_minutes').notNull().default(30),
+  /** Which questions are matched: every question, or only newcomers' (newcomers' questions always are). */
+  matchQuestions: text('match_questions', { enum: ['all', 'newcomers'] }).notNull().default('all'),
+  /** Whether the asker sees the names of the members who were asked. */
+  showExpertNames: boolean('show_expert_names').notNull().default(true),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** A member's matching preferences that hold everywhere. No row = the defaults. */
+export const expertSettings = pgTable('expert_settings', {
+  userId: integer('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  /** At most this many matched questions a week; null = no cap. */
+  weeklyCap: smallint('weekly_cap').default(10),
+  /** Local hours [start, end) during which they are not matched; both null = none. */
+  quietStart: smallint('quiet_start'),
+  quietEnd: smallint('quiet_end'),
+  timeZone: text('time_zone').notNull().default('UTC'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Per community: opt in or out of matching, tags wanted and not wanted. No row = opted in once they answered there. */
+export const expertCommunityPreferences = pgTable(
+  'expert_community_preferences',
+  {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    matching: text('matching', { enum: ['in', 'out'] }).notNull(),
+    wantedTags: text('wanted_tags').array().notNull().default(sql`'{}'::text[]`),
+    mutedTags: text('muted_tags').array().notNull().default(sql`'{}'::text[]`),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.communityId] }), index('expert_prefs_community_idx').on(t.communityId)],
+);
+
+/**
+ * Derived expertise: a member's answers in a community, per tag ('' = the whole community). Rebuilt
+ * from the posts by the worker on answer, accept and vote events, so it can always be recomputed.
+ */
+export const expertStats = pgTable(
+  'expert_stats',
+  {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+    answers: integer('answers').notNull().default(0),
+    accepted: integer('accepted').notNull().default(0),
+    score: integer('score').notNull().default(0),
+    lastAnswerAt: ts('last_answer_at'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.tag, t.userId] }), index('expert_stats_user_idx').on(t.userId)],
+);
+
+export const matchStates = ['notified', 'seen', 'declined', 'answered', 'accepted', 'expired'] as const;
+
+/** One expert asked about one question: never twice for the same question (unique thread, expert). */
+export const expertMatches = pgTable(
+  'expert_matches',
+  {
+    id: serial('id').primaryKey(),
+    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    expertId: integer('expert_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    /** 1, 2, …; leaders asked after the last round are recorded with kind 'leader'. */
+    round: smallint('round').notNull(),
+    kind: text('kind', { enum: ['expert', 'leader'] }).notNull().default('expert'),
+    rank: smallint('rank').notNull(),
+    score: integer('score').notNull().default(0),
+    reasons: text('reasons').array().notNull().default(sql`'{}'::text[]`),
+    signals: jsonb('signals').notNull().default(sql`'{}'::jsonb`),
+    state: text('state', { enum: matchStates }).notNull().default('notified'),
+    declineReason: text('decline_reason', { enum: ['not_my_area', 'no_time'] }),
+    /** The declined match this one stands in for: one stand-in per decline, however often the job runs. */
+    replacesMatchId: integer('replaces_match_id'),
+    notifiedAt: ts('notified_at').notNull().defaultNow(),
+    seenAt: ts('seen_at'),
+    respondedAt: ts('responded_at'),
+  },
+  (t) => [
+    uniqueIndex('expert_matches_thread_expert_uq').on(t.threadId, t.expertId),
+    index('expert_matches_expert_idx').on(t.expertId, t.notifiedAt),
+    uniqueIndex('expert_matches_replaces_uq').on(t.replacesMatchId),
+  ],
+);
+
+/** The escalation ladder of one matched question. */
+export const matchRequests = pgTable(
+  'match_requests',
+  {
+    threadId: integer('thread_id').primaryKey().references(() => threads.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    /** The last round notified (0 before the first). */
+    round: smallint('round').notNull().default(0),
+    state: text('state', { enum: ['open', 'answered', 'leaders', 'exhausted'] }).notNull().default('open'),
+    newcomer: boolean('newcomer').notNull().default(false),
+    /** When the next round is due if nobody answered; null once the ladder ended. */
+    nextEscalationAt: ts('next_escalation_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('match_requests_due_idx').on(t.nextEscalationAt).where(sql`${t.state} = 'open'`)],
 );

@@ -12,6 +12,10 @@ export const notificationKinds = [
   'thread_solved',
   'watched_thread_created',
   'watched_thread_reply',
+  /** You were matched as an expert for a question (data: reasons, round). */
+  'expert_match',
+  /** As a leader: a question's expert rounds passed without an answer. */
+  'expert_escalation',
 ] as const;
 
 export type NotificationKind = (typeof notificationKinds)[number];

@@ -1,5 +1,5 @@
 /** Queues are named by workload; each has its own concurrency. */
-export const queueNames = ['events', 'search', 'notify', 'realtime', 'email', 'maintenance'] as const;
+export const queueNames = ['events', 'search', 'notify', 'matching', 'realtime', 'email', 'maintenance'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 export interface Job<T = unknown> {

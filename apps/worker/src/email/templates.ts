@@ -106,6 +106,8 @@ const PHRASES: Record<NotificationKind, Phrase> = {
   thread_solved: (who, title) => `${who} accepted an answer in "${title}"`,
   watched_thread_created: (who, title) => `${who} started "${title}"`,
   watched_thread_reply: (who, title) => `${who} replied to "${title}"`,
+  expert_match: (who, title) => `${who} asked a question you may know about: "${title}"`,
+  expert_escalation: (_who, title) => `Nobody has answered "${title}" yet`,
 };
 
 const WHY: Record<NotificationKind, string> = {
@@ -115,6 +117,8 @@ const WHY: Record<NotificationKind, string> = {
   thread_solved: 'you answered or watch this thread',
   watched_thread_created: 'you watch this community or one of its tags',
   watched_thread_reply: 'you watch this thread',
+  expert_match: 'Praxis matched you as someone likely to know the answer',
+  expert_escalation: 'you lead this community and its matched experts have not answered',
 };
 
 const actorName = (actor: NotificationEmailInput['actor']): string => (actor ? oneLine(actor.displayName) : 'Someone');

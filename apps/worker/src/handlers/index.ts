@@ -1,5 +1,9 @@
 import type { EventHandler, HandlerId } from '../dispatch.js';
 import { emailNotification } from './email/email-notification.js';
+import { matchThread } from './experts/match-thread.js';
+import { recordAnswer } from './experts/record-answer.js';
+import { replaceDeclined } from './experts/replace-declined.js';
+import { updateExpertStats } from './experts/update-stats.js';
 import { retryJob } from './maintenance/retry-job.js';
 import { notifyPost } from './notifications/notify-post.js';
 import { notifySolved } from './notifications/notify-solved.js';
@@ -16,4 +20,8 @@ export const eventHandlers: Record<HandlerId, EventHandler> = {
   'realtime.publish': publishEvent,
   'email.notification': emailNotification,
   'maintenance.retry-job': retryJob,
+  'experts.match-thread': matchThread,
+  'experts.record-answer': recordAnswer,
+  'experts.replace-declined': replaceDeclined,
+  'experts.update-stats': updateExpertStats,
 };

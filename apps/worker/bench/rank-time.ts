@@ -1,0 +1,80 @@
+/** Time to rank 10,000 synthetic candidates with rankExperts (p50/p99 over repeated runs). */
+import { rankExperts, type AnswerCounts, type EvidenceAnswer, type ExpertCandidate, type ExpertQuestion } from '@praxis/domain';
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney', 'America/Los_Angeles', 'Not/AZone'];
+const TAGS = ['hops', 'yeast', 'lager', 'ipa', 'stout', 'brewing', 'history', 'storage'];
+
+export function syntheticCandidates(count: number, now: number, seed = 7): ExpertCandidate[] {
+  const rnd = mulberry32(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  return Array.from({ length: count }, (_, i): ExpertCandidate => {
+    const answers = Math.floor(Math.pow(rnd(), 4) * 300);
+    const tagCounts = new Map<string, AnswerCounts>();
+    for (const tag of TAGS) if (rnd() < 0.3) tagCounts.set(tag, { answers: Math.floor(rnd() * answers), accepted: Math.floor(rnd() * 5) });
+    const evidence: EvidenceAnswer[] =
+      rnd() < 0.1
+        ? Array.from({ length: 1 + Math.floor(rnd() * 8) }, (_, j) => ({
+            threadId: 1000 + j,
+            threadTitle: `A similar question ${j}`,
+            similarity: rnd() * 20,
+            accepted: rnd() < 0.3,
+            score: Math.floor(rnd() * 10) - 1,
+            answeredAt: now - rnd() * 3e10,
+          }))
+        : [];
+    const matched = rnd() < 0.3 ? Math.floor(rnd() * 20) : 0;
+    const quiet = rnd() < 0.3 ? { start: Math.floor(rnd() * 24), end: Math.floor(rnd() * 24) } : null;
+    return {
+      userId: i + 1,
+      canRead: rnd() > 0.01,
+      suspended: rnd() < 0.005,
+      declinedThisQuestion: false,
+      alreadyMatched: false,
+      evidence,
+      tagCounts,
+      community: { answers, accepted: Math.floor(answers / 5) },
+      history: {
+        matched,
+        answered: Math.floor(matched * rnd()),
+        accepted: 0,
+        medianResponseMs: matched > 0 ? rnd() * 1e7 : null,
+        recentMatches: Math.floor(rnd() * 3),
+        matchesThisWeek: Math.floor(rnd() * 3),
+      },
+      availability: { optedIn: rnd() > 0.05, weeklyCap: rnd() < 0.5 ? 10 : null, quietHours: quiet, timeZone: pick(ZONES), mutedTags: rnd() < 0.05 ? ['stout'] : [], wantedTags: rnd() < 0.05 ? ['hops'] : [] },
+      notMyAreaSimilarity: rnd() < 0.02 ? rnd() * 5 : 0,
+    };
+  });
+}
+
+export function measureRankTime(count = 10_000, runs = 50): { count: number; runs: number; p50: number; p99: number; max: number } {
+  const now = Date.UTC(2026, 11, 2, 21, 30);
+  const candidates = syntheticCandidates(count, now);
+  const totals = { answers: candidates.reduce((s, c) => s + c.community.answers, 0), tagAnswers: new Map(TAGS.map((t) => [t, 5000])) };
+  const question: ExpertQuestion = { threadId: 1, communityId: 1, authorId: 42, title: 'Why does my IPA taste grassy?', tags: ['hops', 'ipa'], createdAt: now };
+  const times: number[] = [];
+  for (let r = 0; r < runs + 5; r++) {
+    const start = performance.now();
+    rankExperts(question, candidates, { now: now + r * 60_000, limit: 3, totals });
+    if (r >= 5) times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number): number => times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)] as number;
+  return { count, runs, p50: at(0.5), p99: at(0.99), max: times[times.length - 1] as number };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const t = measureRankTime();
+  console.log(`rankExperts, ${t.count} synthetic candidates, ${t.runs} runs: p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms, max ${t.max.toFixed(2)} ms`);
+}

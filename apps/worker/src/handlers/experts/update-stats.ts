@@ -1,0 +1,67 @@
+import { and, eq, expertStats, inArray, posts, sql, threads, type Db } from '@praxis/db';
+import type { EventHandler, OutboxEvent } from '../../dispatch.js';
+
+/**
+ * The answer counts behind expertise, per (member, community, tag), tag '' for the whole community:
+ * visible replies in live questions, how many were accepted, their net score, the latest answer.
+ * Rebuilt from the posts, never incremented, so a repeated or out-of-order event changes nothing.
+ */
+const answerStatsSelect = (where: ReturnType<typeof sql>) => sql`
+  select p.author_id as user_id, t.community_id, tag,
+         count(*)::int as answers,
+         count(*) filter (where t.solution_post_id = p.id)::int as accepted,
+         coalesce(sum(p.score), 0)::int as score,
+         max(p.created_at) as last_answer_at
+  from ${posts} p
+  join ${threads} t on t.id = p.thread_id
+  cross join lateral unnest(array['']::text[] || t.tags) as tag
+  where p.number > 1 and p.author_id is not null and p.deleted_at is null and p.hidden_at is null
+    and t.deleted_at is null and t.kind = 'question' and ${where}
+  group by p.author_id, t.community_id, tag`;
+
+const insertStats = (where: ReturnType<typeof sql>) => sql`
+  insert into ${expertStats} (user_id, community_id, tag, answers, accepted, score, last_answer_at)
+  ${answerStatsSelect(where)}`;
+
+/** Recomputes one member's expertise in one community. */
+export async function refreshExpertStats(db: Db, userId: number, communityId: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(expertStats).where(and(eq(expertStats.userId, userId), eq(expertStats.communityId, communityId)));
+    await tx.execute(insertStats(sql`p.author_id = ${userId} and t.community_id = ${communityId}`));
+  });
+}
+
+/** Recomputes everyone's expertise (imported or seeded posts raise no events). */
+export async function rebuildExpertStats(db: Db): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(expertStats);
+    await tx.execute(insertStats(sql`true`));
+  });
+}
+
+/** The (author, community) pairs of these posts. */
+async function authorsOfPosts(db: Db, postIds: number[]): Promise<{ userId: number; communityId: number }[]> {
+  if (postIds.length === 0) return [];
+  const rows = await db
+    .select({ userId: posts.authorId, communityId: threads.communityId })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .where(inArray(posts.id, postIds));
+  return rows.filter((r): r is { userId: number; communityId: number } => r.userId !== null);
+}
+
+function postIdsOf(event: OutboxEvent): number[] {
+  const payload = event.payload as { postId?: number; previousPostId?: number | null };
+  return [payload.postId, payload.previousPostId].filter((id): id is number => typeof id === 'number');
+}
+
+/** Answer, accept, vote, hide and delete events: refresh the expertise of the authors they touch. */
+export const updateExpertStats: EventHandler = {
+  queue: 'matching',
+  async handle(event, deps) {
+    const pairs = await authorsOfPosts(deps.db, postIdsOf(event));
+    const unique = new Map(pairs.map((p) => [`${p.userId}:${p.communityId}`, p]));
+    for (const pair of unique.values()) await refreshExpertStats(deps.db, pair.userId, pair.communityId);
+    return unique.size > 0 ? 'done' : 'skipped:no author';
+  },
+};
