@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppOptions } from './context.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { communityRoutes } from './modules/communities/routes.js';
+import { expertRoutes } from './modules/experts/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { postRoutes } from './modules/posts/routes.js';
 import { ThreadReadCache } from './modules/threads/read-cache.js';
@@ -78,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(userRoutes, { prefix: '/api/v1' });
   await app.register(searchRoutes, { prefix: '/api/v1' });
   await app.register(notificationRoutes, { prefix: '/api/v1' });
+  await app.register(expertRoutes, { prefix: '/api/v1' });
   await app.register(pipelineRoutes, { prefix: '/api/v1' });
   await registerRealtime(app);
   return app;

@@ -2496,7 +2496,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 id: number;
-                                /** @description reply_to_thread, reply_to_post, mention, thread_solved, watched_thread_created, watched_thread_reply (append-only) */
+                                /** @description reply_to_thread, reply_to_post, mention, thread_solved, watched_thread_created, watched_thread_reply, expert_match, expert_escalation (append-only) */
                                 kind: string;
                                 /** @description One line a person can read, e.g. "ada replied to your question" */
                                 message: string;
@@ -2519,6 +2519,10 @@ export interface paths {
                                 read: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** @description expert_match: why you were asked */
+                                reasons?: string[];
+                                /** @description expert_match: the round of the escalation ladder */
+                                round?: number;
                             }[];
                             unreadCount: number;
                             nextCursor: string | null;
@@ -3169,6 +3173,564 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/expertise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How and where you are matched to questions as an expert */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            weeklyCap: number | null;
+                            quietHours: {
+                                start: number;
+                                end: number;
+                            } | null;
+                            /** @description IANA time zone, e.g. Europe/Berlin */
+                            timeZone: string;
+                            /** @description Every community you are a member of */
+                            communities: {
+                                slug: string;
+                                name: string;
+                                /** @description default: you are matched once you have answered in the community */
+                                matching: "in" | "out" | "default";
+                                /** @description Whether you are matched there at all: opted in, or default and you have answered there */
+                                effective: boolean;
+                                wantedTags: string[];
+                                mutedTags: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** Change your expert-matching preferences: weekly cap, quiet hours, and per community in / out / default with wanted and muted tags */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        weeklyCap: number | null;
+                        quietHours: {
+                            start: number;
+                            end: number;
+                        } | null;
+                        timeZone: string;
+                        /**
+                         * @description Communities to change; those not listed keep their preferences
+                         * @default []
+                         */
+                        communities: {
+                            slug: string;
+                            /** @description default: you are matched once you have answered in the community */
+                            matching: "in" | "out" | "default";
+                            wantedTags?: string[];
+                            mutedTags?: string[];
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            weeklyCap: number | null;
+                            quietHours: {
+                                start: number;
+                                end: number;
+                            } | null;
+                            /** @description IANA time zone, e.g. Europe/Berlin */
+                            timeZone: string;
+                            /** @description Every community you are a member of */
+                            communities: {
+                                slug: string;
+                                name: string;
+                                /** @description default: you are matched once you have answered in the community */
+                                matching: "in" | "out" | "default";
+                                /** @description Whether you are matched there at all: opted in, or default and you have answered there */
+                                effective: boolean;
+                                wantedTags: string[];
+                                mutedTags: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Questions for you: open questions you were asked to answer, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                matchId: number;
+                                thread: {
+                                    id: number;
+                                    title: string;
+                                    community: {
+                                        slug: string;
+                                        name: string;
+                                    };
+                                    tags: string[];
+                                    replyCount: number;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                };
+                                round: number;
+                                /** @description Why you were asked, one sentence each */
+                                reasons: string[];
+                                state: "notified" | "seen" | "declined" | "answered" | "accepted" | "expired";
+                                /** Format: date-time */
+                                notifiedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/threads/{id}/match/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a question you were asked to answer (the next expert is asked) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: "not_my_area" | "no_time";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            matchId: number;
+                            state: "notified" | "seen" | "declined" | "answered" | "accepted" | "expired";
+                            declineReason: "not_my_area" | "no_time";
+                            /** Format: date-time */
+                            respondedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/threads/{id}/matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who was asked to answer a question: your own match, the asker’s summary, the leaders’ table */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            viewerMatch: {
+                                matchId: number;
+                                kind: "expert" | "leader";
+                                round: number;
+                                reasons: string[];
+                                state: "notified" | "seen" | "declined" | "answered" | "accepted" | "expired";
+                                /** Format: date-time */
+                                notifiedAt: string;
+                                abilities: {
+                                    decline: boolean;
+                                };
+                            } | null;
+                            /** @description For the asker and the community’s leaders; null when nobody was asked */
+                            asked: {
+                                /** @description Members asked as experts */
+                                count: number;
+                                tags: string[];
+                                /** @description null when the community hides who was asked */
+                                names: {
+                                    username: string;
+                                    displayName: string;
+                                }[] | null;
+                            } | null;
+                            /** @description Every match with its outcome; only for the community’s leaders and moderators */
+                            matches: {
+                                id: number;
+                                expert: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                };
+                                kind: "expert" | "leader";
+                                round: number;
+                                rank: number;
+                                score: number;
+                                reasons: string[];
+                                state: "notified" | "seen" | "declined" | "answered" | "accepted" | "expired";
+                                declineReason: ("not_my_area" | "no_time") | null;
+                                /** Format: date-time */
+                                notifiedAt: string;
+                                respondedAt: string | null;
+                            }[] | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{slug}/matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a community matches questions to experts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            settings: {
+                                expertsPerRound: number;
+                                /** @description Rounds of experts before the leaders are asked */
+                                rounds: number;
+                                /** @description A round without an answer escalates after this long */
+                                escalateMinutes: number;
+                                /** @description The same for a newcomer’s question */
+                                newcomerEscalateMinutes: number;
+                                /** @description newcomers: only newcomers’ questions are matched */
+                                matchQuestions: "all" | "newcomers";
+                                /** @description Whether the asker sees who was asked */
+                                showExpertNames: boolean;
+                            };
+                            /** @description Nothing saved yet: these are the defaults */
+                            isDefault: boolean;
+                            abilities: {
+                                edit: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** Change how a community matches questions to experts (leaders and moderators) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        expertsPerRound?: number;
+                        /** @description Rounds of experts before the leaders are asked */
+                        rounds?: number;
+                        /** @description A round without an answer escalates after this long */
+                        escalateMinutes?: number;
+                        /** @description The same for a newcomer’s question */
+                        newcomerEscalateMinutes?: number;
+                        /** @description newcomers: only newcomers’ questions are matched */
+                        matchQuestions?: "all" | "newcomers";
+                        /** @description Whether the asker sees who was asked */
+                        showExpertNames?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            settings: {
+                                expertsPerRound: number;
+                                /** @description Rounds of experts before the leaders are asked */
+                                rounds: number;
+                                /** @description A round without an answer escalates after this long */
+                                escalateMinutes: number;
+                                /** @description The same for a newcomer’s question */
+                                newcomerEscalateMinutes: number;
+                                /** @description newcomers: only newcomers’ questions are matched */
+                                matchQuestions: "all" | "newcomers";
+                                /** @description Whether the asker sees who was asked */
+                                showExpertNames: boolean;
+                            };
+                            /** @description Nothing saved yet: these are the defaults */
+                            isDefault: boolean;
+                            abilities: {
+                                edit: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

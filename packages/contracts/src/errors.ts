@@ -16,6 +16,7 @@ export const errorCatalogue = {
   THREAD_LOCKED: { status: 409, title: 'This thread is locked' },
   NOT_A_QUESTION: { status: 409, title: 'Only questions have solutions' },
   CANNOT_VOTE_OWN_POST: { status: 409, title: 'You cannot vote on your own post' },
+  MATCH_CLOSED: { status: 409, title: 'You already responded to this request' },
   SEARCH_UNAVAILABLE: { status: 503, title: 'Search is unavailable right now; try again in a moment' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send JSON with Content-Type: application/json' },

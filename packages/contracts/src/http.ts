@@ -293,7 +293,7 @@ export const WatchState = Type.Object({ level: WatchLevel, isDefault: Type.Boole
 export const TagParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 50 }), tag: Type.String({ minLength: 1, maxLength: 30 }) });
 export const Notification = Type.Object({
   id: Id,
-  kind: Type.String({ description: 'reply_to_thread, reply_to_post, mention, thread_solved, watched_thread_created, watched_thread_reply (append-only)' }),
+  kind: Type.String({ description: 'reply_to_thread, reply_to_post, mention, thread_solved, watched_thread_created, watched_thread_reply, expert_match, expert_escalation (append-only)' }),
   message: Type.String({ description: 'One line a person can read, e.g. "ada replied to your question"' }),
   thread: Type.Object({ id: Id, title: Type.String() }),
   community: Type.Object({ slug: Type.String(), name: Type.String() }),
@@ -302,6 +302,8 @@ export const Notification = Type.Object({
   actor: Nullable(UserSummary),
   read: Type.Boolean(),
   createdAt: DateTime,
+  reasons: Type.Optional(Type.Array(Type.String(), { description: 'expert_match: why you were asked' })),
+  round: Type.Optional(Type.Integer({ description: 'expert_match: the round of the escalation ladder' })),
 });
 export type Notification = Static<typeof Notification>;
 export const NotificationList = Type.Object({ items: Type.Array(Notification), unreadCount: Type.Integer(), nextCursor: Nullable(Type.String()) });
@@ -336,3 +338,136 @@ export const PipelineStatus = Type.Object({
   search: Type.Object({ engine: Type.String(), documents: Type.Integer(), threadsToIndex: Type.Integer() }),
   deadLetters: Type.Integer(),
 });
+
+// ---- Expert matching ----
+export const MAX_EXPERTISE_TAGS = 20;
+export const MatchState = Type.Union([
+  Type.Literal('notified'),
+  Type.Literal('seen'),
+  Type.Literal('declined'),
+  Type.Literal('answered'),
+  Type.Literal('accepted'),
+  Type.Literal('expired'),
+]);
+export const DeclineReason = Type.Union([Type.Literal('not_my_area'), Type.Literal('no_time')]);
+export const MatchingChoice = Type.Union([Type.Literal('in'), Type.Literal('out'), Type.Literal('default')], {
+  description: "default: you are matched once you have answered in the community",
+});
+const Hour = Type.Integer({ minimum: 0, maximum: 23 });
+export const QuietHours = Type.Object({ start: Hour, end: Hour }, { description: 'Local hours [start, end) in your time zone when you are not matched; may wrap midnight (22 → 7)' });
+const ExpertiseTags = Type.Array(TagName, { maxItems: MAX_EXPERTISE_TAGS });
+
+export const ExpertiseCommunity = Type.Object({
+  slug: Type.String(),
+  name: Type.String(),
+  matching: MatchingChoice,
+  effective: Type.Boolean({ description: 'Whether you are matched there at all: opted in, or default and you have answered there' }),
+  wantedTags: Type.Array(Type.String()),
+  mutedTags: Type.Array(Type.String()),
+});
+export const ExpertiseSettings = Type.Object({
+  weeklyCap: Nullable(Type.Integer({ minimum: 0, maximum: 100, description: 'At most this many matched questions a week; null = no cap' })),
+  quietHours: Nullable(QuietHours),
+  timeZone: Type.String({ description: 'IANA time zone, e.g. Europe/Berlin' }),
+  communities: Type.Array(ExpertiseCommunity, { description: 'Every community you are a member of' }),
+});
+export type ExpertiseSettings = Static<typeof ExpertiseSettings>;
+export const ExpertiseSettingsBody = Type.Object(
+  {
+    weeklyCap: Nullable(Type.Integer({ minimum: 0, maximum: 100 })),
+    quietHours: Nullable(QuietHours),
+    timeZone: Type.String({ minLength: 1, maxLength: 64 }),
+    communities: Type.Array(
+      Type.Object(
+        { slug: Type.String({ minLength: 1, maxLength: 50 }), matching: MatchingChoice, wantedTags: Type.Optional(ExpertiseTags), mutedTags: Type.Optional(ExpertiseTags) },
+        { additionalProperties: false },
+      ),
+      { maxItems: 200, default: [], description: 'Communities to change; those not listed keep their preferences' },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ExpertiseSettingsBody = Static<typeof ExpertiseSettingsBody>;
+
+export const MatchedQuestion = Type.Object({
+  matchId: Id,
+  thread: Type.Object({
+    id: Id,
+    title: Type.String(),
+    community: Type.Object({ slug: Type.String(), name: Type.String() }),
+    tags: Type.Array(Type.String()),
+    replyCount: Type.Integer(),
+    createdAt: DateTime,
+  }),
+  round: Type.Integer(),
+  reasons: Type.Array(Type.String(), { description: 'Why you were asked, one sentence each' }),
+  state: MatchState,
+  notifiedAt: DateTime,
+});
+export type MatchedQuestion = Static<typeof MatchedQuestion>;
+export const MatchedQuestionList = Type.Object({ items: Type.Array(MatchedQuestion), nextCursor: Nullable(Type.String()) });
+export type MatchedQuestionList = Static<typeof MatchedQuestionList>;
+export const MatchedQuestionQuery = Type.Object(
+  { cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })) },
+  { additionalProperties: false },
+);
+
+export const DeclineMatchBody = Type.Object({ reason: DeclineReason }, { additionalProperties: false });
+export const DeclinedMatch = Type.Object({ matchId: Id, state: MatchState, declineReason: DeclineReason, respondedAt: DateTime });
+
+export const ViewerMatch = Type.Object({
+  matchId: Id,
+  kind: Type.Union([Type.Literal('expert'), Type.Literal('leader')]),
+  round: Type.Integer(),
+  reasons: Type.Array(Type.String()),
+  state: MatchState,
+  notifiedAt: DateTime,
+  abilities: Type.Object({ decline: Type.Boolean() }),
+});
+export const ThreadMatchRow = Type.Object({
+  id: Id,
+  expert: UserSummary,
+  kind: Type.Union([Type.Literal('expert'), Type.Literal('leader')]),
+  round: Type.Integer(),
+  rank: Type.Integer(),
+  score: Type.Integer(),
+  reasons: Type.Array(Type.String()),
+  state: MatchState,
+  declineReason: Nullable(DeclineReason),
+  notifiedAt: DateTime,
+  respondedAt: Nullable(DateTime),
+});
+export const ThreadMatching = Type.Object({
+  viewerMatch: Nullable(ViewerMatch),
+  asked: Type.Union([
+    Type.Object(
+      {
+        count: Type.Integer({ description: 'Members asked as experts' }),
+        tags: Type.Array(Type.String()),
+        names: Type.Union([Type.Array(Type.Object({ username: Type.String(), displayName: Type.String() })), Type.Null()], { description: 'null when the community hides who was asked' }),
+      },
+    ),
+    Type.Null(),
+  ], { description: 'For the asker and the community’s leaders; null when nobody was asked' }),
+  matches: Type.Union([Type.Array(ThreadMatchRow), Type.Null()], { description: 'Every match with its outcome; only for the community’s leaders and moderators' }),
+});
+export type ThreadMatching = Static<typeof ThreadMatching>;
+
+export const MatchingSettings = Type.Object({
+  expertsPerRound: Type.Integer({ minimum: 1, maximum: 10 }),
+  rounds: Type.Integer({ minimum: 1, maximum: 5, description: 'Rounds of experts before the leaders are asked' }),
+  escalateMinutes: Type.Integer({ minimum: 1, maximum: 10080, description: 'A round without an answer escalates after this long' }),
+  newcomerEscalateMinutes: Type.Integer({ minimum: 1, maximum: 10080, description: 'The same for a newcomer’s question' }),
+  matchQuestions: Type.Union([Type.Literal('all'), Type.Literal('newcomers')], { description: 'newcomers: only newcomers’ questions are matched' }),
+  showExpertNames: Type.Boolean({ description: 'Whether the asker sees who was asked' }),
+});
+export type MatchingSettings = Static<typeof MatchingSettings>;
+export const CommunityMatchingSettings = Type.Object({
+  community: Type.Object({ slug: Type.String(), name: Type.String() }),
+  settings: MatchingSettings,
+  isDefault: Type.Boolean({ description: 'Nothing saved yet: these are the defaults' }),
+  abilities: Type.Object({ edit: Type.Boolean() }),
+});
+export type CommunityMatchingSettings = Static<typeof CommunityMatchingSettings>;
+export const MatchingSettingsBody = Type.Partial(MatchingSettings, { additionalProperties: false, minProperties: 1 });
+export type MatchingSettingsBody = Static<typeof MatchingSettingsBody>;

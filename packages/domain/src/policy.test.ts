@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, type Action, type ResourceFor } from './policy.js';
+import { can, type Action, type MatchRef, type ResourceFor } from './policy.js';
 import type { CommunityRef, MembershipRole, PostRef, ThreadRef, Viewer } from './viewer.js';
 
 // ---- Personas (the columns of every table below) -------------------------
@@ -81,6 +81,12 @@ const posts = {
   privOwn: (v) => post(privDiscussion, { authorId: own(v) }),
 } satisfies Record<string, Fixture<PostRef>>;
 
+const matches = {
+  ownMatch: (v) => ({ expertId: v?.id ?? -1, thread: threads.openQuestion() }),
+  othersMatch: () => ({ expertId: SOMEONE_ELSE, thread: threads.openQuestion() }),
+  ownMatchInPrivate: (v) => ({ expertId: v?.id ?? -1, thread: threads.privQuestion() }),
+} satisfies Record<string, Fixture<MatchRef>>;
+
 // ---- Expectations ----------------------------------------------------------
 
 type Row = readonly [boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean];
@@ -99,6 +105,11 @@ const communityCreate: Row =
 const siteOperate: Row =
   //  anon susp newb memb lead mod  admin nonMemberOfPrivate
      [N,   N,   N,   N,   N,   N,   Y,    N];
+
+// prettier-ignore
+const signedIn: Row =
+  //  anon susp newb memb lead mod  admin nonMemberOfPrivate
+     [N,   Y,   Y,   Y,   Y,   Y,   Y,    Y];
 
 // prettier-ignore
 const communityTable: Record<ActionOn<CommunityRef>, Record<keyof typeof communities, Row>> = {
@@ -122,6 +133,10 @@ const communityTable: Record<ActionOn<CommunityRef>, Record<keyof typeof communi
   'thread.create':   {
     public:         [N,   N,   Y,   Y,   Y,   Y,   Y,    N],
     private:        [N,   N,   N,   Y,   N,   Y,   Y,    N],
+  },
+  'community.matching.edit': {
+    public:         [N,   N,   N,   N,   Y,   Y,   Y,    N],
+    private:        [N,   N,   N,   N,   N,   Y,   Y,    N],
   },
 };
 
@@ -163,6 +178,34 @@ const threadTable: Record<ActionOn<ThreadRef>, Record<keyof typeof threads, Row>
     ownDiscussion:     [N,   N,   N,   N,   Y,   Y,   Y,    N],
     privQuestion:      [N,   N,   N,   N,   N,   Y,   Y,    N],
     privOwnQuestion:   [N,   N,   N,   N,   N,   Y,   Y,    N],
+  },
+  'thread.match.view-asked': {
+    openQuestion:      [N,   N,   N,   N,   Y,   Y,   Y,    N],
+    solvedQuestion:    [N,   N,   N,   N,   Y,   Y,   Y,    N],
+    ownQuestion:       [N,   Y,   Y,   Y,   Y,   Y,   Y,    Y],
+    lockedOwnQuestion: [N,   Y,   Y,   Y,   Y,   Y,   Y,    Y],
+    ownDiscussion:     [N,   Y,   Y,   Y,   Y,   Y,   Y,    Y],
+    privQuestion:      [N,   N,   N,   N,   N,   Y,   Y,    N],
+    privOwnQuestion:   [N,   N,   N,   Y,   N,   Y,   Y,    N],
+  },
+  'thread.match.view-all': {
+    openQuestion:      [N,   N,   N,   N,   Y,   Y,   Y,    N],
+    solvedQuestion:    [N,   N,   N,   N,   Y,   Y,   Y,    N],
+    ownQuestion:       [N,   N,   N,   N,   Y,   Y,   Y,    N],
+    lockedOwnQuestion: [N,   N,   N,   N,   Y,   Y,   Y,    N],
+    ownDiscussion:     [N,   N,   N,   N,   Y,   Y,   Y,    N],
+    privQuestion:      [N,   N,   N,   N,   N,   Y,   Y,    N],
+    privOwnQuestion:   [N,   N,   N,   N,   N,   Y,   Y,    N],
+  },
+};
+
+// prettier-ignore
+const matchTable: Record<ActionOn<MatchRef>, Record<keyof typeof matches, Row>> = {
+  //                   anon susp newb memb lead mod  admin nonMemberOfPrivate
+  'match.decline': {
+    ownMatch:          [N,   Y,   Y,   Y,   Y,   Y,   Y,    Y],
+    othersMatch:       [N,   N,   N,   N,   N,   N,   N,    N],
+    ownMatchInPrivate: [N,   N,   N,   Y,   N,   Y,   Y,    N],
   },
 };
 
@@ -244,7 +287,7 @@ const postTable: Record<ActionOn<PostRef>, Record<keyof typeof posts, Row>> = {
 };
 
 // Compile-time guard: the tables above cover every action.
-type Tabled = 'community.create' | 'site.operate' | ActionOn<CommunityRef> | ActionOn<ThreadRef> | ActionOn<PostRef>;
+type Tabled = 'community.create' | 'site.operate' | 'expertise.edit' | 'match.list' | ActionOn<CommunityRef> | ActionOn<ThreadRef> | ActionOn<PostRef> | ActionOn<MatchRef>;
 const everyActionTabled: [Exclude<Action, Tabled>] extends [never] ? true : false = true;
 
 // ---- Running the tables ------------------------------------------------------
@@ -279,10 +322,11 @@ function expand<A extends Action, L extends string>(
 }
 
 const cases: Case[] = [
-  ...expand({ 'community.create': { none: communityCreate }, 'site.operate': { none: siteOperate } }, { none: () => null }),
+  ...expand({ 'community.create': { none: communityCreate }, 'site.operate': { none: siteOperate }, 'expertise.edit': { none: signedIn }, 'match.list': { none: signedIn } }, { none: () => null }),
   ...expand(communityTable, communities),
   ...expand(threadTable, threads),
   ...expand(postTable, posts),
+  ...expand(matchTable, matches),
 ];
 
 describe('can()', () => {
@@ -290,8 +334,8 @@ describe('can()', () => {
     expect(everyActionTabled).toBe(true);
     const seen = new Set(cases.map((c) => `${c.action}/${c.persona}`));
     const actions = new Set(cases.map((c) => c.action));
-    expect(actions.size).toBe(17);
-    expect(seen.size).toBe(17 * PERSONAS.length);
+    expect(actions.size).toBe(23);
+    expect(seen.size).toBe(23 * PERSONAS.length);
   });
 
   it.each(cases)('$action on $resource as $persona → $expected', ({ persona, expected, check }) => {
@@ -311,6 +355,8 @@ describe('can()', () => {
     expect(can(suspendedAdmin, 'site.operate', null)).toBe(false);
     expect(can(suspendedAdmin, 'community.read', PRIV)).toBe(true);
     expect(can(suspendedAdmin, 'thread.moderate', threads.openQuestion())).toBe(false);
+    expect(can(suspendedAdmin, 'community.matching.edit', PUB)).toBe(false);
+    expect(can(suspendedAdmin, 'thread.match.view-all', threads.openQuestion())).toBe(true);
   });
 
   it('a post whose author account is gone (authorId null) is nobody’s own', () => {

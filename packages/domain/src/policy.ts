@@ -1,5 +1,11 @@
 import type { CommunityRef, PostRef, ThreadRef, Viewer } from './viewer.js';
 
+/** One member asked to answer one question (an expert_matches row). */
+export interface MatchRef {
+  expertId: number;
+  thread: ThreadRef;
+}
+
 /** Every action the policy knows, and the resource it is checked against. */
 export interface ActionResources {
   'community.create': null;
@@ -20,6 +26,16 @@ export interface ActionResources {
   'post.delete': PostRef;
   'post.vote': PostRef;
   'post.history': PostRef;
+  /** Your own expert-matching preferences. */
+  'expertise.edit': null;
+  /** "Questions for you": the questions you were matched for. */
+  'match.list': null;
+  'match.decline': MatchRef;
+  /** "We asked N members who know about …" on a question. */
+  'thread.match.view-asked': ThreadRef;
+  /** Every match of a question with its outcome. */
+  'thread.match.view-all': ThreadRef;
+  'community.matching.edit': CommunityRef;
 }
 
 export type Action = keyof ActionResources;
@@ -119,6 +135,19 @@ const votePost: Rule<PostRef> = (v, p) =>
 const postHistory: Rule<PostRef> = (v, p) =>
   readPost(v, p) && (!p.hidden || isCommunityModerator(v, p.thread.community));
 
+// Suspended members may still opt out of matching and decline.
+const editExpertise: Rule<null> = (v) => v !== null;
+
+const listMatches: Rule<null> = (v) => v !== null;
+
+const declineMatch: Rule<MatchRef> = (v, m) => v !== null && v.id === m.expertId && readThread(v, m.thread);
+
+const viewAskedExperts: Rule<ThreadRef> = (v, t) => readThread(v, t) && (isAuthor(v, t.authorId) || isCommunityModerator(v, t.community));
+
+const viewAllMatches: Rule<ThreadRef> = (v, t) => readThread(v, t) && isCommunityModerator(v, t.community);
+
+const editMatchingSettings: Rule<CommunityRef> = (v, c) => editCommunity(v, c);
+
 const rules: { [A in Action]: Rule<ResourceFor<A>> } = {
   'community.create': createCommunity,
   'site.operate': operateSite,
@@ -137,6 +166,12 @@ const rules: { [A in Action]: Rule<ResourceFor<A>> } = {
   'post.delete': deletePost,
   'post.vote': votePost,
   'post.history': postHistory,
+  'expertise.edit': editExpertise,
+  'match.list': listMatches,
+  'match.decline': declineMatch,
+  'thread.match.view-asked': viewAskedExperts,
+  'thread.match.view-all': viewAllMatches,
+  'community.matching.edit': editMatchingSettings,
 };
 
 /** The single authorization check. `viewer` is null for anonymous visitors. */

@@ -3,13 +3,13 @@ import { isDigestChoice, isEmailPreference, mutedKindsFor } from './notification
 
 describe('mutedKindsFor', () => {
   it('mutes the kinds left unticked', () => {
-    expect(mutedKindsFor(['reply_to_thread', 'reply_to_post', 'mention', 'thread_solved'], [])).toEqual(['watched_thread_created', 'watched_thread_reply']);
+    expect(mutedKindsFor(['reply_to_thread', 'reply_to_post', 'mention', 'thread_solved', 'expert_match'], [])).toEqual(['watched_thread_created', 'watched_thread_reply', 'expert_escalation']);
   });
   it('keeps muted kinds the page does not list, but lets the digest choice decide about the digest', () => {
-    expect(mutedKindsFor(['reply_to_thread', 'reply_to_post', 'mention', 'thread_solved', 'watched_thread_created', 'watched_thread_reply'], ['mention', 'digest', 'future_kind'])).toEqual(['future_kind']);
+    expect(mutedKindsFor(['reply_to_thread', 'reply_to_post', 'mention', 'thread_solved', 'watched_thread_created', 'watched_thread_reply'], ['mention', 'digest', 'future_kind'])).toEqual(['expert_match', 'expert_escalation', 'future_kind']);
   });
   it('ignores ticked values that are not kinds', () => {
-    expect(mutedKindsFor(['nonsense'], [])).toHaveLength(6);
+    expect(mutedKindsFor(['nonsense'], [])).toHaveLength(8);
   });
 });
 

@@ -9,6 +9,8 @@ export const EMAIL_KINDS = [
   { kind: 'thread_solved', label: 'Answers accepted as solutions' },
   { kind: 'watched_thread_created', label: 'New threads in communities and tags you watch' },
   { kind: 'watched_thread_reply', label: 'New posts in threads you watch' },
+  { kind: 'expert_match', label: 'Questions you are asked to answer as an expert' },
+  { kind: 'expert_escalation', label: 'Unanswered questions passed to you as a leader' },
 ] as const;
 
 export const EMAIL_PREFERENCES = [

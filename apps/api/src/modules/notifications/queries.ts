@@ -11,7 +11,19 @@ const messages: Record<string, (actor: string) => string> = {
   thread_solved: (actor) => `${actor} marked a solution`,
   watched_thread_created: (actor) => `${actor} started a thread you watch`,
   watched_thread_reply: (actor) => `${actor} replied in a thread you watch`,
+  expert_match: (actor) => `${actor} asked a question you may know about`,
+  expert_escalation: (actor) => `${actor}’s question has no answer yet: it needs a leader`,
 };
+
+/** An expert_match notification's `data`: why the expert was asked, and in which round. */
+function matchDetails(kind: string, data: unknown): { reasons?: string[]; round?: number } {
+  if (kind !== 'expert_match' && kind !== 'expert_escalation') return {};
+  const d = (data ?? {}) as { reasons?: unknown; round?: unknown };
+  return {
+    ...(Array.isArray(d.reasons) && { reasons: d.reasons.filter((r): r is string => typeof r === 'string') }),
+    ...(Number.isInteger(d.round) && { round: d.round as number }),
+  };
+}
 
 export function notificationMessage(kind: string, actorName: string | null): string {
   return (messages[kind] ?? ((actor: string) => `${actor} posted`))(actorName ?? 'Someone');
@@ -57,6 +69,7 @@ export async function listNotifications(deps: Deps, viewer: Viewer, query: { cur
     actor: r.actor?.id ? r.actor : null,
     read: r.notification.readAt !== null,
     createdAt: r.notification.createdAt.toISOString(),
+    ...matchDetails(r.notification.kind, r.notification.data),
   }));
   return { items, unreadCount: await unreadCount(deps, viewer.id), nextCursor: rows.length > limit ? String(page[page.length - 1]!.notification.id) : null };
 }

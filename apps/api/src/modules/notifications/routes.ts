@@ -112,6 +112,8 @@ const kindLabels: Record<string, string> = {
   thread_solved: 'solved questions',
   watched_thread_created: 'new threads you watch',
   watched_thread_reply: 'replies in threads you watch',
+  expert_match: 'questions you are asked to answer',
+  expert_escalation: 'unanswered questions escalated to leaders',
   digest: 'the daily digest',
   all: 'everything',
 };

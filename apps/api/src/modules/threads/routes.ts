@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams, Post, PostCreateBody, Problem, SolutionBody, SolutionResult, ThreadCreateBody, ThreadDetail, ThreadDetailQuery, ThreadList, ThreadListQuery, ThreadUpdateBody } from '@praxis/contracts';
 import { ensure } from '../../policy.js';
+import { markMatchSeen } from '../experts/commands.js';
 import { findCommunityBySlug } from '../communities/queries.js';
 import { acceptSolution, createThread, editThread, replyToThread, unacceptSolution } from './commands.js';
 import { ensureThreadEditable, getThreadDetail, listThreads, loadThread, presentSinglePost } from './queries.js';
@@ -29,7 +30,11 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['threads'], summary: 'A thread with a page of its posts', params: IdParams, querystring: ThreadDetailQuery, response: { 200: ThreadDetail, '4xx': Problem } } },
     async (request, reply) => {
       const { id } = request.params;
-      if (request.viewer) return getThreadDetail(app.deps, request.viewer, id, request.query);
+      if (request.viewer) {
+        const detail = await getThreadDetail(app.deps, request.viewer, id, request.query);
+        await markMatchSeen(app.deps, request.viewer.id, id);
+        return detail;
+      }
       const pageKey = `${request.query.cursor ?? ''}|${request.query.limit ?? ''}`;
       const now = Date.now();
       let json = cache.get(id, pageKey, now);

@@ -25,6 +25,8 @@ describe('/settings/notifications save', () => {
       ['kinds', 'thread_solved'],
       ['kinds', 'watched_thread_created'],
       ['kinds', 'watched_thread_reply'],
+      ['kinds', 'expert_match'],
+      ['kinds', 'expert_escalation'],
     ]);
     expect(result).toEqual({ saved: true });
     expect(calls.at(-1)).toMatchObject({ method: 'PATCH', init: { body: { emailNotifications: 'never', emailDigest: 'never', emailMutedKinds: ['reply_to_post', 'some_future_kind'] } } });

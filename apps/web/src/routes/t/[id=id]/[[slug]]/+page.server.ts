@@ -1,4 +1,5 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { isDeclineReason } from '$lib/expertise';
 import { slugify, threadPath } from '$lib/format';
 import { failWith, field, idField, throwLoadError } from '$lib/server/forms';
 import { markThreadRead } from '$lib/server/unread';
@@ -12,11 +13,13 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
   const id = Number(params.id);
   const cursor = url.searchParams.get('cursor') || undefined;
   const signedIn = !!locals.viewer;
-  const [{ data: thread, error, response }, unread, watch] = await Promise.all([
+  const [{ data: thread, error, response }, unread, watch, matching] = await Promise.all([
     locals.api.GET('/api/v1/threads/{id}', { params: { path: { id }, query: { ...(cursor && { cursor }) } } }),
     // Reading the thread reads its notifications; the layout shows the count this returns.
     markThreadRead(locals, id),
     signedIn ? locals.api.GET('/api/v1/threads/{id}/watch', { params: { path: { id } } }).then((r) => r.data ?? null, () => null) : Promise.resolve(null),
+    // Expert matching: why the viewer was asked, who was asked (asker), the outcomes (leaders).
+    signedIn ? locals.api.GET('/api/v1/threads/{id}/matching', { params: { path: { id } } }).then((r) => r.data ?? null, () => null) : Promise.resolve(null),
   ]);
   if (!thread) {
     if (cursor && response.status === 400) redirect(303, threadPath({ id, title: params.slug ?? '' }));
@@ -37,7 +40,7 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
   }
 
   const isMember = locals.viewer?.memberships.some((m) => m.communityId === thread.community.id) ?? false;
-  return { thread, solution, solutionOnPage, isMember, cursor: cursor ?? null, unread, watch };
+  return { thread, solution, solutionOnPage, isMember, cursor: cursor ?? null, unread, watch, matching };
 };
 
 type Event = RequestEvent<{ id: string; slug?: string }>;
@@ -121,6 +124,16 @@ export const actions: Actions = {
     if (!isWatchLevel(level)) return failWith({ status: 400, title: 'Choose how closely to follow this thread', code: 'VALIDATION_FAILED' }, undefined, { values: { watch: level } });
     const { data, error, response } = await locals.api.PUT('/api/v1/threads/{id}/watch', { params: { path: { id: Number(params.id) } }, body: { level } });
     if (!data) return failWith(error, response, { values: { watch: level }, fields: [] });
+    redirect(303, here(url));
+  },
+
+  decline: async (event) => {
+    requireViewer(event);
+    const { locals, params, request, url } = event;
+    const reason = field(await request.formData(), 'reason');
+    if (!isDeclineReason(reason)) return failWith({ status: 400, title: 'Choose why you are declining', code: 'VALIDATION_FAILED' }, undefined, { values: { decline: reason }, fields: [] });
+    const { data, error, response } = await locals.api.POST('/api/v1/threads/{id}/match/decline', { params: { path: { id: Number(params.id) } }, body: { reason } });
+    if (!data) return failWith(error, response, { values: { decline: reason }, fields: [] });
     redirect(303, here(url));
   },
 
