@@ -91,6 +91,8 @@ export async function startHarness(): Promise<Harness> {
       ADMIN_PASSWORD: 'admin-password-e2e',
       SEED_DEMO: 'true',
       LOG_LEVEL: 'warn',
+      // Matched questions whose round ran out are escalated within a second (the matching test uses a one-minute T).
+      MATCH_ESCALATION_SWEEP_SECONDS: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
