@@ -121,7 +121,7 @@ describe('expert matching in the browser', () => {
 
   it('nobody answers within T (one minute): round 2 asks the third expert', async () => {
     const third = pages[2]!;
-    await expect.poll(() => unread(third), { timeout: 100_000, intervals: [1000] }).toBe(1);
+    await expect.poll(() => unread(third), { timeout: 100_000, interval: 1000 }).toBe(1);
     await third.goto(threadUrl);
     await third.getByRole('heading', { name: 'You were asked' }).waitFor();
     const matching = await api<{ matches: { round: number; state: string; expert: { username: string } }[] }>(admin, 'GET', `/api/v1/threads/${/\/t\/(\d+)/.exec(threadUrl)![1]}/matching`);

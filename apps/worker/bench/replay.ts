@@ -77,8 +77,8 @@ export async function buildIndex(split: Split): Promise<{ index: SearchIndex; an
 
 export function evidencePortOf(index: SearchIndex, answersByThread: Map<number, PastAnswer[]>): EvidencePort {
   return {
-    async similarThreads({ title, body, limit }) {
-      const hits = await index.similar({ title, body, readableCommunityIds: [COMMUNITY], limit });
+    async similarThreads({ title, body, limit, fields }) {
+      const hits = await index.similar({ title, body, readableCommunityIds: [COMMUNITY], limit, ...(fields === undefined ? {} : { fields }) });
       return hits.map((hit) => ({ threadId: hit.id, score: hit.score }));
     },
     async answersOf(threadIds) {
@@ -140,6 +140,8 @@ export interface ReplayOptions {
   weights: Partial<RankingWeights>;
   /** The load window behind history.recentMatches. */
   loadWindowMs: number;
+  /** The share window: history.recentShare is the fraction of the last this-many questions an expert was notified for (0 = none). */
+  shareWindow: number;
   /** Whether a matched expert's answer (once posted) counts as answering when matched. */
   feedback: boolean;
   /** Also call rankExperts for the notified k and check it agrees with orderExperts (slower). */
@@ -181,11 +183,17 @@ export function replay(prepared: Prepared, options: ReplayOptions): Metrics {
   const { split, totals } = prepared;
   const matches = new Map<number, Match[]>();
   const acc = new MetricsAccumulator(split.candidates.length);
+  // The share window: who was notified for each of the last `shareWindow` questions, and how often.
+  const notifiedFor: number[][] = [];
+  const inWindow = new Map<number, number>();
+  const window = Math.max(0, Math.floor(options.shareWindow));
   split.test.forEach(({ q, relevant, answeredAt }, i) => {
     const now = Date.parse(q.created_at);
     const candidates = (prepared.candidates[i] as ExpertCandidate[]).map((c) => {
       const past = matches.get(c.userId);
-      return past === undefined ? c : { ...c, history: historyAt(past, now, options) };
+      if (past === undefined) return c;
+      const history = historyAt(past, now, options);
+      return { ...c, history: window > 0 ? { ...history, recentShare: (inWindow.get(c.userId) ?? 0) / window } : history };
     });
     const question = { threadId: q.id, communityId: COMMUNITY, authorId: q.author_id, title: q.title, tags: q.tags ?? [], createdAt: now };
     // The notification: the product's call. The deeper ranks (for MRR, S@10): the same scores, unexplained.
@@ -195,7 +203,13 @@ export function replay(prepared: Prepared, options: ReplayOptions): Metrics {
       if (notified.some((userId, r) => order[r] !== userId)) throw new Error(`rankExperts and orderExperts disagree on question ${q.id}`);
     }
     acc.add(order, relevant);
-    for (const userId of order.slice(0, K)) {
+    const topK = order.slice(0, K);
+    if (window > 0) {
+      notifiedFor.push(topK);
+      for (const userId of topK) inWindow.set(userId, (inWindow.get(userId) ?? 0) + 1);
+      if (notifiedFor.length > window) for (const userId of notifiedFor.shift() ?? []) inWindow.set(userId, (inWindow.get(userId) ?? 1) - 1);
+    }
+    for (const userId of topK) {
       let list = matches.get(userId);
       if (list === undefined) matches.set(userId, (list = []));
       const t = answeredAt.get(userId);

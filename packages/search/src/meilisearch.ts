@@ -203,7 +203,7 @@ export function createMeilisearchIndex(options: MeilisearchIndexOptions): Search
       const response = await index.search<ThreadDocument>(text, {
         filter: filterExpression({ ...query, excludeIds: query.excludeIds ?? [] }),
         limit: query.limit,
-        attributesToSearchOn: ['title', 'body'],
+        attributesToSearchOn: query.fields === 'all' ? ['title', 'body', 'replies'] : ['title', 'body'],
         attributesToRetrieve: ['id', 'communityId', 'status', 'replyCount'],
         matchingStrategy: 'last',
         showRankingScore: true,

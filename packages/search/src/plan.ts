@@ -14,6 +14,8 @@ export interface Ranking {
 
 const SEARCH_BOOSTS: FieldBoosts = { title: 3, tags: 2, body: 1, replies: 1 };
 const SIMILAR_BOOSTS: FieldBoosts = { title: 2, body: 1 };
+/** `similar` with fields 'all': the answers count as much as the opening post. */
+const SIMILAR_ALL_BOOSTS: FieldBoosts = { title: 2, body: 1, replies: 1 };
 /** A single letter as a prefix matches a large part of the vocabulary for little meaning. */
 const MIN_PREFIX_LENGTH = 2;
 /** For "similar questions", a word in more than this share of the threads says nothing about similarity… */
@@ -81,7 +83,12 @@ function insertionPoint(sorted: Scored[], entry: Scored): number {
 }
 
 /** The documents containing any of the words, leaving out words too common to tell threads apart. */
-export function rankSimilar(engine: MiniSearch<ThreadDocument>, words: string[], accept: (id: number) => boolean): Ranking | undefined {
+export function rankSimilar(
+  engine: MiniSearch<ThreadDocument>,
+  words: string[],
+  accept: (id: number) => boolean,
+  fields: 'question' | 'all' = 'question',
+): Ranking | undefined {
   const index = new InvertedIndex(engine);
   const limit = Math.max(MIN_COMMON_DOCUMENTS, COMMON_SHARE * index.documentCount);
   const counted = queryTerms(words)
@@ -91,5 +98,5 @@ export function rankSimilar(engine: MiniSearch<ThreadDocument>, words: string[],
   const rarest = [...counted].sort((a, b) => a.documents - b.documents).slice(0, 1);
   const terms = (distinctive.length > 0 ? distinctive : rarest).map(({ term }) => term);
   if (terms.length === 0) return undefined;
-  return { index, terms, scored: index.score(terms, index.containingAny(terms, accept), SIMILAR_BOOSTS) };
+  return { index, terms, scored: index.score(terms, index.containingAny(terms, accept), fields === 'all' ? SIMILAR_ALL_BOOSTS : SIMILAR_BOOSTS) };
 }

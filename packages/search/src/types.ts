@@ -64,6 +64,11 @@ export interface SimilarQuery {
   limit: number;
   /** Thread ids to leave out (the thread itself). */
   excludeIds?: number[];
+  /**
+   * What of a thread is matched: 'question' (default) the title and opening post, as the ask page's
+   * suggestions need; 'all' also the other posts (the answers), as expert matching needs.
+   */
+  fields?: 'question' | 'all';
 }
 
 export interface SimilarHit {

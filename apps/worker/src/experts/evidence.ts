@@ -26,7 +26,7 @@ export interface PastAnswer {
 
 export interface EvidencePort {
   /** Threads similar to the query text (SearchIndex.similar, permission-filtered, the new thread left out). */
-  similarThreads(query: { title: string; body: string; limit: number }): Promise<SimilarThread[]>;
+  similarThreads(query: { title: string; body: string; limit: number; fields?: 'question' | 'all' }): Promise<SimilarThread[]>;
   /** The visible answers in these threads (any order). */
   answersOf(threadIds: readonly number[]): Promise<PastAnswer[]>;
 }
@@ -43,10 +43,15 @@ export interface EvidenceOptions {
   mode: 'plain' | 'content';
   /** Windows of ten content words queried in 'content' mode. Default 5. */
   queries: number;
+  /**
+   * What the index matches of a past thread (SimilarQuery.fields): 'question', its title and opening post;
+   * 'all', its answers too. Default 'all'.
+   */
+  fields: 'question' | 'all';
 }
 
 /** Chosen on the validation split of the offline benchmark (docs/decisions/2026-12-02-expert-ranking.md). */
-export const defaultEvidenceOptions: EvidenceOptions = { threads: 100, mode: 'content', queries: 5 };
+export const defaultEvidenceOptions: EvidenceOptions = { threads: 100, mode: 'content', queries: 5, fields: 'all' };
 
 /** What the index reads of a query (see packages/search/src/query.ts MAX_QUERY_WORDS). */
 const WORDS_PER_QUERY = 10;
@@ -91,7 +96,7 @@ export function evidenceQueries(question: { title: string; body: string }, optio
 export async function similarThreadsFor(question: { title: string; body: string }, port: EvidencePort, options: EvidenceOptions): Promise<Map<number, number>> {
   const similarity = new Map<number, number>();
   const queries = evidenceQueries(question, options);
-  const responses = await Promise.all(queries.map((query) => port.similarThreads({ ...query, limit: options.threads })));
+  const responses = await Promise.all(queries.map((query) => port.similarThreads({ ...query, limit: options.threads, fields: options.fields })));
   for (const hits of responses) {
     let top = 0;
     for (const hit of hits) if (hit.score > top) top = hit.score;

@@ -63,6 +63,7 @@ describe('rankExperts: each signal moves the ranking the right way', () => {
     ['never matched beats never answering', {}, { history: history({ matched: 6, answered: 0 }) }],
     ['answers fast', { history: history({ matched: 4, answered: 2, medianResponseMs: 20 * 60_000 }) }, { history: history({ matched: 4, answered: 2, medianResponseMs: 20 * 3_600_000 }) }],
     ['the load penalty: matched often recently', {}, { history: history({ recentMatches: 5 }) }],
+    ['the share cap: notified for a large share of recent questions', {}, { history: history({ recentShare: 0.3 }) }],
     ['"not my area" on similar questions', {}, { notMyAreaSimilarity: 8 }],
     ['a wanted tag', { availability: availability({ wantedTags: ['hops'] }) }, {}],
   ];
@@ -81,6 +82,37 @@ describe('rankExperts: each signal moves the ranking the right way', () => {
     const second = candidate(2, { evidence: [evidence({ similarity: 5 })], community: { answers: 80, accepted: 30 } });
     expect(order([candidate(1, star), second])[0]).toBe(1);
     expect(order([candidate(1, { ...star, history: history({ recentMatches: 6 }) }), second])[0]).toBe(2);
+  });
+});
+
+describe('rankExperts: the share-based soft cap', () => {
+  const star = { evidence: [evidence({ similarity: 9, accepted: true })], community: { answers: 200, accepted: 80 } };
+  const second = candidate(2, { evidence: [evidence({ similarity: 3 })], community: { answers: 20, accepted: 3 } });
+  const nobody = candidate(3, { community: { answers: 1, accepted: 0 } });
+  const CAP_ON: Partial<RankingWeights> = { ...ALL_ON, share: 0, shareCap: 10 };
+  // [what, the star's recent share, weights, the expected order]
+  const cases: [string, number | undefined, Partial<RankingWeights>, number[]][] = [
+    ['an unknown share is no cap', undefined, {}, [1, 2, 3]],
+    ['under the target: the best first', 0.15, { shareTarget: 0.2 }, [1, 2, 3]],
+    ['at the target: below everyone under it, even without evidence', 0.2, { shareTarget: 0.2 }, [2, 3, 1]],
+    ['over the target with the cap off (shareCap 0)', 0.5, { shareTarget: 0.2, shareCap: 0 }, [1, 2, 3]],
+    ['a small cap only lets the next expert past', 0.5, { shareTarget: 0.2, shareCap: 2.5 }, [2, 1, 3]],
+    ['the linear share penalty, under the target', 0.15, { shareTarget: 0.2, share: 18 }, [2, 1, 3]],
+  ];
+  it.each(cases)('%s', (_what, recentShare, weights, expected) => {
+    const busy = candidate(1, { ...star, history: history(recentShare === undefined ? {} : { recentShare }) });
+    expect(order([busy, second, nobody], { ...CAP_ON, ...weights })).toEqual(expected);
+  });
+
+  it('the cap relaxes when everyone is over the target: the order among them is kept', () => {
+    const over = history({ recentShare: 0.4 });
+    expect(order([candidate(1, { ...star, history: over }), candidate(2, { ...second, history: over })], { ...CAP_ON, shareTarget: 0.2 })).toEqual([1, 2]);
+  });
+
+  it('reports the share and its cost among the signals', () => {
+    const [top] = rank([candidate(1, { ...star, history: history({ recentShare: 0.3 }) })], { ...CAP_ON, shareTarget: 0.2 }).shortlist;
+    expect(top?.signals.recentShare).toBe(0.3);
+    expect(top?.signals.shareScore).toBe(-10);
   });
 });
 

@@ -5,7 +5,7 @@
  * retrieved by the caller, and the same inputs always give the same shortlist.
  *
  * score(e) = topical·T̂ + tag·Ĝ + activity·Â + responsiveness·R + speed·S + wantedTag·W
- *            − notMyArea·N − load·recentMatches
+ *            − notMyArea·N − load·recentMatches − share·H − shareCap·[H ≥ shareTarget]
  *
  *   T  = Σ over e's best `evidencePerAnswerer` evidence answers of
  *        similarity × (1 + acceptedBoost·accepted + voteBoost·ln(1 + max(0, votes))) × 0.5^(age / half-life)
@@ -19,6 +19,10 @@
  *   S  = fast / (fast + median response) − 1/2, 0 without a median.
  *   W  = 1 when a question tag is one of e's wanted tags.
  *   N  = notMyAreaSimilarity / max evidence similarity (the same scale as the evidence).
+ *   H  = history.recentShare: the fraction of the community's last matched questions this expert was
+ *        notified for (0 when unknown). At or above shareTarget the expert is pushed down by shareCap, a
+ *        soft cap: below everyone under the target when shareCap is large, yet still eligible, so the cap
+ *        relaxes when too few others are left.
  */
 import type {
   CommunityExpertiseTotals,
@@ -43,7 +47,7 @@ export interface RankingWeights {
   voteBoost: number;
   /** Half-life of an evidence answer's weight; Infinity = no decay. Default 365 days. */
   evidenceHalfLifeMs: number;
-  /** Weight of smoothed tag expertise (max-normalised). Default 0 (validation chose it; see the decision record). */
+  /** Weight of smoothed tag expertise (max-normalised). Default 0.5 (validation chose it; see the decision record). */
   tag: number;
   /** Dirichlet prior mass μ, in answers, pulling a tag share towards the community share. Default 10. */
   tagSmoothing: number;
@@ -68,8 +72,18 @@ export interface RankingWeights {
   speed: number;
   /** A median response of this long scores half-way. Default 2 h. */
   fastResponseMs: number;
-  /** Penalty per match in the caller's load window (0 = no load spreading). Default 0.02. */
+  /** Penalty per match in the caller's 7-day load window (0 = off). Default 0: the share signal replaced it. */
   load: number;
+  /** Penalty per unit of recent share (history.recentShare, 0–1). Default 0.5. */
+  share: number;
+  /**
+   * Penalty when history.recentShare is at or above shareTarget: the soft share cap (0 = off). 10 puts a
+   * capped expert below everyone under the target. Default 0: on validation the cap that keeps maxShare
+   * ≤ 0.25 costs most of S@3 (see the decision record), so it is left for a community to switch on.
+   */
+  shareCap: number;
+  /** The recent share at which the soft cap applies. Default 0.2. */
+  shareTarget: number;
   /** Penalty per unit of normalised "not my area" similarity. Default 0.5. */
   notMyArea: number;
   /** Boost when the question carries one of the expert's wanted tags. Default 0.1. */
@@ -86,7 +100,7 @@ export const defaultRankingWeights: RankingWeights = {
   acceptedBoost: 1,
   voteBoost: 0.25,
   evidenceHalfLifeMs: 365 * DAY_MS,
-  tag: 0,
+  tag: 0.5,
   tagSmoothing: 10,
   tagAcceptedBonus: 1,
   activity: 2,
@@ -97,10 +111,19 @@ export const defaultRankingWeights: RankingWeights = {
   responsivenessPriorStrength: 2,
   speed: 0.1,
   fastResponseMs: 2 * 3_600_000,
-  load: 0.02,
+  load: 0,
+  share: 0.5,
+  shareCap: 0,
+  shareTarget: 0.2,
   notMyArea: 0.5,
   wantedTag: 0.1,
 };
+
+/**
+ * The share window the callers use for history.recentShare: the community's last this-many matched
+ * questions (chosen on validation with the share target; see the decision record).
+ */
+export const defaultShareWindow = 20;
 
 export interface RankingContext {
   /** Epoch ms: the moment the experts would be notified. */
@@ -231,6 +254,12 @@ function speedOf(candidate: ExpertCandidate, w: RankingWeights): number {
   return w.fastResponseMs / (w.fastResponseMs + Math.max(0, median)) - 0.5;
 }
 
+/** The load-spreading cost of a recent share: linear, plus the soft cap at the target. */
+function shareCost(share: number, w: RankingWeights): number {
+  if (!(share > 0)) return 0;
+  return w.share * share + (w.shareCap !== 0 && share >= w.shareTarget ? w.shareCap : 0);
+}
+
 // ---------------------------------------------------------------- reasons
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -340,6 +369,7 @@ function scoreCandidates(question: ExpertQuestion, candidates: readonly ExpertCa
       wantedTag: wanted,
       notMyArea,
       recentMatches: candidate.history.recentMatches,
+      recentShare: candidate.history.recentShare ?? 0,
     };
   };
   const contributions = (s: Record<string, number>): Record<string, number> => ({
@@ -351,6 +381,7 @@ function scoreCandidates(question: ExpertQuestion, candidates: readonly ExpertCa
     wantedTag: w.wantedTag * (s.wantedTag ?? 0),
     notMyArea: -w.notMyArea * (s.notMyArea ?? 0),
     load: -w.load * (s.recentMatches ?? 0),
+    share: -shareCost(s.recentShare ?? 0, w),
   });
 
   // The same sum as contributions(signalsOf(i)), without allocating per candidate.
@@ -368,6 +399,8 @@ function scoreCandidates(question: ExpertQuestion, candidates: readonly ExpertCa
       score -= w.notMyArea * (maxSimilarity > 0 ? candidate.notMyAreaSimilarity / maxSimilarity : candidate.notMyAreaSimilarity);
     }
     score -= w.load * candidate.history.recentMatches;
+    const share = candidate.history.recentShare;
+    if (share !== undefined && share > 0) score -= shareCost(share, w);
     scored[i] = { index: i, score, answers, userId: candidate.userId };
   }
   return { w, tags, questionTags, eligible, excluded, scored, bestEvidence, signalsOf, contributions, maxAnswers };

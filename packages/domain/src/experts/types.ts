@@ -48,6 +48,13 @@ export interface MatchHistory {
   recentMatches: number;
   /** Times notified since the start of the current week (the weekly-cap signal). */
   matchesThisWeek: number;
+  /**
+   * Of the community's last matched questions (the caller's share window, a number of questions, so that
+   * it adapts to the community's pace), the fraction this expert was notified for: the share-based
+   * load-spreading signal. The caller divides by the window size even while fewer questions exist, so
+   * a young community is not capped. Absent = unknown (no share cap).
+   */
+  recentShare?: number;
 }
 
 export interface ExpertAvailability {

@@ -3,7 +3,6 @@ import {
   and,
   asc,
   communities,
-  communityMatchingSettings,
   desc,
   eq,
   expertCommunityPreferences,
@@ -12,12 +11,13 @@ import {
   expertStats,
   inArray,
   isNull,
+  loadMatchingSettings,
   memberships,
   sql,
   threads,
   users,
 } from '@praxis/db';
-import { can, defaultMatchingSettings, type MatchingSettings, type ThreadRef, type Viewer } from '@praxis/domain';
+import { can, type ThreadRef, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { readableCommunities } from '../communities/queries.js';
 import { decodeCursor, encodeCursor } from '../threads/cursor.js';
@@ -116,12 +116,7 @@ export async function loadViewerMatch(deps: Deps, viewer: Viewer, threadId: numb
 }
 
 /** A community's matching settings: its saved row, or the defaults. */
-export async function matchingSettingsFor(deps: Deps, communityId: number): Promise<{ settings: MatchingSettings; isDefault: boolean }> {
-  const [row] = await deps.db.select().from(communityMatchingSettings).where(eq(communityMatchingSettings.communityId, communityId));
-  if (!row) return { settings: { ...defaultMatchingSettings }, isDefault: true };
-  const { expertsPerRound, rounds, escalateMinutes, newcomerEscalateMinutes, matchQuestions, showExpertNames } = row;
-  return { settings: { expertsPerRound, rounds, escalateMinutes, newcomerEscalateMinutes, matchQuestions, showExpertNames }, isDefault: false };
-}
+export const matchingSettingsFor = (deps: Deps, communityId: number) => loadMatchingSettings(deps.db, communityId);
 
 export async function presentMatchingSettings(
   deps: Deps,

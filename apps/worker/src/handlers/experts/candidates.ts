@@ -1,5 +1,6 @@
 import {
   and,
+  desc,
   eq,
   expertCommunityPreferences,
   expertMatches,
@@ -9,13 +10,15 @@ import {
   inArray,
   isNull,
   loadViewers,
+  lte,
+  ne,
   posts,
   sql,
   threadRef,
   threads,
   type Db,
 } from '@praxis/db';
-import { can, markdownToText, type AnswerCounts, type CommunityExpertiseTotals, type ExpertCandidate, type ExpertQuestion } from '@praxis/domain';
+import { can, defaultShareWindow, markdownToText, type AnswerCounts, type CommunityExpertiseTotals, type ExpertCandidate, type ExpertQuestion } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import { gatherEvidence, type EvidencePort } from '../../experts/evidence.js';
 import type { ThreadContext } from '../notifications/write-notifications.js';
@@ -100,6 +103,19 @@ export async function loadMatchingInputs(deps: { db: Db; search: SearchIndex }, 
     }
   }
 
+  // The share window: the community's last matched questions (this one left out), first notification first.
+  const shareWindow = ids.length
+    ? await db
+        .select({ threadId: expertMatches.threadId })
+        .from(expertMatches)
+        .innerJoin(threads, eq(threads.id, expertMatches.threadId))
+        .where(and(eq(threads.communityId, community.id), eq(expertMatches.kind, 'expert'), ne(expertMatches.threadId, thread.id), lte(expertMatches.notifiedAt, now)))
+        .groupBy(expertMatches.threadId)
+        .orderBy(desc(sql`min(${expertMatches.notifiedAt})`), desc(expertMatches.threadId))
+        .limit(defaultShareWindow)
+    : [];
+  const inShareWindow = shareWindow.length > 0 ? inArray(expertMatches.threadId, shareWindow.map((row) => row.threadId)) : sql`false`;
+
   const [viewers, settingRows, history, thisQuestion, declines] = ids.length
     ? await Promise.all([
         loadViewers(db, ids, now),
@@ -113,6 +129,7 @@ export async function loadMatchingInputs(deps: { db: Db; search: SearchIndex }, 
             medianResponseMs: sql<number | null>`(percentile_cont(0.5) within group (order by extract(epoch from ${expertMatches.respondedAt} - ${expertMatches.notifiedAt})) filter (where ${expertMatches.state} in ('answered', 'accepted')) * 1000)::float8`,
             recent: sql<number>`count(*) filter (where ${expertMatches.notifiedAt} > ${new Date(now.getTime() - LOAD_WINDOW_MS)})::int`,
             thisWeek: sql<number>`count(*) filter (where ${expertMatches.notifiedAt} >= ${startOfWeek(now)})::int`,
+            shared: sql<number>`count(*) filter (where ${inShareWindow})::int`,
           })
           .from(expertMatches)
           .where(and(inArray(expertMatches.expertId, ids), eq(expertMatches.kind, 'expert')))
@@ -157,6 +174,8 @@ export async function loadMatchingInputs(deps: { db: Db; search: SearchIndex }, 
         medianResponseMs: past?.medianResponseMs ?? null,
         recentMatches: past?.recent ?? 0,
         matchesThisWeek: past?.thisWeek ?? 0,
+        // Divided by the window size even while the community has fewer matched questions (see MatchHistory).
+        recentShare: (past?.shared ?? 0) / defaultShareWindow,
       },
       availability: {
         optedIn: pref ? pref.matching === 'in' : counts.answers > 0,

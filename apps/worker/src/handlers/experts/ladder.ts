@@ -1,10 +1,10 @@
 import {
   and,
   appendEvent,
-  communityMatchingSettings,
   eq,
   expertMatches,
   inArray,
+  loadMatchingSettings,
   loadViewers,
   matchRequests,
   memberships,
@@ -15,7 +15,7 @@ import {
   threadRef,
   type Db,
 } from '@praxis/db';
-import { can, defaultMatchingSettings, nextLadderStep, rankExperts, type MatchingSettings, type RankedExpert } from '@praxis/domain';
+import { can, nextLadderStep, rankExperts, type RankedExpert } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import { loadThreadContext, type ThreadContext } from '../notifications/write-notifications.js';
 import { loadMatchingInputs } from './candidates.js';
@@ -27,13 +27,6 @@ export interface LadderDeps {
 }
 
 export type LadderOutcome = 'matched' | 'leaders' | 'answered' | 'ended' | 'not_due' | 'raced' | 'gone';
-
-export async function loadMatchingSettings(db: Db, communityId: number): Promise<MatchingSettings> {
-  const [row] = await db.select().from(communityMatchingSettings).where(eq(communityMatchingSettings.communityId, communityId));
-  if (!row) return defaultMatchingSettings;
-  const { expertsPerRound, rounds, escalateMinutes, newcomerEscalateMinutes, matchQuestions, showExpertNames } = row;
-  return { expertsPerRound, rounds, escalateMinutes, newcomerEscalateMinutes, matchQuestions, showExpertNames };
-}
 
 /** Someone other than the asker has a visible reply on the thread. */
 async function isAnswered(db: Db, context: ThreadContext): Promise<boolean> {
@@ -150,7 +143,7 @@ export async function advanceLadder(deps: LadderDeps, threadId: number): Promise
   if (!context || context.thread.deletedAt) return 'gone';
   const [request] = await deps.db.select().from(matchRequests).where(eq(matchRequests.threadId, threadId));
   if (!request) return 'gone';
-  const settings = await loadMatchingSettings(deps.db, context.community.id);
+  const { settings } = await loadMatchingSettings(deps.db, context.community.id);
   const now = deps.clock.now();
   const answered = await isAnswered(deps.db, context);
   const ladder = { round: request.round, state: request.state, newcomer: request.newcomer, nextEscalationAt: request.nextEscalationAt?.getTime() ?? null };

@@ -1,8 +1,8 @@
-import { and, count, eq, lt, threads, users } from '@praxis/db';
+import { and, count, eq, loadMatchingSettings, lt, threads, users } from '@praxis/db';
 import { isNewcomer, shouldMatchQuestion } from '@praxis/domain';
 import type { EventHandler, OutboxEvent } from '../../dispatch.js';
 import { loadThreadContext } from '../notifications/write-notifications.js';
-import { loadMatchingSettings, openMatchRequest } from './ladder.js';
+import { openMatchRequest } from './ladder.js';
 
 /** A new question: decide whether it is matched (newcomers' always are), then ask round 1. */
 export const matchThread: EventHandler = {
@@ -18,7 +18,7 @@ export const matchThread: EventHandler = {
       .from(threads)
       .where(and(eq(threads.communityId, context.community.id), eq(threads.authorId, context.thread.authorId), eq(threads.kind, 'question'), lt(threads.id, threadId)));
     const profile = { trustLevel: asker?.trustLevel ?? 0, earlierQuestions: earlier?.n ?? 0 };
-    const settings = await loadMatchingSettings(deps.db, context.community.id);
+    const { settings } = await loadMatchingSettings(deps.db, context.community.id);
     if (!shouldMatchQuestion(settings, kind, profile)) return 'skipped:community matches only newcomers';
     const outcome = await openMatchRequest(deps, context, isNewcomer(profile));
     return outcome === 'matched' || outcome === 'leaders' ? 'done' : `skipped:${outcome}`;
