@@ -58,23 +58,43 @@ export function syntheticCandidates(count: number, now: number, seed = 7): Exper
   });
 }
 
-export function measureRankTime(count = 10_000, runs = 50): { count: number; runs: number; p50: number; p99: number; max: number } {
+const percentiles = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number;
+  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] as number };
+};
+
+export interface RankTime {
+  count: number;
+  runs: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** The baseline in the same run: the most-active ranking (sort by answer count, top 3) of the same candidates. */
+  baseline: { p50: number; p99: number };
+}
+
+export function measureRankTime(count = 10_000, runs = 50): RankTime {
   const now = Date.UTC(2026, 11, 2, 21, 30);
   const candidates = syntheticCandidates(count, now);
   const totals = { answers: candidates.reduce((s, c) => s + c.community.answers, 0), tagAnswers: new Map(TAGS.map((t) => [t, 5000])) };
   const question: ExpertQuestion = { threadId: 1, communityId: 1, authorId: 42, title: 'Why does my IPA taste grassy?', tags: ['hops', 'ipa'], createdAt: now };
   const times: number[] = [];
+  const baseline: number[] = [];
   for (let r = 0; r < runs + 5; r++) {
-    const start = performance.now();
+    let start = performance.now();
     rankExperts(question, candidates, { now: now + r * 60_000, limit: 3, totals });
     if (r >= 5) times.push(performance.now() - start);
+    start = performance.now();
+    [...candidates].sort((a, b) => b.community.answers - a.community.answers || a.userId - b.userId).slice(0, 3);
+    if (r >= 5) baseline.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  const at = (p: number): number => times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)] as number;
-  return { count, runs, p50: at(0.5), p99: at(0.99), max: times[times.length - 1] as number };
+  const base = percentiles(baseline);
+  return { count, runs, ...percentiles(times), baseline: { p50: base.p50, p99: base.p99 } };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const t = measureRankTime();
   console.log(`rankExperts, ${t.count} synthetic candidates, ${t.runs} runs: p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms, max ${t.max.toFixed(2)} ms`);
+  console.log(`baseline (most-active: sort by answer count) p50 ${t.baseline.p50.toFixed(2)} ms, p99 ${t.baseline.p99.toFixed(2)} ms; ratio p50 ${(t.p50 / t.baseline.p50).toFixed(1)}×`);
 }
