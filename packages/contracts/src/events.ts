@@ -47,6 +47,21 @@ export const eventSchemas = {
   'expert.declined': Type.Object({ threadId: Type.Integer(), expertId: Type.Integer(), matchId: Type.Integer(), reason: Type.Union([Type.Literal('not_my_area'), Type.Literal('no_time')]) }),
   /** A member changed their matching preferences (no side effect yet; kept for the audit trail). */
   'expertise.updated': Type.Object({ userId: Type.Integer() }),
+  'guide.created': Type.Object({ guideId: Type.Integer(), communityId: Type.Integer(), by: Type.Integer() }),
+  'guide.revised': Type.Object({ guideId: Type.Integer(), revision: Type.Integer(), by: Type.Integer() }),
+  'guide.submitted': Type.Object({ guideId: Type.Integer(), by: Type.Integer() }),
+  'guide.published': Type.Object({ guideId: Type.Integer(), by: Type.Integer() }),
+  'guide.verified': Type.Object({ guideId: Type.Integer(), by: Type.Integer() }),
+  /** The owner should verify or update the guide: its review date came, or similar questions keep arriving. */
+  'guide.review-requested': Type.Object({ guideId: Type.Integer(), ownerId: Type.Integer(), reason: Type.Union([Type.Literal('due'), Type.Literal('similar_questions')]) }),
+  'post.flagged': Type.Object({ flagId: Type.Integer(), postId: Type.Integer(), threadId: Type.Integer(), communityId: Type.Integer(), by: Type.Integer() }),
+  'flag.resolved': Type.Object({ postId: Type.Integer(), threadId: Type.Integer(), communityId: Type.Integer(), resolution: Type.String(), by: Type.Integer() }),
+  /** A post held for approval (its post.created follows when a moderator approves it). */
+  'post.held': Type.Object({ postId: Type.Integer(), threadId: Type.Integer(), communityId: Type.Integer(), authorId: Type.Integer() }),
+  'thread.moderated': Type.Object({ threadId: Type.Integer(), by: Type.Integer(), action: Type.Union([Type.Literal('lock'), Type.Literal('unlock'), Type.Literal('move'), Type.Literal('retag')]), fromCommunityId: Type.Optional(Type.Integer()), toCommunityId: Type.Optional(Type.Integer()) }),
+  'user.suspended': Type.Object({ userId: Type.Integer(), by: Type.Integer(), until: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }),
+  'user.role-changed': Type.Object({ userId: Type.Integer(), by: Type.Integer(), role: Type.String(), communityId: Type.Optional(Type.Integer()) }),
+  'trust.changed': Type.Object({ userId: Type.Integer(), from: Type.Integer(), to: Type.Integer() }),
   'reindex.requested': Type.Object({ requestedBy: Type.Integer() }),
   'job.retried': Type.Object({ deadLetterId: Type.Integer(), by: Type.Integer() }),
 } as const;

@@ -85,6 +85,12 @@ export const communities = pgTable('communities', {
   memberCount: integer('member_count').notNull().default(0),
   threadCount: integer('thread_count').notNull().default(0),
   createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+  /** A leader or moderator may publish their own guide without a second approval. */
+  guideSelfPublish: boolean('guide_self_publish').notNull().default(false),
+  /** Everyone's first post in this community waits in the review queue until a moderator approves it. */
+  holdFirstPosts: boolean('hold_first_posts').notNull().default(false),
+  /** Revision of the charter (charter_revisions holds every one). */
+  charterRevision: integer('charter_revision').notNull().default(0),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
@@ -127,6 +133,7 @@ export const threads = pgTable(
     index('threads_community_activity_idx').on(t.communityId, t.lastActivityAt, t.id),
     index('threads_activity_idx').on(t.lastActivityAt, t.id),
     index('threads_author_idx').on(t.authorId),
+    index('threads_community_created_idx').on(t.communityId, t.createdAt),
     index('threads_tags_idx').using('gin', t.tags),
     index('threads_index_stale_idx').on(t.id).where(sql`${t.indexedAt} is null or ${t.indexedAt} < ${t.updatedAt}`),
   ],
@@ -150,9 +157,12 @@ export const posts = pgTable(
     editedAt: ts('edited_at'),
     hiddenAt: ts('hidden_at'),
     deletedAt: ts('deleted_at'),
+    /** Held for a moderator's approval (a first post in a community that holds them); hidden from others until approved. */
+    heldAt: ts('held_at'),
   },
   (t) => [
     uniqueIndex('posts_thread_number_uq').on(t.threadId, t.number),
+    index('posts_held_idx').on(t.id).where(sql`${t.heldAt} is not null`),
     index('posts_author_idx').on(t.authorId, t.createdAt),
   ],
 );
@@ -411,4 +421,169 @@ export const matchRequests = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [index('match_requests_due_idx').on(t.nextEscalationAt).where(sql`${t.state} = 'open'`)],
+);
+
+// ---- Guides: curated, versioned articles built from the best answers --------------------------------
+
+export const guideStatuses = ['draft', 'in_review', 'published', 'archived'] as const;
+
+export const guides = pgTable(
+  'guides',
+  {
+    id: serial('id').primaryKey(),
+    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    /** Markdown of the current revision, and its sanitized HTML. */
+    body: text('body').notNull(),
+    html: text('html').notNull(),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    status: text('status', { enum: guideStatuses }).notNull().default('draft'),
+    revision: integer('revision').notNull().default(1),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Who keeps it fresh: by default the top credited expert. */
+    ownerId: integer('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    submittedAt: ts('submitted_at'),
+    submittedBy: integer('submitted_by').references(() => users.id, { onDelete: 'set null' }),
+    publishedAt: ts('published_at'),
+    approvedBy: integer('approved_by').references(() => users.id, { onDelete: 'set null' }),
+    verifiedAt: ts('verified_at'),
+    verifiedBy: integer('verified_by').references(() => users.id, { onDelete: 'set null' }),
+    /** When the owner is next asked to verify or update it. */
+    reviewDueAt: ts('review_due_at'),
+    /** Similar questions asked since the last verification (a freshness signal). */
+    similarQuestionsSinceVerified: integer('similar_questions_since_verified').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    deletedAt: ts('deleted_at'),
+    indexedAt: ts('indexed_at'),
+    searchVersion: integer('search_version').notNull().default(0),
+  },
+  (t) => [
+    index('guides_community_idx').on(t.communityId, t.status, t.updatedAt),
+    index('guides_tags_idx').using('gin', t.tags),
+    index('guides_review_due_idx').on(t.reviewDueAt).where(sql`${t.status} = 'published'`),
+  ],
+);
+
+/** Every save of a guide. */
+export const guideRevisions = pgTable(
+  'guide_revisions',
+  {
+    guideId: integer('guide_id').notNull().references(() => guides.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    editorId: integer('editor_id').references(() => users.id, { onDelete: 'set null' }),
+    /** e.g. "created from 3 answers", "restored revision 2". */
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.guideId, t.revision] })],
+);
+
+/** The posts a guide was built from; the credit stays however the guide is rewritten. */
+export const guideSources = pgTable(
+  'guide_sources',
+  {
+    guideId: integer('guide_id').notNull().references(() => guides.id, { onDelete: 'cascade' }),
+    postId: integer('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    /** The credited author, kept even if the post is later deleted or its author renamed. */
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    position: smallint('position').notNull(),
+    addedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.guideId, t.postId] }), index('guide_sources_thread_idx').on(t.threadId), index('guide_sources_author_idx').on(t.authorId)],
+);
+
+// ---- Moderation ---------------------------------------------------------------------------------------
+
+export const flagReasons = ['spam', 'off_topic', 'inappropriate', 'needs_moderator'] as const;
+
+export const flags = pgTable(
+  'flags',
+  {
+    id: serial('id').primaryKey(),
+    postId: integer('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    flaggerId: integer('flagger_id').references(() => users.id, { onDelete: 'set null' }),
+    reason: text('reason', { enum: flagReasons }).notNull(),
+    note: text('note').notNull().default(''),
+    status: text('status', { enum: ['open', 'upheld', 'dismissed'] }).notNull().default('open'),
+    /** What the moderator did: approve (keep the post), hide, delete, suspend the author, dismiss. */
+    resolution: text('resolution', { enum: ['approve', 'hide', 'delete', 'suspend', 'dismiss'] }),
+    resolvedBy: integer('resolved_by').references(() => users.id, { onDelete: 'set null' }),
+    resolvedAt: ts('resolved_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('flags_post_flagger_uq').on(t.postId, t.flaggerId),
+    index('flags_open_idx').on(t.communityId, t.createdAt).where(sql`${t.status} = 'open'`),
+    index('flags_post_idx').on(t.postId),
+  ],
+);
+
+/** Every version of a community's charter: who, when, what. */
+export const charterRevisions = pgTable(
+  'charter_revisions',
+  {
+    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    charter: text('charter').notNull(),
+    editorId: integer('editor_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.revision] })],
+);
+
+// ---- Trust and participation ---------------------------------------------------------------------------
+
+/** Activity behind trust levels, kept current by the API (visits, reads) and the worker (posts, accepts, flags). */
+export const userStats = pgTable('user_stats', {
+  userId: integer('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  daysVisited: integer('days_visited').notNull().default(0),
+  /** UTC day (YYYY-MM-DD) of the last counted visit. */
+  lastVisitDay: text('last_visit_day'),
+  postsRead: integer('posts_read').notNull().default(0),
+  topicsEntered: integer('topics_entered').notNull().default(0),
+  replies: integer('replies').notNull().default(0),
+  topicsCreated: integer('topics_created').notNull().default(0),
+  acceptedAnswers: integer('accepted_answers').notNull().default(0),
+  flagsUpheld: integer('flags_upheld').notNull().default(0),
+  /** When trust was last recomputed, and whether a moderator pinned the level. */
+  trustComputedAt: ts('trust_computed_at'),
+  trustLocked: boolean('trust_locked').notNull().default(false),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const participationLevels = ['newcomer', 'peripheral', 'active', 'core', 'leader'] as const;
+
+/** A member's computed participation level in a community (recomputed by the worker). */
+export const participation = pgTable(
+  'participation',
+  {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    level: text('level', { enum: participationLevels }).notNull(),
+    /** The activity figures the level was computed from (posts, answers, accepted, days active, …). */
+    figures: jsonb('figures').notNull().default(sql`'{}'::jsonb`),
+    since: ts('since').notNull().defaultNow(),
+    computedAt: ts('computed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.userId] }), index('participation_user_idx').on(t.userId), index('participation_level_idx').on(t.communityId, t.level)],
+);
+
+/** Each change of participation level: the movement leaders see on the health dashboard. */
+export const participationChanges = pgTable(
+  'participation_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    fromLevel: text('from_level', { enum: participationLevels }),
+    toLevel: text('to_level', { enum: participationLevels }).notNull(),
+    changedAt: ts('changed_at').notNull().defaultNow(),
+  },
+  (t) => [index('participation_changes_community_idx').on(t.communityId, t.changedAt)],
 );

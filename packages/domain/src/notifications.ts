@@ -16,6 +16,12 @@ export const notificationKinds = [
   'expert_match',
   /** As a leader: a question's expert rounds passed without an answer. */
   'expert_escalation',
+  /** As a guide's owner: verify or update it (its review date came, or similar questions keep arriving). */
+  'guide_review',
+  /** A guide credits your answer (it was published). */
+  'guide_credited',
+  /** A moderator acted on your post or account (hidden, deleted, approved, suspended). */
+  'moderation_notice',
 ] as const;
 
 export type NotificationKind = (typeof notificationKinds)[number];

@@ -108,6 +108,9 @@ const PHRASES: Record<NotificationKind, Phrase> = {
   watched_thread_reply: (who, title) => `${who} replied to "${title}"`,
   expert_match: (who, title) => `${who} asked a question you may know about: "${title}"`,
   expert_escalation: (_who, title) => `Nobody has answered "${title}" yet`,
+  guide_review: (_who, title) => `Please verify or update the guide "${title}"`,
+  guide_credited: (_who, title) => `Your answer is credited in the guide "${title}"`,
+  moderation_notice: (_who, title) => `A moderator acted on your post in "${title}"`,
 };
 
 const WHY: Record<NotificationKind, string> = {
@@ -119,6 +122,9 @@ const WHY: Record<NotificationKind, string> = {
   watched_thread_reply: 'you watch this thread',
   expert_match: 'Praxis matched you as someone likely to know the answer',
   expert_escalation: 'you lead this community and its matched experts have not answered',
+  guide_review: 'you own this guide',
+  guide_credited: 'a guide credits your answer',
+  moderation_notice: 'you wrote the post',
 };
 
 const actorName = (actor: NotificationEmailInput['actor']): string => (actor ? oneLine(actor.displayName) : 'Someone');
