@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { and, appendEvent, eq, expertMatches, expertStats, matchRequests, memberships, notifications, type Db } from '@praxis/db';
 import { createInProcessQueue } from '@praxis/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +97,12 @@ describe('expert matching in the worker', () => {
     expect(live.map((m) => m.room).sort()).toEqual(matches.map((m) => `user:${m.expertId}`).sort());
     const [request] = await h.database.db.select().from(matchRequests).where(eq(matchRequests.threadId, thread.id));
     expect(request).toMatchObject({ round: 1, state: 'open', newcomer: true });
+    // Away experts are emailed the question with the reasons (this harness counts everyone as away).
+    await eventually(async () => {
+      const texts = readdirSync(h.mailDir).map((file) => readFileSync(join(h.mailDir, file), 'utf8'));
+      const matched = texts.filter((text) => text.includes('Why you:') && text.includes('Can I dry hop directly in the keg?'));
+      return matched.length === 3 || null;
+    }, 20_000, 'three match emails');
   });
 
   it('a retried match job notifies nobody twice', async () => {

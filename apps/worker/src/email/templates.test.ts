@@ -103,6 +103,14 @@ describe('notificationEmail', () => {
     // The plain text part is not HTML; it carries the text as written.
     expect(email.text).toContain(XSS);
   });
+
+  it('tells a matched expert why they were asked, escaped in the HTML', () => {
+    const email = notificationEmail(notification({ kind: 'expert_match', reasons: ['answered 3 similar questions', XSS] }));
+    expect(email.text).toContain('Why you:\n- answered 3 similar questions\n- <script>');
+    expect(email.html).toContain('<li>answered 3 similar questions</li>');
+    expect(email.html).not.toContain('<script>');
+    expect(notificationEmail(notification()).text).not.toContain('Why you:');
+  });
 });
 
 describe('digestEmail', () => {

@@ -25,6 +25,8 @@ export interface NotificationEmailInput {
   community: CommunityLabel;
   /** Plain text, not HTML. */
   excerpt: string;
+  /** Why the recipient was asked (an expert match), most telling first. */
+  reasons?: readonly string[];
   publicOrigin: string;
   unsubscribeUrl: string;
 }
@@ -147,6 +149,7 @@ function notificationText(input: NotificationEmailInput): string {
     '',
     quoteText(input.excerpt),
     '',
+    ...(input.reasons?.length ? ['Why you:', ...input.reasons.map((r) => `- ${oneLine(r)}`), ''] : []),
     `View the thread: ${threadUrl(origin, input.thread.id)}`,
     '',
     '-- ',
@@ -164,6 +167,7 @@ function notificationHtml(input: NotificationEmailInput, subject: string): strin
     `<p>Hi ${escapeHtml(oneLine(input.recipient.displayName))},</p>`,
     `<p>${lead} in ${escapeHtml(oneLine(input.community.name))}:</p>`,
     `<blockquote style="margin: 0 0 1em; padding-left: 1em; border-left: 3px solid #ccc;">${escapeLines(input.excerpt)}</blockquote>`,
+    ...(input.reasons?.length ? [`<p><strong>Why you:</strong></p><ul>${input.reasons.map((r) => `<li>${escapeHtml(oneLine(r))}</li>`).join('')}</ul>`] : []),
     `<p>${link(threadUrl(origin, input.thread.id), 'View the thread')}</p>`,
     htmlFooter([
       `You received this because ${escapeHtml(WHY[input.kind])}.`,

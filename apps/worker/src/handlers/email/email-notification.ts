@@ -50,7 +50,12 @@ export const emailNotification: EventHandler = {
     }
     try {
       const [actor] = notification.actorId ? await deps.db.select({ displayName: users.displayName, username: users.username }).from(users).where(eq(users.id, notification.actorId)) : [];
-      const [post] = notification.postId ? await deps.db.select({ body: posts.body }).from(posts).where(eq(posts.id, notification.postId)) : [];
+      // A notification about a whole question (an expert match) quotes the question itself.
+      const [post] = await deps.db
+        .select({ body: posts.body })
+        .from(posts)
+        .where(notification.postId ? eq(posts.id, notification.postId) : and(eq(posts.threadId, notification.threadId), eq(posts.number, 1)));
+      const reasons = (notification.data as { reasons?: unknown }).reasons;
       const message = notificationEmail({
         recipient: { displayName: user.displayName },
         kind: notification.kind,
@@ -58,6 +63,7 @@ export const emailNotification: EventHandler = {
         thread: row.thread,
         community: row.community,
         excerpt: post ? excerpt(post.body, 400) : '',
+        ...(Array.isArray(reasons) && { reasons: reasons.filter((r): r is string => typeof r === 'string') }),
         publicOrigin: deps.settings.publicOrigin,
         unsubscribeUrl: unsubscribeUrl(deps.settings.publicOrigin, user.emailToken, notification.kind),
       });
