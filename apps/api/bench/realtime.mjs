@@ -72,6 +72,8 @@ const percentile = (values, p) => {
 async function measure(label, origin) {
   await waitForHealth(origin);
   const as = await session(origin);
+  // Bench users are newcomers (TL0) who post far more than a real newcomer's daily limits allow.
+  await as('PUT', '/api/v1/admin/trust', { newcomerLimits: { linksPerPost: 100, mentionsPerPost: 100, postsPerDay: 100000, topicsPerDay: 100000 } });
   await as('POST', '/api/v1/communities', { slug: 'bench', name: 'Bench' });
   const thread = await as('POST', '/api/v1/threads', { community: 'bench', title: 'A thread many people are reading', body: 'Watch this space.' });
 

@@ -4,11 +4,16 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { createEmbeddedSearchIndex } from '@praxis/search';
 import type { AppOptions } from './context.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { communityRoutes } from './modules/communities/routes.js';
 import { expertRoutes } from './modules/experts/routes.js';
+import { guideRoutes } from './modules/guides/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { communityHealthRoutes } from './modules/health/community-routes.js';
+import { memberRoutes } from './modules/members/routes.js';
 import { postRoutes } from './modules/posts/routes.js';
 import { ThreadReadCache } from './modules/threads/read-cache.js';
 import { threadRoutes } from './modules/threads/routes.js';
@@ -16,7 +21,12 @@ import { notificationRoutes } from './modules/notifications/routes.js';
 import { pipelineRoutes } from './modules/pipeline/routes.js';
 import { searchRoutes } from './modules/search/routes.js';
 import { userRoutes } from './modules/users/routes.js';
+import { charterRoutes } from './modules/communities/charter.js';
+import { moderationRoutes } from './modules/moderation/routes.js';
+import { peopleRoutes } from './modules/people/routes.js';
+import { trustRoutes } from './modules/trust/routes.js';
 import { registerAuth } from './plugins/auth.js';
+import { registerWriteLimits } from './plugins/write-limits.js';
 import { registerRealtime } from './realtime/index.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { validatorCompiler } from './plugins/validation.js';
@@ -48,13 +58,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('config', config);
   app.decorate('database', database);
   app.decorate('searchIndex', options.search);
+  app.decorate('guideIndex', options.guideSearch ?? createEmbeddedSearchIndex());
   app.decorate('bus', options.bus);
   app.decorate('deps', { db: database.db, clock: options.clock ?? { now: () => new Date() } });
 
   app.decorate('threadCache', new ThreadReadCache());
   registerErrorHandling(app);
   await app.register(cookie);
-  await app.register(rateLimit, { global: false, keyGenerator: (request) => request.ip });
+  // Counters in Redis when distributed (all API nodes share them), in-process otherwise.
+  const limitStore = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  if (limitStore) app.addHook('onClose', async () => void (await limitStore.quit().catch(() => limitStore.disconnect())));
+  await app.register(rateLimit, { global: false, keyGenerator: (request) => request.ip, ...(limitStore && { redis: limitStore, nameSpace: options.rateLimitNamespace ?? 'praxis-rate-limit:' }) });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -71,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   registerAuth(app);
+  registerWriteLimits(app);
   await app.register(healthRoutes, { prefix: '/api/v1' });
   await app.register(authRoutes, { prefix: '/api/v1' });
   await app.register(communityRoutes, { prefix: '/api/v1' });
@@ -80,7 +95,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(searchRoutes, { prefix: '/api/v1' });
   await app.register(notificationRoutes, { prefix: '/api/v1' });
   await app.register(expertRoutes, { prefix: '/api/v1' });
+  await app.register(guideRoutes, { prefix: '/api/v1' });
   await app.register(pipelineRoutes, { prefix: '/api/v1' });
+  await app.register(memberRoutes, { prefix: '/api/v1' });
+  await app.register(communityHealthRoutes, { prefix: '/api/v1' });
+  // Moderation, people, trust, charter history.
+  await app.register(moderationRoutes, { prefix: '/api/v1' });
+  await app.register(peopleRoutes, { prefix: '/api/v1' });
+  await app.register(trustRoutes, { prefix: '/api/v1' });
+  await app.register(charterRoutes, { prefix: '/api/v1' });
   await registerRealtime(app);
   return app;
 }

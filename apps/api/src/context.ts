@@ -20,11 +20,15 @@ export interface AppOptions {
   database: Database;
   /** Read side of the search index (only the worker writes to it). */
   search: SearchIndex;
+  /** Read side of the guides index (a second instance of the same port); an empty in-memory one when not given. */
+  guideSearch?: SearchIndex;
   /** Realtime messages from the worker, fanned out to socket.io and /api/v1/stream clients. */
   bus: EventBus;
   clock?: Clock;
   /** Log level override; tests pass 'silent'. */
   logLevel?: string;
+  /** Prefix of rate-limit counters in Redis (tests isolate their runs with it). */
+  rateLimitNamespace?: string;
   /** Human-readable logs (a terminal); otherwise JSON lines. */
   prettyLogs?: boolean;
 }
@@ -36,6 +40,8 @@ declare module 'fastify' {
     database: Database;
     /** Not `search`: Fastify already has a method of that name (the HTTP SEARCH verb). */
     searchIndex: SearchIndex;
+    /** Published guides (the worker indexes them; the API only reads). */
+    guideIndex: SearchIndex;
     bus: EventBus;
     threadCache: ThreadReadCache;
   }

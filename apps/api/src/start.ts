@@ -28,6 +28,7 @@ interface WorkerModule {
       db: Database['db'];
       queue: JobQueue;
       search: SearchIndex;
+      guideSearch?: SearchIndex;
       bus: EventBus;
       mailer: unknown;
       clock: { now(): Date };
@@ -41,13 +42,14 @@ interface WorkerModule {
   consoleLogger: unknown;
 }
 
-async function startInProcessWorker(workerEntry: string, config: Config, database: Database, search: SearchIndex, bus: EventBus) {
+async function startInProcessWorker(workerEntry: string, config: Config, database: Database, search: SearchIndex, guideSearch: SearchIndex, bus: EventBus) {
   if (!existsSync(workerEntry)) throw new Error(`The worker is not built: ${workerEntry} is missing (run the build first)`);
   const worker = (await import(pathToFileURL(workerEntry).href)) as WorkerModule;
   return worker.startWorker({
     db: database.db,
     queue: createInProcessQueue(),
     search,
+    guideSearch,
     bus,
     mailer: worker.createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
     clock: { now: () => new Date() },
@@ -92,8 +94,10 @@ export async function start(options: StartOptions = {}): Promise<FastifyInstance
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
   const search = createSearchIndex({ meiliUrl: config.meiliUrl, meiliMasterKey: config.meiliMasterKey, snapshotPath: join(config.dataDir, 'search', 'threads.json') });
   await search.ensureReady();
+  const guideSearch = createSearchIndex({ meiliUrl: config.meiliUrl, meiliMasterKey: config.meiliMasterKey, snapshotPath: join(config.dataDir, 'search', 'guides.json'), indexName: 'guides' });
+  await guideSearch.ensureReady();
   const bus = createEventBus({ redisUrl: config.redisUrl });
-  const app = await buildApp({ config, database, search, bus, prettyLogs: process.stdout.isTTY === true });
+  const app = await buildApp({ config, database, search, guideSearch, bus, prettyLogs: process.stdout.isTTY === true });
   if (options.webBuildDir) {
     // The web app's server-side code calls this same process over loopback.
     process.env.API_URL ??= `http://127.0.0.1:${config.port}`;
@@ -102,7 +106,7 @@ export async function start(options: StartOptions = {}): Promise<FastifyInstance
   }
   await seed(app, config);
   // Without Redis nothing else can consume this process's jobs: the worker runs here (the embedded mode).
-  const worker = config.redisUrl || !options.workerEntry ? null : await startInProcessWorker(options.workerEntry, config, database, search, bus);
+  const worker = config.redisUrl || !options.workerEntry ? null : await startInProcessWorker(options.workerEntry, config, database, search, guideSearch, bus);
   if (config.redisUrl && !config.meiliUrl) app.log.warn('REDIS_URL is set but MEILI_URL is not: API nodes read their own embedded index, which the worker process cannot fill. Set MEILI_URL in the distributed mode.');
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`Praxis is up at ${config.publicOrigin} (${database.driver}${config.databaseUrl ? '' : ` in ${config.dataDir}`})`);
@@ -114,7 +118,7 @@ export async function start(options: StartOptions = {}): Promise<FastifyInstance
     app.log.info(`${signal}: shutting down`);
     await app.close();
     if (worker) await worker.stop();
-    else await search.close();
+    else await Promise.all([search.close(), guideSearch.close()]);
     await bus.close();
     await database.close();
     process.exit(0);

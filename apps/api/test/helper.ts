@@ -1,5 +1,5 @@
 import { loadConfig } from '@praxis/config';
-import { createTestDatabase, type Database } from '@praxis/db';
+import { createTestDatabase, settings, TRUST_SETTINGS_KEY, type Database } from '@praxis/db';
 import { createInProcessEventBus, type EventBus } from '@praxis/realtime';
 import { createEmbeddedSearchIndex } from '@praxis/search';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -17,12 +17,16 @@ export interface TestApp {
 }
 
 /** A fresh API on a fresh database: PGlite in memory, or a new PostgreSQL database when TEST_DATABASE_URL is set. */
-export async function buildTestApp(env: Record<string, string> = {}, options: { bus?: EventBus } = {}): Promise<TestApp> {
+const RELAXED_NEWCOMER_LIMITS = { linksPerPost: 1000, mentionsPerPost: 1000, postsPerDay: 100000, topicsPerDay: 100000 };
+
+export async function buildTestApp(env: Record<string, string> = {}, options: { bus?: EventBus; /** 'defaults': keep the real TL0 limits */ newcomerLimits?: 'defaults' } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const bus = options.bus ?? createInProcessEventBus();
   const search = createEmbeddedSearchIndex();
-  const app = await buildApp({ config: loadConfig({ AUTH_RATE_LIMIT: '10000', ...env }), database, search, bus, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const app = await buildApp({ config: loadConfig({ AUTH_RATE_LIMIT: '10000', WRITE_RATE_LIMIT: '10000', ...env }), database, search, bus, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await app.ready();
+  // Test users are newcomers (TL0) who post more in a day than its limits allow; trust tests restore the defaults.
+  if (!options.newcomerLimits) await database.db.insert(settings).values({ key: TRUST_SETTINGS_KEY, value: { newcomerLimits: RELAXED_NEWCOMER_LIMITS } });
   return {
     app,
     database,
@@ -108,7 +112,7 @@ export async function reply(session: Session, threadId: number, body = 'An answe
 export async function indexAll(t: TestApp): Promise<void> {
   const { and, isNull, posts, threads } = await import('@praxis/db');
   const { toThreadDocument } = await import('@praxis/search');
-  const live = await t.database.db.select().from(threads).where(isNull(threads.deletedAt));
-  const visible = await t.database.db.select().from(posts).where(and(isNull(posts.deletedAt), isNull(posts.hiddenAt)));
+  const live = await t.database.db.select().from(threads).where(and(isNull(threads.deletedAt), isNull(threads.heldAt)));
+  const visible = await t.database.db.select().from(posts).where(and(isNull(posts.deletedAt), isNull(posts.hiddenAt), isNull(posts.heldAt)));
   await t.app.searchIndex.upsert(live.map((thread) => toThreadDocument(thread, visible.filter((p) => p.threadId === thread.id))));
 }

@@ -19,6 +19,8 @@ export interface WorkerDeps {
   db: Db;
   queue: JobQueue;
   search: SearchIndex;
+  /** The guides index (a second instance of the port); without it guide indexing and similar-question counting are skipped. */
+  guideSearch?: SearchIndex;
   bus: EventBus;
   mailer: Mailer;
   clock: Clock;

@@ -21,6 +21,7 @@ const worker = await startWorker({
   db: database.db,
   queue: createJobQueue({ redisUrl: config.redisUrl }),
   search: createSearchIndex({ meiliUrl: config.meiliUrl, meiliMasterKey: config.meiliMasterKey, snapshotPath: join(config.dataDir, 'search', 'threads.json') }),
+  guideSearch: createSearchIndex({ meiliUrl: config.meiliUrl, meiliMasterKey: config.meiliMasterKey, snapshotPath: join(config.dataDir, 'search', 'guides.json'), indexName: 'guides' }),
   bus,
   mailer: createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
   clock: { now: () => new Date() },

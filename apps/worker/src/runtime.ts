@@ -4,8 +4,11 @@ import { checkDispatchTable, fanOut, subscriptions, type OutboxEvent, type Outbo
 import { sendDailyDigests } from './handlers/email/send-digests.js';
 import { escalateDueQuestions } from './handlers/experts/escalate.js';
 import { rebuildExpertStats } from './handlers/experts/update-stats.js';
+import { requestDueReviews } from './handlers/guides/freshness.js';
+import { reconcileGuideIndex } from './handlers/guides/guide-index.js';
 import { eventHandlers } from './handlers/index.js';
 import { pruneOutbox } from './handlers/maintenance/prune-outbox.js';
+import { recomputeParticipation } from './handlers/participation/recompute-participation.js';
 import { recordDeadLetter } from './handlers/maintenance/retry-job.js';
 import { reconcileSearchIndex } from './handlers/search/reconcile.js';
 import { startOutboxRelay, type RelayLoop } from './relay/outbox-relay.js';
@@ -14,8 +17,12 @@ export interface WorkerOptions {
   relayIdleMs?: number;
   reconcileEveryMs?: number;
   digestEveryMs?: number;
+  /** How often published guides are checked for a passed review date. Default hourly. */
+  guideReviewEveryMs?: number;
   /** How often matched questions whose round ran out are escalated. Default 30 s. */
   escalateEveryMs?: number;
+  /** How often participation levels are recomputed. Default 1 h. */
+  participationEveryMs?: number;
   concurrency?: Partial<Record<QueueName, number>>;
   /** Attempts per handler job and the base of the exponential backoff between them. Default 6 and 2 s (≈ 1 min in all). */
   retry?: { attempts: number; backoffMs: number };
@@ -37,6 +44,7 @@ const defaultConcurrency: Record<QueueName, number> = { events: 20, search: 4, n
 export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {}): Promise<RunningWorker> {
   checkDispatchTable(subscriptions, eventHandlers);
   await deps.search.ensureReady();
+  await deps.guideSearch?.ensureReady();
   const reconcileState = { sweepAfterId: 0 };
 
   const scheduled: Record<string, () => Promise<Outcome>> = {
@@ -47,6 +55,15 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
         if (!result.more) break;
       }
       return 'done';
+    },
+    'search.reconcile-guides': async () => {
+      const result = await reconcileGuideIndex(deps);
+      if (result.indexed + result.removed + result.missing > 0) deps.log.info('guide index reconciled', { ...result });
+      return 'done';
+    },
+    'guides.request-due-reviews': async () => {
+      const asked = await requestDueReviews(deps);
+      return asked > 0 ? 'done' : 'skipped:nothing due';
     },
     'email.daily-digest': async () => {
       const sent = await sendDailyDigests(deps);
@@ -60,6 +77,11 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
     'experts.rebuild-stats': async () => {
       await rebuildExpertStats(deps.db);
       return 'done';
+    },
+    'participation.recompute': async () => {
+      const run = await recomputeParticipation(deps);
+      if (run.changed > 0) deps.log.info('participation recomputed', { ...run });
+      return run.changed > 0 ? 'done' : 'skipped:no level changed';
     },
     'maintenance.prune-outbox': async () => {
       await pruneOutbox(deps.db, deps.clock.now());
@@ -91,10 +113,13 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
 
   // A schedule also runs once right away: a first start indexes the demo community this way.
   await deps.queue.schedule('maintenance', 'search.reconcile', options.reconcileEveryMs ?? 30_000);
+  await deps.queue.schedule('maintenance', 'search.reconcile-guides', options.reconcileEveryMs ?? 30_000);
+  await deps.queue.schedule('maintenance', 'guides.request-due-reviews', options.guideReviewEveryMs ?? 3_600_000);
   await deps.queue.schedule('maintenance', 'email.daily-digest', options.digestEveryMs ?? 86_400_000);
   await deps.queue.schedule('maintenance', 'maintenance.prune-outbox', 86_400_000);
   await deps.queue.schedule('matching', 'experts.escalate', options.escalateEveryMs ?? 30_000);
   await deps.queue.schedule('maintenance', 'experts.rebuild-stats', 86_400_000);
+  await deps.queue.schedule('maintenance', 'participation.recompute', options.participationEveryMs ?? 3_600_000);
 
   const relay = startOutboxRelay(deps, options.relayIdleMs === undefined ? {} : { idleMs: options.relayIdleMs });
   return {
@@ -106,6 +131,7 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
       await within(10_000, drain(deps.queue));
       if (!(await within(15_000, deps.queue.close().then(() => true)))) deps.log.warn('the queue did not close within 15 s; unfinished jobs will be re-delivered');
       await deps.search.close();
+      await deps.guideSearch?.close();
       await deps.mailer.close();
     },
   };

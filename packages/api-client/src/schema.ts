@@ -636,6 +636,9 @@ export interface paths {
                         } & {
                             charter: string;
                             charterHtml: string;
+                            /** @description how many times the charter was written (its history: /communities/:slug/charter/revisions) */
+                            charterRevision: number;
+                            holdFirstPosts: boolean;
                             leaders: ({
                                 id: number;
                                 username: string;
@@ -656,6 +659,12 @@ export interface paths {
                                 join: boolean;
                                 leave: boolean;
                                 post: boolean;
+                                /** @description may see the health dashboard */
+                                health: boolean;
+                                /** @description may work the review queue */
+                                review: boolean;
+                                /** @description may read the moderation log */
+                                audit: boolean;
                             };
                         };
                     };
@@ -723,6 +732,9 @@ export interface paths {
                         } & {
                             charter: string;
                             charterHtml: string;
+                            /** @description how many times the charter was written (its history: /communities/:slug/charter/revisions) */
+                            charterRevision: number;
+                            holdFirstPosts: boolean;
                             leaders: ({
                                 id: number;
                                 username: string;
@@ -743,6 +755,12 @@ export interface paths {
                                 join: boolean;
                                 leave: boolean;
                                 post: boolean;
+                                /** @description may see the health dashboard */
+                                health: boolean;
+                                /** @description may work the review queue */
+                                review: boolean;
+                                /** @description may read the moderation log */
+                                audit: boolean;
                             };
                         };
                     };
@@ -788,6 +806,8 @@ export interface paths {
                         name?: string;
                         description?: string;
                         charter?: string;
+                        /** @description hold everyone’s first post here for a moderator’s approval */
+                        holdFirstPosts?: boolean;
                     };
                 };
             };
@@ -810,6 +830,9 @@ export interface paths {
                         } & {
                             charter: string;
                             charterHtml: string;
+                            /** @description how many times the charter was written (its history: /communities/:slug/charter/revisions) */
+                            charterRevision: number;
+                            holdFirstPosts: boolean;
                             leaders: ({
                                 id: number;
                                 username: string;
@@ -830,6 +853,12 @@ export interface paths {
                                 join: boolean;
                                 leave: boolean;
                                 post: boolean;
+                                /** @description may see the health dashboard */
+                                health: boolean;
+                                /** @description may work the review queue */
+                                review: boolean;
+                                /** @description may read the moderation log */
+                                audit: boolean;
                             };
                         };
                     };
@@ -895,6 +924,9 @@ export interface paths {
                         } & {
                             charter: string;
                             charterHtml: string;
+                            /** @description how many times the charter was written (its history: /communities/:slug/charter/revisions) */
+                            charterRevision: number;
+                            holdFirstPosts: boolean;
                             leaders: ({
                                 id: number;
                                 username: string;
@@ -915,6 +947,12 @@ export interface paths {
                                 join: boolean;
                                 leave: boolean;
                                 post: boolean;
+                                /** @description may see the health dashboard */
+                                health: boolean;
+                                /** @description may work the review queue */
+                                review: boolean;
+                                /** @description may read the moderation log */
+                                audit: boolean;
                             };
                         };
                     };
@@ -1164,6 +1202,8 @@ export interface paths {
                                 viewerVoted: boolean;
                                 hidden: boolean;
                                 deleted: boolean;
+                                /** @description waiting for a moderator’s approval; only its author and the community’s moderators see it */
+                                held: boolean;
                                 isSolution: boolean;
                                 abilities: {
                                     edit: boolean;
@@ -1172,6 +1212,9 @@ export interface paths {
                                     vote: boolean;
                                     accept: boolean;
                                     history: boolean;
+                                    flag: boolean;
+                                    /** @description may resolve its flags or approve it */
+                                    review: boolean;
                                 };
                             }[];
                             nextCursor: string | null;
@@ -1291,6 +1334,8 @@ export interface paths {
                                 viewerVoted: boolean;
                                 hidden: boolean;
                                 deleted: boolean;
+                                /** @description waiting for a moderator’s approval; only its author and the community’s moderators see it */
+                                held: boolean;
                                 isSolution: boolean;
                                 abilities: {
                                     edit: boolean;
@@ -1299,6 +1344,9 @@ export interface paths {
                                     vote: boolean;
                                     accept: boolean;
                                     history: boolean;
+                                    flag: boolean;
+                                    /** @description may resolve its flags or approve it */
+                                    review: boolean;
                                 };
                             }[];
                             nextCursor: string | null;
@@ -1414,6 +1462,8 @@ export interface paths {
                                 viewerVoted: boolean;
                                 hidden: boolean;
                                 deleted: boolean;
+                                /** @description waiting for a moderator’s approval; only its author and the community’s moderators see it */
+                                held: boolean;
                                 isSolution: boolean;
                                 abilities: {
                                     edit: boolean;
@@ -1422,6 +1472,9 @@ export interface paths {
                                     vote: boolean;
                                     accept: boolean;
                                     history: boolean;
+                                    flag: boolean;
+                                    /** @description may resolve its flags or approve it */
+                                    review: boolean;
                                 };
                             }[];
                             nextCursor: string | null;
@@ -1516,6 +1569,8 @@ export interface paths {
                             viewerVoted: boolean;
                             hidden: boolean;
                             deleted: boolean;
+                            /** @description waiting for a moderator’s approval; only its author and the community’s moderators see it */
+                            held: boolean;
                             isSolution: boolean;
                             abilities: {
                                 edit: boolean;
@@ -1524,6 +1579,9 @@ export interface paths {
                                 vote: boolean;
                                 accept: boolean;
                                 history: boolean;
+                                flag: boolean;
+                                /** @description may resolve its flags or approve it */
+                                review: boolean;
                             };
                         };
                     };
@@ -1713,6 +1771,8 @@ export interface paths {
                             viewerVoted: boolean;
                             hidden: boolean;
                             deleted: boolean;
+                            /** @description waiting for a moderator’s approval; only its author and the community’s moderators see it */
+                            held: boolean;
                             isSolution: boolean;
                             abilities: {
                                 edit: boolean;
@@ -1721,6 +1781,9 @@ export interface paths {
                                 vote: boolean;
                                 accept: boolean;
                                 history: boolean;
+                                flag: boolean;
+                                /** @description may resolve its flags or approve it */
+                                review: boolean;
                             };
                         };
                     };
@@ -1841,6 +1904,8 @@ export interface paths {
                             viewerVoted: boolean;
                             hidden: boolean;
                             deleted: boolean;
+                            /** @description waiting for a moderator’s approval; only its author and the community’s moderators see it */
+                            held: boolean;
                             isSolution: boolean;
                             abilities: {
                                 edit: boolean;
@@ -1849,6 +1914,9 @@ export interface paths {
                                 vote: boolean;
                                 accept: boolean;
                                 history: boolean;
+                                flag: boolean;
+                                /** @description may resolve its flags or approve it */
+                                review: boolean;
                             };
                         };
                     };
@@ -2004,6 +2072,8 @@ export interface paths {
                             viewerVoted: boolean;
                             hidden: boolean;
                             deleted: boolean;
+                            /** @description waiting for a moderator’s approval; only its author and the community’s moderators see it */
+                            held: boolean;
                             isSolution: boolean;
                             abilities: {
                                 edit: boolean;
@@ -2012,6 +2082,9 @@ export interface paths {
                                 vote: boolean;
                                 accept: boolean;
                                 history: boolean;
+                                flag: boolean;
+                                /** @description may resolve its flags or approve it */
+                                review: boolean;
                             };
                         };
                     };
@@ -2182,6 +2255,16 @@ export interface paths {
                                 createdAt: string;
                                 role: "member" | "moderator" | "admin";
                             };
+                            /** @description Participation level in each community you can see, highest first */
+                            participation: {
+                                community: {
+                                    slug: string;
+                                    name: string;
+                                };
+                                level: "newcomer" | "peripheral" | "active" | "core" | "leader";
+                                /** Format: date-time */
+                                since: string;
+                            }[];
                             stats: {
                                 questions: number;
                                 answers: number;
@@ -3737,6 +3820,1754 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/guides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a draft guide from one or more answers (leaders and moderators): each is quoted, linked and credited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        community: string;
+                        title: string;
+                        sourcePostIds: number[];
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            status: "draft" | "in_review" | "published" | "archived";
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            tags: string[];
+                            revision: number;
+                            verifiedAt: string | null;
+                            publishedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Markdown of the current revision */
+                            body: string;
+                            /** @description Sanitized HTML of the body */
+                            html: string;
+                            sources: {
+                                post: {
+                                    id: number;
+                                    number: number;
+                                    /** @description The accepted answer of its thread */
+                                    accepted: boolean;
+                                    /** @description /t/<threadId>#post-<postId> */
+                                    url: string;
+                                };
+                                thread: {
+                                    id: number;
+                                    title: string;
+                                };
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** Format: date-time */
+                                addedAt: string;
+                            }[];
+                            createdBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            owner: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            approvedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            verifiedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedAt: string | null;
+                            reviewDueAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                approve: boolean;
+                                verify: boolean;
+                                restore: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render guide markdown the way it will be published (sanitized HTML), for the editor’s preview */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            html: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search published guides the viewer may read */
+        get: {
+            parameters: {
+                query: {
+                    q: string;
+                    community?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                title: string;
+                                community: {
+                                    slug: string;
+                                    name: string;
+                                };
+                                verifiedAt: string | null;
+                                snippetHtml: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published guides close to a question being written ("There is a guide for this") */
+        get: {
+            parameters: {
+                query: {
+                    title: string;
+                    body?: string;
+                    community?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                title: string;
+                                community: {
+                                    slug: string;
+                                    name: string;
+                                };
+                                verifiedAt: string | null;
+                                snippetHtml: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A guide with its status, sources, revision and abilities */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            status: "draft" | "in_review" | "published" | "archived";
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            tags: string[];
+                            revision: number;
+                            verifiedAt: string | null;
+                            publishedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Markdown of the current revision */
+                            body: string;
+                            /** @description Sanitized HTML of the body */
+                            html: string;
+                            sources: {
+                                post: {
+                                    id: number;
+                                    number: number;
+                                    /** @description The accepted answer of its thread */
+                                    accepted: boolean;
+                                    /** @description /t/<threadId>#post-<postId> */
+                                    url: string;
+                                };
+                                thread: {
+                                    id: number;
+                                    title: string;
+                                };
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** Format: date-time */
+                                addedAt: string;
+                            }[];
+                            createdBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            owner: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            approvedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            verifiedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedAt: string | null;
+                            reviewDueAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                approve: boolean;
+                                verify: boolean;
+                                restore: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Save a new revision (title, body, tags) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        body?: string;
+                        tags?: string[];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            status: "draft" | "in_review" | "published" | "archived";
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            tags: string[];
+                            revision: number;
+                            verifiedAt: string | null;
+                            publishedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Markdown of the current revision */
+                            body: string;
+                            /** @description Sanitized HTML of the body */
+                            html: string;
+                            sources: {
+                                post: {
+                                    id: number;
+                                    number: number;
+                                    /** @description The accepted answer of its thread */
+                                    accepted: boolean;
+                                    /** @description /t/<threadId>#post-<postId> */
+                                    url: string;
+                                };
+                                thread: {
+                                    id: number;
+                                    title: string;
+                                };
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** Format: date-time */
+                                addedAt: string;
+                            }[];
+                            createdBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            owner: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            approvedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            verifiedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedAt: string | null;
+                            reviewDueAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                approve: boolean;
+                                verify: boolean;
+                                restore: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add answers (from other threads of the community) to a guide: credited, and quoted at the end of a new revision */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        postIds: number[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            status: "draft" | "in_review" | "published" | "archived";
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            tags: string[];
+                            revision: number;
+                            verifiedAt: string | null;
+                            publishedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Markdown of the current revision */
+                            body: string;
+                            /** @description Sanitized HTML of the body */
+                            html: string;
+                            sources: {
+                                post: {
+                                    id: number;
+                                    number: number;
+                                    /** @description The accepted answer of its thread */
+                                    accepted: boolean;
+                                    /** @description /t/<threadId>#post-<postId> */
+                                    url: string;
+                                };
+                                thread: {
+                                    id: number;
+                                    title: string;
+                                };
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** Format: date-time */
+                                addedAt: string;
+                            }[];
+                            createdBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            owner: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            approvedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            verifiedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedAt: string | null;
+                            reviewDueAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                approve: boolean;
+                                verify: boolean;
+                                restore: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a draft to review */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            status: "draft" | "in_review" | "published" | "archived";
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            tags: string[];
+                            revision: number;
+                            verifiedAt: string | null;
+                            publishedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Markdown of the current revision */
+                            body: string;
+                            /** @description Sanitized HTML of the body */
+                            html: string;
+                            sources: {
+                                post: {
+                                    id: number;
+                                    number: number;
+                                    /** @description The accepted answer of its thread */
+                                    accepted: boolean;
+                                    /** @description /t/<threadId>#post-<postId> */
+                                    url: string;
+                                };
+                                thread: {
+                                    id: number;
+                                    title: string;
+                                };
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** Format: date-time */
+                                addedAt: string;
+                            }[];
+                            createdBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            owner: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            approvedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            verifiedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedAt: string | null;
+                            reviewDueAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                approve: boolean;
+                                verify: boolean;
+                                restore: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve and publish a guide in review (a second leader or moderator, unless the community allows self-publish) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            status: "draft" | "in_review" | "published" | "archived";
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            tags: string[];
+                            revision: number;
+                            verifiedAt: string | null;
+                            publishedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Markdown of the current revision */
+                            body: string;
+                            /** @description Sanitized HTML of the body */
+                            html: string;
+                            sources: {
+                                post: {
+                                    id: number;
+                                    number: number;
+                                    /** @description The accepted answer of its thread */
+                                    accepted: boolean;
+                                    /** @description /t/<threadId>#post-<postId> */
+                                    url: string;
+                                };
+                                thread: {
+                                    id: number;
+                                    title: string;
+                                };
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** Format: date-time */
+                                addedAt: string;
+                            }[];
+                            createdBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            owner: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            approvedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            verifiedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedAt: string | null;
+                            reviewDueAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                approve: boolean;
+                                verify: boolean;
+                                restore: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a published guide is still right (its owner or a leader): the review date moves on */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            status: "draft" | "in_review" | "published" | "archived";
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            tags: string[];
+                            revision: number;
+                            verifiedAt: string | null;
+                            publishedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Markdown of the current revision */
+                            body: string;
+                            /** @description Sanitized HTML of the body */
+                            html: string;
+                            sources: {
+                                post: {
+                                    id: number;
+                                    number: number;
+                                    /** @description The accepted answer of its thread */
+                                    accepted: boolean;
+                                    /** @description /t/<threadId>#post-<postId> */
+                                    url: string;
+                                };
+                                thread: {
+                                    id: number;
+                                    title: string;
+                                };
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** Format: date-time */
+                                addedAt: string;
+                            }[];
+                            createdBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            owner: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            approvedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            verifiedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedAt: string | null;
+                            reviewDueAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                approve: boolean;
+                                verify: boolean;
+                                restore: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every saved revision, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                revision: number;
+                                title: string;
+                                editor: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                note: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                current: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A readable diff between two revisions (unchanged, added and removed segments) */
+        get: {
+            parameters: {
+                query: {
+                    from: number;
+                    to: number;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: number;
+                            to: number;
+                            title: {
+                                kind: "same" | "added" | "removed";
+                                text: string;
+                            }[];
+                            body: {
+                                kind: "same" | "added" | "removed";
+                                text: string;
+                            }[];
+                            /** @description Lines added */
+                            added: number;
+                            /** @description Lines removed */
+                            removed: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guides/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore an old revision (as a new revision with its content) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        revision: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            title: string;
+                            status: "draft" | "in_review" | "published" | "archived";
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            tags: string[];
+                            revision: number;
+                            verifiedAt: string | null;
+                            publishedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Markdown of the current revision */
+                            body: string;
+                            /** @description Sanitized HTML of the body */
+                            html: string;
+                            sources: {
+                                post: {
+                                    id: number;
+                                    number: number;
+                                    /** @description The accepted answer of its thread */
+                                    accepted: boolean;
+                                    /** @description /t/<threadId>#post-<postId> */
+                                    url: string;
+                                };
+                                thread: {
+                                    id: number;
+                                    title: string;
+                                };
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** Format: date-time */
+                                addedAt: string;
+                            }[];
+                            createdBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            owner: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            approvedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            verifiedBy: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            submittedAt: string | null;
+                            reviewDueAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                approve: boolean;
+                                verify: boolean;
+                                restore: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{slug}/guides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The guide library of a community, by tag: published guides, and drafts and guides in review for its leaders */
+        get: {
+            parameters: {
+                query?: {
+                    tag?: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            items: {
+                                id: number;
+                                title: string;
+                                status: "draft" | "in_review" | "published" | "archived";
+                                community: {
+                                    slug: string;
+                                    name: string;
+                                };
+                                tags: string[];
+                                revision: number;
+                                verifiedAt: string | null;
+                                publishedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description Tags of the guides the viewer may read */
+                            tags: {
+                                name: string;
+                                count: number;
+                            }[];
+                            nextCursor: string | null;
+                            abilities: {
+                                create: boolean;
+                                settings: boolean;
+                            };
+                            /** @description Leaders may publish their own guides without a second approval */
+                            selfPublish: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{slug}/guide-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Whether leaders may publish their own guides without a second approval (leaders and moderators) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        selfPublish: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            items: {
+                                id: number;
+                                title: string;
+                                status: "draft" | "in_review" | "published" | "archived";
+                                community: {
+                                    slug: string;
+                                    name: string;
+                                };
+                                tags: string[];
+                                revision: number;
+                                verifiedAt: string | null;
+                                publishedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description Tags of the guides the viewer may read */
+                            tags: {
+                                name: string;
+                                count: number;
+                            }[];
+                            nextCursor: string | null;
+                            abilities: {
+                                create: boolean;
+                                settings: boolean;
+                            };
+                            /** @description Leaders may publish their own guides without a second approval */
+                            selfPublish: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/threads/{id}/guides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Guides that cite answers of this thread (published ones; drafts too for who may read them) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                title: string;
+                                status: "draft" | "in_review" | "published" | "archived";
+                                community: {
+                                    slug: string;
+                                    name: string;
+                                };
+                                tags: string[];
+                                revision: number;
+                                verifiedAt: string | null;
+                                publishedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/pipeline": {
         parameters: {
             query?: never;
@@ -3977,6 +5808,1952 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{slug}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A community’s members with their role and participation level (newcomer … leader), highest level first */
+        get: {
+            parameters: {
+                query?: {
+                    level?: "newcomer" | "peripheral" | "active" | "core" | "leader";
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            /** @description Members per level */
+                            levels: {
+                                newcomer: number;
+                                peripheral: number;
+                                active: number;
+                                core: number;
+                                leader: number;
+                            };
+                            items: {
+                                user: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                };
+                                role: "member" | "leader" | "moderator";
+                                /** Format: date-time */
+                                joinedAt: string;
+                                level: ("newcomer" | "peripheral" | "active" | "core" | "leader") | null;
+                                levelSince: string | null;
+                                /** @description Over the last 90 days, as of the last recomputation */
+                                figures: {
+                                    answers: number;
+                                    accepted: number;
+                                    questions: number;
+                                    daysActive: number;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{slug}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a community is doing over a period (leaders, moderators, admins): questions, answers, time to answer, the 48-hour worklist, newcomer retention, expert load and coverage, participation movement, guides */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM-DD or an ISO date-time; default: 12 weeks before `to` */
+                    from?: string;
+                    /** @description YYYY-MM-DD (that day included) or an ISO date-time; default: now */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            period: {
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                weeks: number;
+                            };
+                            /** Format: date-time */
+                            generatedAt: string;
+                            totals: {
+                                questions: number;
+                                /** @description with an answer by someone other than the asker */
+                                answered: number;
+                                solved: number;
+                                answeredShare: number | null;
+                                solvedShare: number | null;
+                                medianFirstAnswerMinutes: number | null;
+                                /** @description questions experts were asked about */
+                                matchedQuestions: number;
+                                medianFirstExpertAnswerMinutes: number | null;
+                            };
+                            weekly: {
+                                /**
+                                 * Format: date
+                                 * @description Monday (UTC)
+                                 */
+                                weekStart: string;
+                                questions: number;
+                                answered: number;
+                                solved: number;
+                                answeredShare: number | null;
+                                solvedShare: number | null;
+                                medianFirstAnswerMinutes: number | null;
+                                medianFirstExpertAnswerMinutes: number | null;
+                                guidesPublished: number;
+                                guidesVerified: number;
+                                levelUps: number;
+                                levelDowns: number;
+                            }[];
+                            /** @description Open questions of the period without an answer after 48 hours */
+                            unanswered: {
+                                total: number;
+                                /** @description oldest first, at most 50 */
+                                items: {
+                                    id: number;
+                                    title: string;
+                                    tags: string[];
+                                    author: {
+                                        username: string;
+                                        displayName: string;
+                                    } | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    ageHours: number;
+                                    /** @description experts were asked */
+                                    matched: boolean;
+                                }[];
+                            };
+                            /** @description Newcomers whose first post here was a question in the period: who came back (posted again a day later or more), and who then answered someone */
+                            retention: {
+                                asked: number;
+                                returned: number;
+                                answeredSomeone: number;
+                                returnedShare: number | null;
+                                answeredShare: number | null;
+                            };
+                            experts: {
+                                answerers: number;
+                                answers: number;
+                                topFifthShare: number | null;
+                                gini: number | null;
+                                /** @description The busiest answerers and matched experts, at most 20 */
+                                items: {
+                                    user: {
+                                        id: number;
+                                        username: string;
+                                        displayName: string;
+                                        trustLevel: number;
+                                    };
+                                    answers: number;
+                                    accepted: number;
+                                    matched: number;
+                                    matchedAnswered: number;
+                                    declined: number;
+                                }[];
+                            };
+                            coverage: {
+                                /** @description tags with questions but no active expert */
+                                gaps: number;
+                                /** @description Tags of the period’s questions, gaps first */
+                                tags: {
+                                    tag: string;
+                                    questions: number;
+                                    unanswered: number;
+                                    activeExperts: number;
+                                }[];
+                            };
+                            participation: {
+                                levels: {
+                                    newcomer: number;
+                                    peripheral: number;
+                                    active: number;
+                                    core: number;
+                                    leader: number;
+                                };
+                                up: number;
+                                down: number;
+                                movement: {
+                                    from: ("newcomer" | "peripheral" | "active" | "core" | "leader") | null;
+                                    to: "newcomer" | "peripheral" | "active" | "core" | "leader";
+                                    count: number;
+                                }[];
+                            };
+                            guides: {
+                                published: number;
+                                verified: number;
+                                /** @description published guides now */
+                                publishedTotal: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{slug}/health.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The health dashboard’s weekly series and unanswered worklist as CSV */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM-DD or an ISO date-time; default: 12 weeks before `to` */
+                    from?: string;
+                    /** @description YYYY-MM-DD (that day included) or an ISO date-time; default: now */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv: the weekly series, a blank line, the worklist */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Flag a post for the community’s moderators (once per post) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: "spam" | "off_topic" | "inappropriate" | "needs_moderator";
+                        /** @description what the moderators should know (needed for needs_moderator) */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            flag: {
+                                id: number;
+                                postId: number;
+                                reason: "spam" | "off_topic" | "inappropriate" | "needs_moderator";
+                                note: string;
+                                status: "open" | "upheld" | "dismissed";
+                                resolution: ("approve" | "hide" | "delete" | "suspend" | "dismiss") | null;
+                                flagger: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                resolvedBy: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                resolvedAt: string | null;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{slug}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review queue: flagged posts with their flag history, and held posts (leaders and moderators) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            items: {
+                                post: {
+                                    id: number;
+                                    number: number;
+                                    author: ({
+                                        id: number;
+                                        username: string;
+                                        displayName: string;
+                                        trustLevel: number;
+                                    } & {
+                                        suspendedUntil: string | null;
+                                    }) | null;
+                                    html: string;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    held: boolean;
+                                    hidden: boolean;
+                                };
+                                thread: {
+                                    id: number;
+                                    title: string;
+                                };
+                                openFlags: number;
+                                /** @description every flag on the post, open and resolved, newest first: its flag history */
+                                flags: {
+                                    id: number;
+                                    postId: number;
+                                    reason: "spam" | "off_topic" | "inappropriate" | "needs_moderator";
+                                    note: string;
+                                    status: "open" | "upheld" | "dismissed";
+                                    resolution: ("approve" | "hide" | "delete" | "suspend" | "dismiss") | null;
+                                    flagger: {
+                                        id: number;
+                                        username: string;
+                                        displayName: string;
+                                        trustLevel: number;
+                                    } | null;
+                                    resolvedBy: {
+                                        id: number;
+                                        username: string;
+                                        displayName: string;
+                                        trustLevel: number;
+                                    } | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    resolvedAt: string | null;
+                                }[];
+                                /** Format: date-time */
+                                queuedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve a post in the review queue: approve, hide, delete, suspend its author, or dismiss its flags */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        action: "approve" | "hide" | "delete" | "suspend" | "dismiss";
+                        /**
+                         * Format: date-time
+                         * @description suspend: until when
+                         */
+                        until?: string;
+                        /** @description suspend: told to the member; otherwise kept in the audit log */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            postId: number;
+                            action: "approve" | "hide" | "delete" | "suspend" | "dismiss";
+                            resolvedFlags: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/threads/{id}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lock a thread: no more replies except from moderators */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            community: {
+                                id: number;
+                                slug: string;
+                                name: string;
+                            };
+                            author: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            kind: "question" | "discussion";
+                            title: string;
+                            status: "open" | "solved" | "locked";
+                            solved: boolean;
+                            tags: string[];
+                            replyCount: number;
+                            score: number;
+                            excerpt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                        } & {
+                            solutionPostId: number | null;
+                            posts: {
+                                id: number;
+                                threadId: number;
+                                /** @description 1 for the opening post */
+                                number: number;
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** @description markdown source; empty when hidden or deleted for this viewer */
+                                body: string;
+                                /** @description sanitized HTML rendered from body */
+                                html: string;
+                                replyToId: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                editedAt: string | null;
+                                revision: number;
+                                score: number;
+                                viewerVoted: boolean;
+                                hidden: boolean;
+                                deleted: boolean;
+                                /** @description waiting for a moderator’s approval; only its author and the community’s moderators see it */
+                                held: boolean;
+                                isSolution: boolean;
+                                abilities: {
+                                    edit: boolean;
+                                    hide: boolean;
+                                    delete: boolean;
+                                    vote: boolean;
+                                    accept: boolean;
+                                    history: boolean;
+                                    flag: boolean;
+                                    /** @description may resolve its flags or approve it */
+                                    review: boolean;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                            totalPosts: number;
+                            abilities: {
+                                reply: boolean;
+                                accept: boolean;
+                                moderate: boolean;
+                                /** @description may change the title and tags */
+                                edit: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/threads/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unlock a thread */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            community: {
+                                id: number;
+                                slug: string;
+                                name: string;
+                            };
+                            author: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            kind: "question" | "discussion";
+                            title: string;
+                            status: "open" | "solved" | "locked";
+                            solved: boolean;
+                            tags: string[];
+                            replyCount: number;
+                            score: number;
+                            excerpt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                        } & {
+                            solutionPostId: number | null;
+                            posts: {
+                                id: number;
+                                threadId: number;
+                                /** @description 1 for the opening post */
+                                number: number;
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** @description markdown source; empty when hidden or deleted for this viewer */
+                                body: string;
+                                /** @description sanitized HTML rendered from body */
+                                html: string;
+                                replyToId: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                editedAt: string | null;
+                                revision: number;
+                                score: number;
+                                viewerVoted: boolean;
+                                hidden: boolean;
+                                deleted: boolean;
+                                /** @description waiting for a moderator’s approval; only its author and the community’s moderators see it */
+                                held: boolean;
+                                isSolution: boolean;
+                                abilities: {
+                                    edit: boolean;
+                                    hide: boolean;
+                                    delete: boolean;
+                                    vote: boolean;
+                                    accept: boolean;
+                                    history: boolean;
+                                    flag: boolean;
+                                    /** @description may resolve its flags or approve it */
+                                    review: boolean;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                            totalPosts: number;
+                            abilities: {
+                                reply: boolean;
+                                accept: boolean;
+                                moderate: boolean;
+                                /** @description may change the title and tags */
+                                edit: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/threads/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a thread to another community (moderators of both) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description destination community slug */
+                        community: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            community: {
+                                id: number;
+                                slug: string;
+                                name: string;
+                            };
+                            author: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } | null;
+                            kind: "question" | "discussion";
+                            title: string;
+                            status: "open" | "solved" | "locked";
+                            solved: boolean;
+                            tags: string[];
+                            replyCount: number;
+                            score: number;
+                            excerpt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                        } & {
+                            solutionPostId: number | null;
+                            posts: {
+                                id: number;
+                                threadId: number;
+                                /** @description 1 for the opening post */
+                                number: number;
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** @description markdown source; empty when hidden or deleted for this viewer */
+                                body: string;
+                                /** @description sanitized HTML rendered from body */
+                                html: string;
+                                replyToId: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                editedAt: string | null;
+                                revision: number;
+                                score: number;
+                                viewerVoted: boolean;
+                                hidden: boolean;
+                                deleted: boolean;
+                                /** @description waiting for a moderator’s approval; only its author and the community’s moderators see it */
+                                held: boolean;
+                                isSolution: boolean;
+                                abilities: {
+                                    edit: boolean;
+                                    hide: boolean;
+                                    delete: boolean;
+                                    vote: boolean;
+                                    accept: boolean;
+                                    history: boolean;
+                                    flag: boolean;
+                                    /** @description may resolve its flags or approve it */
+                                    review: boolean;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                            totalPosts: number;
+                            abilities: {
+                                reply: boolean;
+                                accept: boolean;
+                                moderate: boolean;
+                                /** @description may change the title and tags */
+                                edit: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{slug}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The community’s moderation log, newest first (leaders, moderators, admins) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                actor: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                action: string;
+                                subjectType: string;
+                                subjectId: number;
+                                community: {
+                                    slug: string;
+                                    name: string;
+                                } | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The whole site’s audit log, newest first (admins) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                actor: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                action: string;
+                                subjectType: string;
+                                subjectId: number;
+                                community: {
+                                    slug: string;
+                                    name: string;
+                                } | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{username}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member’s role and suspension, with what you may change (staff) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } & {
+                                role: "member" | "moderator" | "admin";
+                                suspendedUntil: string | null;
+                                suspendReason: string | null;
+                            };
+                            /** @description communities whose roles the viewer may set (admins: all), with this member’s role (null: not a member) */
+                            memberships: {
+                                slug: string;
+                                name: string;
+                                role: ("member" | "leader" | "moderator") | null;
+                            }[];
+                            abilities: {
+                                assignRole: boolean;
+                                suspend: boolean;
+                                unsuspend: boolean;
+                                assignCommunityRoles: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{username}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a member’s site role: member, moderator or admin (admins) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        role: "member" | "moderator" | "admin";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } & {
+                                role: "member" | "moderator" | "admin";
+                                suspendedUntil: string | null;
+                                suspendReason: string | null;
+                            };
+                            /** @description communities whose roles the viewer may set (admins: all), with this member’s role (null: not a member) */
+                            memberships: {
+                                slug: string;
+                                name: string;
+                                role: ("member" | "leader" | "moderator") | null;
+                            }[];
+                            abilities: {
+                                assignRole: boolean;
+                                suspend: boolean;
+                                unsuspend: boolean;
+                                assignCommunityRoles: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{slug}/members/{username}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Make a member a leader, moderator or plain member of a community (admins) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        role: "member" | "leader" | "moderator";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            community: string;
+                            username: string;
+                            role: "member" | "leader" | "moderator";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{username}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend a member until a date, with a reason: they can read, not write (staff) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        until: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } & {
+                                role: "member" | "moderator" | "admin";
+                                suspendedUntil: string | null;
+                                suspendReason: string | null;
+                            };
+                            /** @description communities whose roles the viewer may set (admins: all), with this member’s role (null: not a member) */
+                            memberships: {
+                                slug: string;
+                                name: string;
+                                role: ("member" | "leader" | "moderator") | null;
+                            }[];
+                            abilities: {
+                                assignRole: boolean;
+                                suspend: boolean;
+                                unsuspend: boolean;
+                                assignCommunityRoles: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{username}/unsuspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a suspension (staff) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: number;
+                                username: string;
+                                displayName: string;
+                                trustLevel: number;
+                            } & {
+                                role: "member" | "moderator" | "admin";
+                                suspendedUntil: string | null;
+                                suspendReason: string | null;
+                            };
+                            /** @description communities whose roles the viewer may set (admins: all), with this member’s role (null: not a member) */
+                            memberships: {
+                                slug: string;
+                                name: string;
+                                role: ("member" | "leader" | "moderator") | null;
+                            }[];
+                            abilities: {
+                                assignRole: boolean;
+                                suspend: boolean;
+                                unsuspend: boolean;
+                                assignCommunityRoles: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/trust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Trust-level thresholds and newcomer (TL0) limits (admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            thresholds: {
+                                tl1: {
+                                    daysVisited: number;
+                                    topicsEntered: number;
+                                    postsRead: number;
+                                    replies: number;
+                                    acceptedAnswers: number;
+                                    maxFlagsUpheld: number;
+                                };
+                                tl2: {
+                                    daysVisited: number;
+                                    topicsEntered: number;
+                                    postsRead: number;
+                                    replies: number;
+                                    acceptedAnswers: number;
+                                    maxFlagsUpheld: number;
+                                };
+                                tl3: {
+                                    daysVisited: number;
+                                    topicsEntered: number;
+                                    postsRead: number;
+                                    replies: number;
+                                    acceptedAnswers: number;
+                                    maxFlagsUpheld: number;
+                                };
+                            };
+                            /** @description What TL0 newcomers may do */
+                            newcomerLimits: {
+                                linksPerPost: number;
+                                mentionsPerPost: number;
+                                postsPerDay: number;
+                                topicsPerDay: number;
+                            };
+                            isDefault: boolean;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** Change the thresholds or TL0 limits; every member’s level is recomputed (admins) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        thresholds?: {
+                            tl1: {
+                                daysVisited: number;
+                                topicsEntered: number;
+                                postsRead: number;
+                                replies: number;
+                                acceptedAnswers: number;
+                                maxFlagsUpheld: number;
+                            };
+                            tl2: {
+                                daysVisited: number;
+                                topicsEntered: number;
+                                postsRead: number;
+                                replies: number;
+                                acceptedAnswers: number;
+                                maxFlagsUpheld: number;
+                            };
+                            tl3: {
+                                daysVisited: number;
+                                topicsEntered: number;
+                                postsRead: number;
+                                replies: number;
+                                acceptedAnswers: number;
+                                maxFlagsUpheld: number;
+                            };
+                        };
+                        /** @description What TL0 newcomers may do */
+                        newcomerLimits?: {
+                            linksPerPost: number;
+                            mentionsPerPost: number;
+                            postsPerDay: number;
+                            topicsPerDay: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            thresholds: {
+                                tl1: {
+                                    daysVisited: number;
+                                    topicsEntered: number;
+                                    postsRead: number;
+                                    replies: number;
+                                    acceptedAnswers: number;
+                                    maxFlagsUpheld: number;
+                                };
+                                tl2: {
+                                    daysVisited: number;
+                                    topicsEntered: number;
+                                    postsRead: number;
+                                    replies: number;
+                                    acceptedAnswers: number;
+                                    maxFlagsUpheld: number;
+                                };
+                                tl3: {
+                                    daysVisited: number;
+                                    topicsEntered: number;
+                                    postsRead: number;
+                                    replies: number;
+                                    acceptedAnswers: number;
+                                    maxFlagsUpheld: number;
+                                };
+                            };
+                            /** @description What TL0 newcomers may do */
+                            newcomerLimits: {
+                                linksPerPost: number;
+                                mentionsPerPost: number;
+                                postsPerDay: number;
+                                topicsPerDay: number;
+                            };
+                            isDefault: boolean;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{slug}/charter/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of the charter, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            community: {
+                                slug: string;
+                                name: string;
+                            };
+                            current: number;
+                            /** @description newest first */
+                            items: {
+                                revision: number;
+                                editor: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                charter: string;
+                                size: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{slug}/charter/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed in the charter between two revisions */
+        get: {
+            parameters: {
+                query: {
+                    from: number;
+                    to: number;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: {
+                                revision: number;
+                                editor: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                charter: string;
+                                size: number;
+                            };
+                            to: {
+                                revision: number;
+                                editor: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                charter: string;
+                                size: number;
+                            };
+                            /** @description line diff: unchanged, added and removed runs in order */
+                            parts: {
+                                value: string;
+                                added: boolean;
+                                removed: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -3,10 +3,10 @@ import { AppError, errorCatalogue } from './errors.js';
 import { eventNames, eventSchemas } from './events.js';
 
 describe('event catalogue', () => {
-  it('names every event <aggregate>.<past-tense> and gives each an object payload schema', () => {
+  it('names every event <aggregate>.<past-tense> (or <aggregate>.<noun>-<past-tense>) and gives each an object payload schema', () => {
     expect(eventNames.length).toBeGreaterThan(0);
     for (const name of eventNames) {
-      expect(name).toMatch(/^[a-z]+\.([a-z]+(ed|en)|left|read)$/);
+      expect(name).toMatch(/^[a-z]+\.([a-z]+-)?([a-z]+(ed|en)|left|read|held)$/);
       expect(eventSchemas[name].type).toBe('object');
     }
   });

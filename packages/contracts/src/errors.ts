@@ -17,10 +17,16 @@ export const errorCatalogue = {
   NOT_A_QUESTION: { status: 409, title: 'Only questions have solutions' },
   CANNOT_VOTE_OWN_POST: { status: 409, title: 'You cannot vote on your own post' },
   MATCH_CLOSED: { status: 409, title: 'You already responded to this request' },
+  GUIDE_STATUS: { status: 409, title: 'The guide is not in a status that allows this' },
+  INVALID_GUIDE_SOURCE: { status: 422, title: 'A guide can only be built from answers you can read in its community' },
   SEARCH_UNAVAILABLE: { status: 503, title: 'Search is unavailable right now; try again in a moment' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send JSON with Content-Type: application/json' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  /** A TL0 limit (links or mentions per post, posts or topics per day); 422, not 429: waiting a minute does not help, the detail says what will. */
+  NEWCOMER_LIMIT: { status: 422, title: 'New members cannot do that yet' },
+  ALREADY_FLAGGED: { status: 409, title: 'You already flagged this post' },
+  NOTHING_TO_REVIEW: { status: 409, title: 'This post has no open flags and is not waiting for approval' },
   INTERNAL: { status: 500, title: 'Something went wrong on our side' },
   UNAVAILABLE: { status: 503, title: 'The service is not ready' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -76,7 +76,7 @@ export const TokenSummary = Type.Object({ id: Id, name: Type.String(), createdAt
 export const TokenCreated = Type.Object({ id: Id, name: Type.String(), createdAt: DateTime, token: Type.String({ description: 'Shown once; send as Authorization: Bearer <token>' }) });
 export const TokenList = Type.Object({ items: Type.Array(TokenSummary) });
 
-export const CommunityAbilities = Type.Object({ edit: Type.Boolean(), join: Type.Boolean(), leave: Type.Boolean(), post: Type.Boolean() });
+export const CommunityAbilities = Type.Object({ edit: Type.Boolean(), join: Type.Boolean(), leave: Type.Boolean(), post: Type.Boolean(), health: Type.Boolean({ description: 'may see the health dashboard' }), review: Type.Boolean({ description: 'may work the review queue' }), audit: Type.Boolean({ description: 'may read the moderation log' }) });
 export const CommunitySummary = Type.Object({
   id: Id,
   slug: Type.String(),
@@ -93,6 +93,8 @@ export const Community = Type.Intersect([
   Type.Object({
     charter: Type.String(),
     charterHtml: Type.String(),
+    charterRevision: Type.Integer({ description: 'how many times the charter was written (its history: /communities/:slug/charter/revisions)' }),
+    holdFirstPosts: Type.Boolean(),
     leaders: Type.Array(Type.Intersect([UserSummary, Type.Object({ role: MembershipRole })])),
     tags: Type.Array(Type.Object({ name: Type.String(), threadCount: Type.Integer() }), { description: 'the most used tags, most used first' }),
     createdAt: DateTime,
@@ -117,6 +119,7 @@ export const CommunityUpdateBody = Type.Object(
     name: Type.Optional(Type.String({ minLength: 2, maxLength: 80 })),
     description: Type.Optional(Type.String({ maxLength: 500 })),
     charter: Type.Optional(Type.String({ maxLength: MAX_POST_BODY })),
+    holdFirstPosts: Type.Optional(Type.Boolean({ description: 'hold everyone’s first post here for a moderator’s approval' })),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -175,7 +178,7 @@ export const ThreadUpdateBody = Type.Object(
 );
 export type ThreadUpdateBody = Static<typeof ThreadUpdateBody>;
 
-export const PostAbilities = Type.Object({ edit: Type.Boolean(), hide: Type.Boolean(), delete: Type.Boolean(), vote: Type.Boolean(), accept: Type.Boolean(), history: Type.Boolean() });
+export const PostAbilities = Type.Object({ edit: Type.Boolean(), hide: Type.Boolean(), delete: Type.Boolean(), vote: Type.Boolean(), accept: Type.Boolean(), history: Type.Boolean(), flag: Type.Boolean(), review: Type.Boolean({ description: 'may resolve its flags or approve it' }) });
 export const Post = Type.Object({
   id: Id,
   threadId: Id,
@@ -191,6 +194,7 @@ export const Post = Type.Object({
   viewerVoted: Type.Boolean(),
   hidden: Type.Boolean(),
   deleted: Type.Boolean(),
+  held: Type.Boolean({ description: 'waiting for a moderator’s approval; only its author and the community’s moderators see it' }),
   isSolution: Type.Boolean(),
   abilities: PostAbilities,
 });
@@ -233,8 +237,12 @@ export const SolutionResult = Type.Object({ threadId: Id, solutionPostId: Nullab
 
 export const UserParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 30 }) });
 export const AnswerSummary = Type.Object({ postId: Id, thread: Type.Object({ id: Id, title: Type.String(), communitySlug: Type.String() }), excerpt: Type.String(), score: Type.Integer(), isSolution: Type.Boolean(), createdAt: DateTime });
+export const ParticipationLevel = Type.Union([Type.Literal('newcomer'), Type.Literal('peripheral'), Type.Literal('active'), Type.Literal('core'), Type.Literal('leader')]);
 export const UserProfile = Type.Object({
   user: Type.Intersect([UserSummary, Type.Object({ createdAt: DateTime, role: Role })]),
+  participation: Type.Array(Type.Object({ community: Type.Object({ slug: Type.String(), name: Type.String() }), level: ParticipationLevel, since: DateTime }), {
+    description: 'Participation level in each community you can see, highest first',
+  }),
   stats: Type.Object({ questions: Type.Integer(), answers: Type.Integer(), solutions: Type.Integer() }),
   questions: Type.Array(ThreadSummary),
   answers: Type.Array(AnswerSummary),
@@ -471,3 +479,318 @@ export const CommunityMatchingSettings = Type.Object({
 export type CommunityMatchingSettings = Static<typeof CommunityMatchingSettings>;
 export const MatchingSettingsBody = Type.Partial(MatchingSettings, { additionalProperties: false, minProperties: 1 });
 export type MatchingSettingsBody = Static<typeof MatchingSettingsBody>;
+
+// ---- Guides ----
+export const GuideStatus = Type.Union([Type.Literal('draft'), Type.Literal('in_review'), Type.Literal('published'), Type.Literal('archived')]);
+export type GuideStatus = Static<typeof GuideStatus>;
+const GuideTitle = Type.String({ minLength: 3, maxLength: 150 });
+const PostIds = Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), { minItems: 1, maxItems: 20, uniqueItems: true });
+export const GuideSource = Type.Object({
+  post: Type.Object({ id: Id, number: Type.Integer(), accepted: Type.Boolean({ description: 'The accepted answer of its thread' }), url: Type.String({ description: '/t/<threadId>#post-<postId>' }) }),
+  thread: Type.Object({ id: Id, title: Type.String() }),
+  author: Nullable(UserSummary),
+  addedAt: DateTime,
+});
+export type GuideSource = Static<typeof GuideSource>;
+export const GuideAbilities = Type.Object({ edit: Type.Boolean(), submit: Type.Boolean(), approve: Type.Boolean(), verify: Type.Boolean(), restore: Type.Boolean() });
+export const GuideSummary = Type.Object({
+  id: Id,
+  title: Type.String(),
+  status: GuideStatus,
+  community: Type.Object({ slug: Type.String(), name: Type.String() }),
+  tags: Type.Array(Type.String()),
+  revision: Type.Integer(),
+  verifiedAt: Nullable(DateTime),
+  publishedAt: Nullable(DateTime),
+  updatedAt: DateTime,
+});
+export type GuideSummary = Static<typeof GuideSummary>;
+export const Guide = Type.Object({
+  ...GuideSummary.properties,
+  body: Type.String({ description: 'Markdown of the current revision' }),
+  html: Type.String({ description: 'Sanitized HTML of the body' }),
+  sources: Type.Array(GuideSource),
+  createdBy: Nullable(UserSummary),
+  owner: Nullable(UserSummary),
+  submittedBy: Nullable(UserSummary),
+  approvedBy: Nullable(UserSummary),
+  verifiedBy: Nullable(UserSummary),
+  submittedAt: Nullable(DateTime),
+  reviewDueAt: Nullable(DateTime),
+  createdAt: DateTime,
+  abilities: GuideAbilities,
+});
+export type Guide = Static<typeof Guide>;
+export const GuideCreateBody = Type.Object({ community: Type.String({ minLength: 1, maxLength: 50 }), title: GuideTitle, sourcePostIds: PostIds, tags: Type.Optional(Type.Array(TagName, { maxItems: MAX_TAGS })) }, { additionalProperties: false });
+export type GuideCreateBody = Static<typeof GuideCreateBody>;
+export const GuideUpdateBody = Type.Object(
+  { title: Type.Optional(GuideTitle), body: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_POST_BODY })), tags: Type.Optional(Type.Array(TagName, { maxItems: MAX_TAGS })), note: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type GuideUpdateBody = Static<typeof GuideUpdateBody>;
+export const GuideSourcesBody = Type.Object({ postIds: PostIds }, { additionalProperties: false });
+export const GuideRestoreBody = Type.Object({ revision: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const GuideRevision = Type.Object({ revision: Type.Integer(), title: Type.String(), editor: Nullable(UserSummary), note: Nullable(Type.String()), createdAt: DateTime, current: Type.Boolean() });
+export const GuideRevisionList = Type.Object({ items: Type.Array(GuideRevision) });
+export type GuideRevisionList = Static<typeof GuideRevisionList>;
+export const DiffSegment = Type.Object({ kind: Type.Union([Type.Literal('same'), Type.Literal('added'), Type.Literal('removed')]), text: Type.String() });
+export const GuideDiffQuery = Type.Object({ from: Type.Integer({ minimum: 1 }), to: Type.Integer({ minimum: 1 }) });
+export const GuideDiff = Type.Object({
+  from: Type.Integer(),
+  to: Type.Integer(),
+  title: Type.Array(DiffSegment),
+  body: Type.Array(DiffSegment),
+  added: Type.Integer({ description: 'Lines added' }),
+  removed: Type.Integer({ description: 'Lines removed' }),
+});
+export type GuideDiff = Static<typeof GuideDiff>;
+export const GuideLibraryQuery = Type.Object({
+  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
+  cursor: Type.Optional(Type.String({ maxLength: 20, pattern: '^[0-9]+$' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+});
+export const GuideLibrary = Type.Object({
+  community: Type.Object({ slug: Type.String(), name: Type.String() }),
+  items: Type.Array(GuideSummary),
+  tags: Type.Array(Type.Object({ name: Type.String(), count: Type.Integer() }), { description: 'Tags of the guides the viewer may read' }),
+  nextCursor: Nullable(Type.String()),
+  abilities: Type.Object({ create: Type.Boolean(), settings: Type.Boolean() }),
+  selfPublish: Type.Boolean({ description: 'Leaders may publish their own guides without a second approval' }),
+});
+export type GuideLibrary = Static<typeof GuideLibrary>;
+export const GuideSettingsBody = Type.Object({ selfPublish: Type.Boolean() }, { additionalProperties: false });
+export const ThreadGuides = Type.Object({ items: Type.Array(GuideSummary) });
+export type ThreadGuides = Static<typeof ThreadGuides>;
+export const GuideSearchHit = Type.Object({ id: Id, title: Type.String(), community: Type.Object({ slug: Type.String(), name: Type.String() }), verifiedAt: Nullable(DateTime), snippetHtml: Type.String() });
+export type GuideSearchHit = Static<typeof GuideSearchHit>;
+export const GuideSearchQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 200 }),
+  community: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+});
+export const GuideSearchResults = Type.Object({ items: Type.Array(GuideSearchHit) });
+export type GuideSearchResults = Static<typeof GuideSearchResults>;
+export const GuideSimilarQuery = Type.Object({
+  title: Type.String({ minLength: 1, maxLength: 300 }),
+  body: Type.Optional(Type.String({ maxLength: 5000 })),
+  community: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
+});
+
+// ---- Participation and community health --------------------------------------------------------------
+
+export const MemberListQuery = Type.Object(
+  {
+    level: Type.Optional(ParticipationLevel),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 30 })),
+  },
+  { additionalProperties: false },
+);
+export const MemberListItem = Type.Object({
+  user: UserSummary,
+  role: MembershipRole,
+  joinedAt: DateTime,
+  level: Nullable(ParticipationLevel),
+  levelSince: Nullable(DateTime),
+  figures: Type.Object(
+    { answers: Type.Integer(), accepted: Type.Integer(), questions: Type.Integer(), daysActive: Type.Integer() },
+    { description: 'Over the last 90 days, as of the last recomputation' },
+  ),
+});
+export const MemberList = Type.Object({
+  community: Type.Object({ slug: Type.String(), name: Type.String() }),
+  levels: Type.Object({ newcomer: Type.Integer(), peripheral: Type.Integer(), active: Type.Integer(), core: Type.Integer(), leader: Type.Integer() }, { description: 'Members per level' }),
+  items: Type.Array(MemberListItem),
+  nextCursor: Nullable(Type.String()),
+});
+export type MemberList = Static<typeof MemberList>;
+
+export const HealthQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ maxLength: 40, description: 'YYYY-MM-DD or an ISO date-time; default: 12 weeks before `to`' })),
+    to: Type.Optional(Type.String({ maxLength: 40, description: 'YYYY-MM-DD (that day included) or an ISO date-time; default: now' })),
+  },
+  { additionalProperties: false },
+);
+const Share = Nullable(Type.Number({ minimum: 0, maximum: 1 }));
+const Minutes = Nullable(Type.Number({ minimum: 0 }));
+export const HealthWeek = Type.Object({
+  weekStart: Type.String({ format: 'date', description: 'Monday (UTC)' }),
+  questions: Type.Integer(),
+  answered: Type.Integer(),
+  solved: Type.Integer(),
+  answeredShare: Share,
+  solvedShare: Share,
+  medianFirstAnswerMinutes: Minutes,
+  medianFirstExpertAnswerMinutes: Minutes,
+  guidesPublished: Type.Integer(),
+  guidesVerified: Type.Integer(),
+  levelUps: Type.Integer(),
+  levelDowns: Type.Integer(),
+});
+export const HealthUnanswered = Type.Object({
+  id: Id,
+  title: Type.String(),
+  tags: Type.Array(Type.String()),
+  author: Nullable(Type.Object({ username: Type.String(), displayName: Type.String() })),
+  createdAt: DateTime,
+  ageHours: Type.Integer(),
+  matched: Type.Boolean({ description: 'experts were asked' }),
+});
+export const CommunityHealth = Type.Object({
+  community: Type.Object({ slug: Type.String(), name: Type.String() }),
+  period: Type.Object({ from: DateTime, to: DateTime, weeks: Type.Integer() }),
+  generatedAt: DateTime,
+  totals: Type.Object({
+    questions: Type.Integer(),
+    answered: Type.Integer({ description: 'with an answer by someone other than the asker' }),
+    solved: Type.Integer(),
+    answeredShare: Share,
+    solvedShare: Share,
+    medianFirstAnswerMinutes: Minutes,
+    matchedQuestions: Type.Integer({ description: 'questions experts were asked about' }),
+    medianFirstExpertAnswerMinutes: Minutes,
+  }),
+  weekly: Type.Array(HealthWeek),
+  unanswered: Type.Object({ total: Type.Integer(), items: Type.Array(HealthUnanswered, { description: 'oldest first, at most 50' }) }, { description: 'Open questions of the period without an answer after 48 hours' }),
+  retention: Type.Object(
+    { asked: Type.Integer(), returned: Type.Integer(), answeredSomeone: Type.Integer(), returnedShare: Share, answeredShare: Share },
+    { description: 'Newcomers whose first post here was a question in the period: who came back (posted again a day later or more), and who then answered someone' },
+  ),
+  experts: Type.Object({
+    answerers: Type.Integer(),
+    answers: Type.Integer(),
+    topFifthShare: Share,
+    gini: Nullable(Type.Number()),
+    items: Type.Array(
+      Type.Object({ user: UserSummary, answers: Type.Integer(), accepted: Type.Integer(), matched: Type.Integer(), matchedAnswered: Type.Integer(), declined: Type.Integer() }),
+      { description: 'The busiest answerers and matched experts, at most 20' },
+    ),
+  }),
+  coverage: Type.Object({
+    gaps: Type.Integer({ description: 'tags with questions but no active expert' }),
+    tags: Type.Array(Type.Object({ tag: Type.String(), questions: Type.Integer(), unanswered: Type.Integer(), activeExperts: Type.Integer() }), { description: 'Tags of the period’s questions, gaps first' }),
+  }),
+  participation: Type.Object({
+    levels: Type.Object({ newcomer: Type.Integer(), peripheral: Type.Integer(), active: Type.Integer(), core: Type.Integer(), leader: Type.Integer() }),
+    up: Type.Integer(),
+    down: Type.Integer(),
+    movement: Type.Array(Type.Object({ from: Nullable(ParticipationLevel), to: ParticipationLevel, count: Type.Integer() })),
+  }),
+  guides: Type.Object({ published: Type.Integer(), verified: Type.Integer(), publishedTotal: Type.Integer({ description: 'published guides now' }) }),
+});
+export type CommunityHealth = Static<typeof CommunityHealth>;
+
+// ---- Moderation, people, trust, charter history ------------------------------------------------
+
+export const FlagReason = Type.Union([Type.Literal('spam'), Type.Literal('off_topic'), Type.Literal('inappropriate'), Type.Literal('needs_moderator')]);
+export const FlagCreateBody = Type.Object(
+  { reason: FlagReason, note: Type.Optional(Type.String({ maxLength: 1000, description: 'what the moderators should know (needed for needs_moderator)' })) },
+  { additionalProperties: false },
+);
+export type FlagCreateBody = Static<typeof FlagCreateBody>;
+export const FlagStatus = Type.Union([Type.Literal('open'), Type.Literal('upheld'), Type.Literal('dismissed')]);
+export const ReviewAction = Type.Union([Type.Literal('approve'), Type.Literal('hide'), Type.Literal('delete'), Type.Literal('suspend'), Type.Literal('dismiss')]);
+export const Flag = Type.Object({
+  id: Id,
+  postId: Id,
+  reason: FlagReason,
+  note: Type.String(),
+  status: FlagStatus,
+  resolution: Nullable(ReviewAction),
+  flagger: Nullable(UserSummary),
+  resolvedBy: Nullable(UserSummary),
+  createdAt: DateTime,
+  resolvedAt: Nullable(DateTime),
+});
+export type Flag = Static<typeof Flag>;
+export const FlagCreated = Type.Object({ flag: Flag, message: Type.String() });
+export const ReviewItem = Type.Object({
+  post: Type.Object({
+    id: Id,
+    number: Type.Integer(),
+    author: Nullable(Type.Intersect([UserSummary, Type.Object({ suspendedUntil: Nullable(DateTime) })])),
+    html: Type.String(),
+    createdAt: DateTime,
+    held: Type.Boolean(),
+    hidden: Type.Boolean(),
+  }),
+  thread: Type.Object({ id: Id, title: Type.String() }),
+  openFlags: Type.Integer(),
+  flags: Type.Array(Flag, { description: 'every flag on the post, open and resolved, newest first: its flag history' }),
+  queuedAt: DateTime,
+});
+export type ReviewItem = Static<typeof ReviewItem>;
+export const ReviewQueue = Type.Object({ community: Type.Object({ slug: Type.String(), name: Type.String() }), items: Type.Array(ReviewItem), nextCursor: Nullable(Type.String()) });
+export type ReviewQueue = Static<typeof ReviewQueue>;
+export const CursorQuery = Type.Object(
+  { cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) },
+  { additionalProperties: false },
+);
+export const ReviewBody = Type.Object(
+  {
+    action: ReviewAction,
+    until: Type.Optional(Type.String({ format: 'date-time', description: 'suspend: until when' })),
+    reason: Type.Optional(Type.String({ maxLength: 500, description: 'suspend: told to the member; otherwise kept in the audit log' })),
+  },
+  { additionalProperties: false },
+);
+export type ReviewBody = Static<typeof ReviewBody>;
+export const ReviewResult = Type.Object({ postId: Id, action: ReviewAction, resolvedFlags: Type.Integer() });
+export const ThreadMoveBody = Type.Object({ community: Type.String({ minLength: 1, maxLength: 50, description: 'destination community slug' }) }, { additionalProperties: false });
+export const SiteRoleBody = Type.Object({ role: Role }, { additionalProperties: false });
+export const CommunityRoleBody = Type.Object({ role: MembershipRole }, { additionalProperties: false });
+export const MemberParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 50 }), username: Type.String({ minLength: 1, maxLength: 30 }) });
+export const SuspendBody = Type.Object(
+  { until: Type.String({ format: 'date-time' }), reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+export type SuspendBody = Static<typeof SuspendBody>;
+export const UserModeration = Type.Object({
+  user: Type.Intersect([UserSummary, Type.Object({ role: Role, suspendedUntil: Nullable(DateTime), suspendReason: Nullable(Type.String()) })]),
+  memberships: Type.Array(Type.Object({ slug: Type.String(), name: Type.String(), role: Nullable(MembershipRole) }), { description: 'communities whose roles the viewer may set (admins: all), with this member’s role (null: not a member)' }),
+  abilities: Type.Object({ assignRole: Type.Boolean(), suspend: Type.Boolean(), unsuspend: Type.Boolean(), assignCommunityRoles: Type.Boolean() }),
+});
+export type UserModeration = Static<typeof UserModeration>;
+export const CommunityRoleResult = Type.Object({ community: Type.String(), username: Type.String(), role: MembershipRole });
+export const AuditEntry = Type.Object({
+  id: Id,
+  actor: Nullable(UserSummary),
+  action: Type.String(),
+  subjectType: Type.String(),
+  subjectId: Type.Integer(),
+  community: Nullable(Type.Object({ slug: Type.String(), name: Type.String() })),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: DateTime,
+});
+export const AuditList = Type.Object({ items: Type.Array(AuditEntry), nextCursor: Nullable(Type.String()) });
+export type AuditList = Static<typeof AuditList>;
+const Count = Type.Integer({ minimum: 0, maximum: 100000 });
+export const TrustRequirement = Type.Object(
+  { daysVisited: Count, topicsEntered: Count, postsRead: Count, replies: Count, acceptedAnswers: Count, maxFlagsUpheld: Count },
+  { additionalProperties: false },
+);
+export const TrustThresholds = Type.Object({ tl1: TrustRequirement, tl2: TrustRequirement, tl3: TrustRequirement }, { additionalProperties: false });
+export const NewcomerLimits = Type.Object(
+  { linksPerPost: Count, mentionsPerPost: Count, postsPerDay: Count, topicsPerDay: Count },
+  { additionalProperties: false, description: 'What TL0 newcomers may do' },
+);
+export const TrustSettings = Type.Object({ thresholds: TrustThresholds, newcomerLimits: NewcomerLimits, isDefault: Type.Boolean(), updatedAt: Nullable(DateTime) });
+export type TrustSettings = Static<typeof TrustSettings>;
+export const TrustSettingsBody = Type.Object(
+  { thresholds: Type.Optional(TrustThresholds), newcomerLimits: Type.Optional(NewcomerLimits) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type TrustSettingsBody = Static<typeof TrustSettingsBody>;
+export const CharterRevision = Type.Object({ revision: Type.Integer(), editor: Nullable(UserSummary), createdAt: DateTime, charter: Type.String(), size: Type.Integer() });
+export const CharterRevisionList = Type.Object({ community: Type.Object({ slug: Type.String(), name: Type.String() }), current: Type.Integer(), items: Type.Array(CharterRevision, { description: 'newest first' }) });
+export const CharterDiffQuery = Type.Object({ from: Type.Integer({ minimum: 1 }), to: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const CharterDiff = Type.Object({
+  from: CharterRevision,
+  to: CharterRevision,
+  parts: Type.Array(Type.Object({ value: Type.String(), added: Type.Boolean(), removed: Type.Boolean() }), { description: 'line diff: unchanged, added and removed runs in order' }),
+});
+export type CharterDiff = Static<typeof CharterDiff>;
+export const GuidePreviewBody = Type.Object({ body: Type.String({ maxLength: MAX_POST_BODY }) }, { additionalProperties: false });
+export const GuidePreview = Type.Object({ html: Type.String() });

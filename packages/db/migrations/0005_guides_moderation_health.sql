@@ -33,6 +33,13 @@ CREATE TABLE "guide_revisions" (
 	CONSTRAINT "guide_revisions_guide_id_revision_pk" PRIMARY KEY("guide_id","revision")
 );
 --> statement-breakpoint
+CREATE TABLE "guide_similar_questions" (
+	"guide_id" integer NOT NULL,
+	"thread_id" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "guide_similar_questions_guide_id_thread_id_pk" PRIMARY KEY("guide_id","thread_id")
+);
+--> statement-breakpoint
 CREATE TABLE "guide_sources" (
 	"guide_id" integer NOT NULL,
 	"post_id" integer NOT NULL,
@@ -66,7 +73,8 @@ CREATE TABLE "guides" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"deleted_at" timestamp with time zone,
 	"indexed_at" timestamp with time zone,
-	"search_version" integer DEFAULT 0 NOT NULL
+	"search_version" integer DEFAULT 0 NOT NULL,
+	"review_requested_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "participation" (
@@ -88,6 +96,14 @@ CREATE TABLE "participation_changes" (
 	"changed_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "thread_reads" (
+	"user_id" integer NOT NULL,
+	"thread_id" integer NOT NULL,
+	"last_read_number" integer DEFAULT 0 NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "thread_reads_user_id_thread_id_pk" PRIMARY KEY("user_id","thread_id")
+);
+--> statement-breakpoint
 CREATE TABLE "user_stats" (
 	"user_id" integer PRIMARY KEY NOT NULL,
 	"days_visited" integer DEFAULT 0 NOT NULL,
@@ -107,6 +123,7 @@ ALTER TABLE "communities" ADD COLUMN "guide_self_publish" boolean DEFAULT false 
 ALTER TABLE "communities" ADD COLUMN "hold_first_posts" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "communities" ADD COLUMN "charter_revision" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "posts" ADD COLUMN "held_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "threads" ADD COLUMN "held_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "charter_revisions" ADD CONSTRAINT "charter_revisions_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "charter_revisions" ADD CONSTRAINT "charter_revisions_editor_id_users_id_fk" FOREIGN KEY ("editor_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "flags" ADD CONSTRAINT "flags_post_id_posts_id_fk" FOREIGN KEY ("post_id") REFERENCES "public"."posts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -116,6 +133,8 @@ ALTER TABLE "flags" ADD CONSTRAINT "flags_flagger_id_users_id_fk" FOREIGN KEY ("
 ALTER TABLE "flags" ADD CONSTRAINT "flags_resolved_by_users_id_fk" FOREIGN KEY ("resolved_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "guide_revisions" ADD CONSTRAINT "guide_revisions_guide_id_guides_id_fk" FOREIGN KEY ("guide_id") REFERENCES "public"."guides"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "guide_revisions" ADD CONSTRAINT "guide_revisions_editor_id_users_id_fk" FOREIGN KEY ("editor_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "guide_similar_questions" ADD CONSTRAINT "guide_similar_questions_guide_id_guides_id_fk" FOREIGN KEY ("guide_id") REFERENCES "public"."guides"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "guide_similar_questions" ADD CONSTRAINT "guide_similar_questions_thread_id_threads_id_fk" FOREIGN KEY ("thread_id") REFERENCES "public"."threads"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "guide_sources" ADD CONSTRAINT "guide_sources_guide_id_guides_id_fk" FOREIGN KEY ("guide_id") REFERENCES "public"."guides"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "guide_sources" ADD CONSTRAINT "guide_sources_post_id_posts_id_fk" FOREIGN KEY ("post_id") REFERENCES "public"."posts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "guide_sources" ADD CONSTRAINT "guide_sources_thread_id_threads_id_fk" FOREIGN KEY ("thread_id") REFERENCES "public"."threads"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -130,6 +149,8 @@ ALTER TABLE "participation" ADD CONSTRAINT "participation_user_id_users_id_fk" F
 ALTER TABLE "participation" ADD CONSTRAINT "participation_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "participation_changes" ADD CONSTRAINT "participation_changes_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "participation_changes" ADD CONSTRAINT "participation_changes_community_id_communities_id_fk" FOREIGN KEY ("community_id") REFERENCES "public"."communities"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "thread_reads" ADD CONSTRAINT "thread_reads_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "thread_reads" ADD CONSTRAINT "thread_reads_thread_id_threads_id_fk" FOREIGN KEY ("thread_id") REFERENCES "public"."threads"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_stats" ADD CONSTRAINT "user_stats_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "flags_post_flagger_uq" ON "flags" USING btree ("post_id","flagger_id");--> statement-breakpoint
 CREATE INDEX "flags_open_idx" ON "flags" USING btree ("community_id","created_at") WHERE "flags"."status" = 'open';--> statement-breakpoint
@@ -143,6 +164,7 @@ CREATE INDEX "participation_user_idx" ON "participation" USING btree ("user_id")
 CREATE INDEX "participation_level_idx" ON "participation" USING btree ("community_id","level");--> statement-breakpoint
 CREATE INDEX "participation_changes_community_idx" ON "participation_changes" USING btree ("community_id","changed_at");--> statement-breakpoint
 CREATE INDEX "posts_held_idx" ON "posts" USING btree ("id") WHERE "posts"."held_at" is not null;--> statement-breakpoint
+CREATE INDEX "posts_created_idx" ON "posts" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "threads_community_created_idx" ON "threads" USING btree ("community_id","created_at");--> statement-breakpoint
 -- Charters written before their history was kept become revision 1.
 INSERT INTO "charter_revisions" ("community_id", "revision", "charter", "editor_id", "created_at") SELECT "id", 1, "charter", "created_by", "updated_at" FROM "communities" WHERE "charter" <> '';--> statement-breakpoint

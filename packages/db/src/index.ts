@@ -7,3 +7,4 @@ export { and, asc, count, desc, eq, gt, gte, ilike, inArray, isNotNull, isNull, 
 export type { SQL } from 'drizzle-orm';
 export * from './viewers.js';
 export * from './matching.js';
+export * from './trust.js';

@@ -125,6 +125,8 @@ export const threads = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
     lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
     deletedAt: ts('deleted_at'),
+    /** Its opening post is held for a moderator's approval: hidden from lists, search and everyone but its author and moderators. */
+    heldAt: ts('held_at'),
     /** When the search index last received this thread, and with which document version. */
     indexedAt: ts('indexed_at'),
     searchVersion: integer('search_version').notNull().default(0),
@@ -164,6 +166,8 @@ export const posts = pgTable(
     uniqueIndex('posts_thread_number_uq').on(t.threadId, t.number),
     index('posts_held_idx').on(t.id).where(sql`${t.heldAt} is not null`),
     index('posts_author_idx').on(t.authorId, t.createdAt),
+    /** Health dashboard: the answers of a period (expert load). */
+    index('posts_created_idx').on(t.createdAt),
   ],
 );
 
@@ -457,6 +461,8 @@ export const guides = pgTable(
     deletedAt: ts('deleted_at'),
     indexedAt: ts('indexed_at'),
     searchVersion: integer('search_version').notNull().default(0),
+    /** When the owner was last asked to review it because it came due (once per due date). */
+    reviewRequestedAt: ts('review_requested_at'),
   },
   (t) => [
     index('guides_community_idx').on(t.communityId, t.status, t.updatedAt),
@@ -494,6 +500,17 @@ export const guideSources = pgTable(
     addedAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.guideId, t.postId] }), index('guide_sources_thread_idx').on(t.threadId), index('guide_sources_author_idx').on(t.authorId)],
+);
+
+/** New questions found similar to a published guide since it was last verified (one row per question: retries count once). */
+export const guideSimilarQuestions = pgTable(
+  'guide_similar_questions',
+  {
+    guideId: integer('guide_id').notNull().references(() => guides.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.guideId, t.threadId] })],
 );
 
 // ---- Moderation ---------------------------------------------------------------------------------------
@@ -586,4 +603,17 @@ export const participationChanges = pgTable(
     changedAt: ts('changed_at').notNull().defaultNow(),
   },
   (t) => [index('participation_changes_community_idx').on(t.communityId, t.changedAt)],
+);
+
+/** How far a signed-in member has read each thread: distinct topics entered and posts read for trust levels. */
+export const threadReads = pgTable(
+  'thread_reads',
+  {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    /** The highest post number this member has been shown. */
+    lastReadNumber: integer('last_read_number').notNull().default(0),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.threadId] })],
 );

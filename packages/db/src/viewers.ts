@@ -6,12 +6,18 @@ import { memberships, notifications, threads, users } from './schema.js';
 type UserRow = typeof users.$inferSelect;
 
 /** The policy's view of a user, as of `now` (suspension is decided here so policies stay clock-free). */
-export function viewerFrom(user: Pick<UserRow, 'id' | 'role' | 'trustLevel' | 'suspendedUntil'>, rows: { communityId: number; role: MembershipRole }[], now: Date): Viewer {
+export function viewerFrom(
+  user: Pick<UserRow, 'id' | 'role' | 'trustLevel' | 'suspendedUntil'> & { suspendReason?: string | null },
+  rows: { communityId: number; role: MembershipRole }[],
+  now: Date,
+): Viewer {
+  const suspended = user.suspendedUntil !== null && user.suspendedUntil > now;
   return {
     id: user.id,
     role: user.role,
     trustLevel: user.trustLevel,
-    suspended: user.suspendedUntil !== null && user.suspendedUntil > now,
+    suspended,
+    ...(suspended && { suspension: { until: user.suspendedUntil!.toISOString(), reason: user.suspendReason ?? '' } }),
     memberships: new Map(rows.map((r) => [r.communityId, r.role])),
   };
 }
@@ -32,12 +38,16 @@ export async function loadViewers(db: Db, userIds: number[], now: Date): Promise
 type ThreadRow = typeof threads.$inferSelect;
 
 /** What the policy needs to know about a thread. */
-export const threadRef = (thread: Pick<ThreadRow, 'id' | 'authorId' | 'kind' | 'status'>, community: { id: number; visibility: 'public' | 'private' }): ThreadRef => ({
+export const threadRef = (
+  thread: Pick<ThreadRow, 'id' | 'authorId' | 'kind' | 'status'> & { heldAt?: Date | null },
+  community: { id: number; visibility: 'public' | 'private' },
+): ThreadRef => ({
   id: thread.id,
   authorId: thread.authorId,
   kind: thread.kind,
   status: thread.status,
   community: { id: community.id, visibility: community.visibility },
+  ...(thread.heldAt ? { held: true } : {}),
 });
 
 /** How many of a user's notifications are unread: the bell's number. */
@@ -49,7 +59,7 @@ export async function unreadNotificationCount(db: Db, userId: number): Promise<n
   return row?.n ?? 0;
 }
 
-/** Threads the search index owes: never indexed, changed since, or indexed with an older document version. */
+/** Threads the search index owes: never indexed, changed since, or indexed with an older document version (held threads wait for approval). */
 export function threadsNeedingIndex(documentVersion: number): SQL {
-  return and(isNull(threads.deletedAt), or(isNull(threads.indexedAt), lt(threads.indexedAt, threads.updatedAt), lt(threads.searchVersion, documentVersion)))!;
+  return and(isNull(threads.deletedAt), isNull(threads.heldAt), or(isNull(threads.indexedAt), lt(threads.indexedAt, threads.updatedAt), lt(threads.searchVersion, documentVersion)))!;
 }

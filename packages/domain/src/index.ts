@@ -6,3 +6,8 @@ export * from './notifications.js';
 export * from './experts/types.js';
 export * from './experts/ladder.js';
 export * from './experts/index.js';
+export * from './guides/index.js';
+export * from './trust.js';
+export * from './participation.js';
+export * from './health.js';
+export * from './charter.js';

@@ -9,6 +9,8 @@ export interface Viewer {
   trustLevel: number;
   /** Decided by the loader with the clock (`suspendedUntil > now`), so policies stay clock-free. */
   suspended: boolean;
+  /** While suspended: until when and why (for the message a refused write carries). */
+  suspension?: { until: string; reason: string };
   /** communityId → role in that community. */
   memberships: ReadonlyMap<number, MembershipRole>;
 }
@@ -24,6 +26,8 @@ export interface ThreadRef {
   kind: 'question' | 'discussion';
   status: 'open' | 'solved' | 'locked';
   community: CommunityRef;
+  /** Its opening post waits for a moderator's approval: only the author and the community's moderators see it. */
+  held?: boolean;
 }
 
 export interface PostRef {
@@ -33,5 +37,13 @@ export interface PostRef {
   isFirst: boolean;
   hidden: boolean;
   deleted: boolean;
+  /** Waiting for a moderator's approval (a held first post). */
+  held?: boolean;
   thread: ThreadRef;
+}
+
+/** A person an action is about (suspend, change their site role). */
+export interface UserRef {
+  id: number;
+  role: GlobalRole;
 }

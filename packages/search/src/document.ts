@@ -39,3 +39,42 @@ export function toThreadDocument(thread: ThreadForIndex, visiblePosts: { number:
     lastActivityAt: thread.lastActivityAt.getTime(),
   };
 }
+
+/** Bump when the guide document changes: the guide reconciler then re-indexes every published guide. */
+export const GUIDE_DOCUMENT_VERSION = 1;
+
+/** The guide row fields a document is built from. */
+export interface GuideForIndex {
+  id: number;
+  communityId: number;
+  ownerId: number | null;
+  title: string;
+  body: string;
+  tags: string[];
+  publishedAt: Date | null;
+  updatedAt: Date;
+}
+
+/**
+ * A published guide as a document of the same port (a second index, 'guides'): its title and body
+ * are what `search` and `similar` match; status is always 'solved' (a guide answers its question).
+ * Only published guides are ever indexed, so the community filter is the whole permission filter.
+ */
+export function toGuideDocument(guide: GuideForIndex): ThreadDocument {
+  return {
+    id: guide.id,
+    version: GUIDE_DOCUMENT_VERSION,
+    communityId: guide.communityId,
+    title: guide.title,
+    tags: guide.tags,
+    status: 'solved',
+    kind: 'discussion',
+    body: markdownToText(guide.body),
+    replies: '',
+    authorId: guide.ownerId,
+    replyCount: 0,
+    score: 0,
+    createdAt: (guide.publishedAt ?? guide.updatedAt).getTime(),
+    lastActivityAt: guide.updatedAt.getTime(),
+  };
+}

@@ -8,9 +8,14 @@ export interface SearchIndexConfig {
   meiliMasterKey?: string;
   /** The embedded engine's snapshot file. */
   snapshotPath?: string;
+  /**
+   * The Meilisearch index uid. Default 'threads'; guides live in a second instance of the same port
+   * ('guides', with its own snapshot file when embedded).
+   */
+  indexName?: string;
 }
 
 export function createSearchIndex(config: SearchIndexConfig): SearchIndex {
-  if (config.meiliUrl) return createMeilisearchIndex({ url: config.meiliUrl, apiKey: config.meiliMasterKey });
+  if (config.meiliUrl) return createMeilisearchIndex({ url: config.meiliUrl, apiKey: config.meiliMasterKey, ...(config.indexName !== undefined && { indexName: config.indexName }) });
   return createEmbeddedSearchIndex({ snapshotPath: config.snapshotPath });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { communities, memberships, postRevisions, posts, seedDataDir, sql, tags as tagsTable, threads, users } from '@praxis/db';
+import { charterRevisions, communities, memberships, postRevisions, posts, seedDataDir, sql, tags as tagsTable, threads, users } from '@praxis/db';
 import { excerpt, normalizeTags, renderMarkdown } from '@praxis/domain';
 import type { Deps } from '../context.js';
 
@@ -53,9 +53,10 @@ export async function seedDemoCommunity(deps: Deps, adminId: number): Promise<{ 
   return deps.db.transaction(async (tx) => {
     const [community] = await tx
       .insert(communities)
-      .values({ slug: 'beer', name: 'Beer, Wine & Spirits', description: 'Brewing, styles, tasting and serving — learn from people who make and love them.', charter: CHARTER, charterHtml: renderMarkdown(CHARTER), createdBy: adminId })
+      .values({ slug: 'beer', name: 'Beer, Wine & Spirits', description: 'Brewing, styles, tasting and serving — learn from people who make and love them.', charter: CHARTER, charterHtml: renderMarkdown(CHARTER), charterRevision: 1, createdBy: adminId })
       .returning();
     if (!community) throw new Error('insert returned no row');
+    await tx.insert(charterRevisions).values({ communityId: community.id, revision: 1, charter: CHARTER, editorId: adminId });
 
     const userIds = new Map<number, number>();
     const seUserList = [...seUsers.values()];

@@ -26,3 +26,11 @@ export interface FormFailure {
   message?: string;
   values?: Record<string, string>;
 }
+export type CommunityHealth = ResponseOf<'/api/v1/communities/{slug}/health', 'get'>;
+export type MemberList = ResponseOf<'/api/v1/communities/{slug}/members', 'get'>;
+export type MemberItem = MemberList['items'][number];
+export type Guide = ResponseOf<'/api/v1/guides/{id}', 'get'>;
+export type GuideSummary = ResponseOf<'/api/v1/communities/{slug}/guides', 'get'>['items'][number];
+export type GuideSuggestion = ResponseOf<'/api/v1/guides/similar', 'get'>['items'][number];
+export type UserModeration = ResponseOf<'/api/v1/users/{username}/moderation', 'get'>;
+export type ReviewQueue = ResponseOf<'/api/v1/communities/{slug}/review', 'get'>;

@@ -53,6 +53,8 @@ export async function presentCommunity(deps: Deps, row: CommunityRow, viewer: Vi
     ...summarize(row, viewer),
     charter: row.charter,
     charterHtml: row.charterHtml,
+    charterRevision: row.charterRevision,
+    holdFirstPosts: row.holdFirstPosts,
     leaders,
     tags,
     createdAt: row.createdAt.toISOString(),
@@ -61,6 +63,9 @@ export async function presentCommunity(deps: Deps, row: CommunityRow, viewer: Vi
       join: can(viewer, 'community.join', row),
       leave: can(viewer, 'community.leave', row),
       post: can(viewer, 'thread.create', row),
+      health: can(viewer, 'community.health.view', row),
+      review: can(viewer, 'community.review', row),
+      audit: can(viewer, 'community.audit', row),
     },
   };
 }

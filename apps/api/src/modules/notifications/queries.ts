@@ -13,6 +13,7 @@ const messages: Record<string, (actor: string) => string> = {
   watched_thread_reply: (actor) => `${actor} replied in a thread you watch`,
   expert_match: (actor) => `${actor} asked a question you may know about`,
   expert_escalation: (actor) => `${actor}’s question has no answer yet: it needs a leader`,
+  moderation_notice: (actor) => `${actor}, a moderator, reviewed your post`,
 };
 
 /** An expert_match notification's `data`: why the expert was asked, and in which round. */

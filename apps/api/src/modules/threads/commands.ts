@@ -1,7 +1,8 @@
 import { AppError, type ThreadCreateBody, type ThreadUpdateBody } from '@praxis/contracts';
-import { and, appendEvent, auditLog, communities, eq, postRevisions, posts, sql, tags as tagsTable, threads } from '@praxis/db';
+import { and, appendEvent, auditLog, communities, eq, isNull, postRevisions, posts, sql, tags as tagsTable, threads } from '@praxis/db';
 import { excerpt, normalizeTags, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
+import { enforceNewcomerLimits } from '../trust/commands.js';
 import type { CommunityRow } from '../communities/queries.js';
 import { renderBody } from './content.js';
 import type { PostRow, ThreadRow } from './queries.js';
@@ -12,6 +13,8 @@ export async function createThread(deps: Deps, viewer: Viewer, community: Commun
   if (title.length < 8) throw new AppError('VALIDATION_FAILED', 'The title needs at least 8 characters', { title: 'needs at least 8 characters' });
   if (input.body.trim() === '') throw new AppError('VALIDATION_FAILED', 'Write something in the body', { body: 'is empty' });
   const { html, mentions } = await renderBody(deps.db, input.body);
+  await enforceNewcomerLimits(deps, viewer, community.id, { html, mentions, startsTopic: true });
+  const held = await holdsFirstPost(deps, viewer, community);
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     const [thread] = await tx
@@ -27,10 +30,11 @@ export async function createThread(deps: Deps, viewer: Viewer, community: Commun
         createdAt: now,
         updatedAt: now,
         lastActivityAt: now,
+        heldAt: held ? now : null,
       })
       .returning();
     if (!thread) throw new Error('insert returned no row');
-    const [post] = await tx.insert(posts).values({ threadId: thread.id, authorId: viewer.id, number: 1, body: input.body, html, createdAt: now }).returning();
+    const [post] = await tx.insert(posts).values({ threadId: thread.id, authorId: viewer.id, number: 1, body: input.body, html, createdAt: now, heldAt: held ? now : null }).returning();
     if (!post) throw new Error('insert returned no row');
     await tx.insert(postRevisions).values({ postId: post.id, revision: 1, body: input.body, editorId: viewer.id, createdAt: now });
     for (const name of tags) {
@@ -40,7 +44,9 @@ export async function createThread(deps: Deps, viewer: Viewer, community: Commun
         .onConflictDoUpdate({ target: [tagsTable.communityId, tagsTable.name], set: { threadCount: sql`${tagsTable.threadCount} + 1` } });
     }
     await tx.update(communities).set({ threadCount: sql`${communities.threadCount} + 1` }).where(eq(communities.id, community.id));
-    await appendEvent(tx, 'thread.created', thread.id, { threadId: thread.id, communityId: community.id, authorId: viewer.id, postId: post.id, kind: thread.kind, mentions }, viewer.id);
+    // A held thread is announced (indexed, notified, matched) only when a moderator approves it.
+    if (held) await appendEvent(tx, 'post.held', thread.id, { postId: post.id, threadId: thread.id, communityId: community.id, authorId: viewer.id }, viewer.id);
+    else await appendEvent(tx, 'thread.created', thread.id, { threadId: thread.id, communityId: community.id, authorId: viewer.id, postId: post.id, kind: thread.kind, mentions }, viewer.id);
     return thread;
   });
 }
@@ -74,6 +80,7 @@ export async function editThread(deps: Deps, viewer: Viewer, thread: ThreadRow, 
       }
     }
     await appendEvent(tx, 'thread.edited', thread.id, { threadId: thread.id, editorId: viewer.id, fields }, viewer.id);
+    if (viewer.id !== thread.authorId && fields.includes('tags')) await appendEvent(tx, 'thread.moderated', thread.id, { threadId: thread.id, by: viewer.id, action: 'retag' }, viewer.id);
     if (viewer.id !== thread.authorId) {
       await tx.insert(auditLog).values({
         actorId: viewer.id,
@@ -94,32 +101,53 @@ export async function replyToThread(deps: Deps, viewer: Viewer, thread: ThreadRo
     if (!target) throw new AppError('VALIDATION_FAILED', 'You can only reply to a post in this thread', { replyToId: 'is not a post in this thread' });
   }
   const { html, mentions } = await renderBody(deps.db, input.body);
+  await enforceNewcomerLimits(deps, viewer, thread.communityId, { html, mentions, startsTopic: false });
+  const [community] = await deps.db.select().from(communities).where(eq(communities.id, thread.communityId));
+  const held = community ? await holdsFirstPost(deps, viewer, community) : false;
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     // Taking the next number through the thread row also serializes concurrent replies.
     const [counter] = await tx
       .update(threads)
-      .set({ postCount: sql`${threads.postCount} + 1`, lastActivityAt: now, updatedAt: now })
+      .set({ postCount: sql`${threads.postCount} + 1`, ...(!held && { lastActivityAt: now }), updatedAt: now })
       .where(eq(threads.id, thread.id))
       .returning({ postCount: threads.postCount });
     if (!counter) throw new AppError('NOT_FOUND');
     const [post] = await tx
       .insert(posts)
-      .values({ threadId: thread.id, authorId: viewer.id, number: counter.postCount, body: input.body, html, replyToId: input.replyToId ?? null, createdAt: now })
+      .values({ threadId: thread.id, authorId: viewer.id, number: counter.postCount, body: input.body, html, replyToId: input.replyToId ?? null, createdAt: now, heldAt: held ? now : null })
       .returning();
     if (!post) throw new Error('insert returned no row');
     await tx.insert(postRevisions).values({ postId: post.id, revision: 1, body: input.body, editorId: viewer.id, createdAt: now });
     await recountReplies(tx, thread.id);
-    await appendEvent(tx, 'post.created', thread.id, { postId: post.id, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id, replyToId: post.replyToId, mentions }, viewer.id);
+    if (held) await appendEvent(tx, 'post.held', thread.id, { postId: post.id, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id }, viewer.id);
+    else await appendEvent(tx, 'post.created', thread.id, { postId: post.id, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id, replyToId: post.replyToId, mentions }, viewer.id);
     return post;
   });
+}
+
+/**
+ * Whether this post waits for approval: the community holds first posts, the author has no approved post
+ * there yet, and is not one of its moderators (nor staff).
+ */
+async function holdsFirstPost(deps: Deps, viewer: Viewer, community: CommunityRow): Promise<boolean> {
+  if (!community.holdFirstPosts || viewer.role !== 'member') return false;
+  const role = viewer.memberships.get(community.id);
+  if (role === 'leader' || role === 'moderator') return false;
+  const [approved] = await deps.db
+    .select({ id: posts.id })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .where(and(eq(threads.communityId, community.id), eq(posts.authorId, viewer.id), isNull(posts.heldAt), isNull(posts.deletedAt)))
+    .limit(1);
+  return approved === undefined;
 }
 
 export async function recountReplies(tx: Deps['db'], threadId: number): Promise<void> {
   await tx
     .update(threads)
     .set({
-      replyCount: sql`(select count(*)::int from ${posts} where ${posts.threadId} = ${threadId} and ${posts.number} > 1 and ${posts.deletedAt} is null and ${posts.hiddenAt} is null)`,
+      replyCount: sql`(select count(*)::int from ${posts} where ${posts.threadId} = ${threadId} and ${posts.number} > 1 and ${posts.deletedAt} is null and ${posts.hiddenAt} is null and ${posts.heldAt} is null)`,
     })
     .where(eq(threads.id, threadId));
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams, Post, PostCreateBody, Problem, SolutionBody, SolutionResult, ThreadCreateBody, ThreadDetail, ThreadDetailQuery, ThreadList, ThreadListQuery, ThreadUpdateBody } from '@praxis/contracts';
 import { ensure } from '../../policy.js';
+import { recordRead } from '../auth/load-viewer.js';
 import { markMatchSeen } from '../experts/commands.js';
 import { findCommunityBySlug } from '../communities/queries.js';
 import { acceptSolution, createThread, editThread, replyToThread, unacceptSolution } from './commands.js';
@@ -33,6 +34,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (request.viewer) {
         const detail = await getThreadDetail(app.deps, request.viewer, id, request.query);
         await markMatchSeen(app.deps, request.viewer.id, id);
+        await recordRead(app.deps, request.viewer.id, id, detail.posts.at(-1)?.number ?? 0);
         return detail;
       }
       const pageKey = `${request.query.cursor ?? ''}|${request.query.limit ?? ''}`;

@@ -4,6 +4,7 @@ import { and, communities, desc, eq, gt, isNull, posts, sql, threads, users } fr
 import { excerpt } from '@praxis/domain';
 import { readableCommunities } from '../communities/queries.js';
 import { listThreads } from '../threads/queries.js';
+import { participationOf } from '../members/queries.js';
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/users/:username', { schema: { tags: ['users'], summary: 'A member’s profile with their questions and answers', params: UserParams, response: { 200: UserProfile, '4xx': Problem } } }, async (request) => {
@@ -44,6 +45,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return {
       user: { id: user.id, username: user.username, displayName: user.displayName, trustLevel: user.trustLevel, createdAt: user.createdAt.toISOString(), role: user.role },
       stats,
+      participation: await participationOf(app.deps, request.viewer, user.id),
       questions: questions.items,
       answers: answerRows.map((r) => ({
         postId: r.post.id,

@@ -20,6 +20,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   let results: SearchResults | null = null;
   let problem: SearchProblem | null = null;
 
+  // Guides first, on the first page only; a failed guide lookup just leaves them out.
+  const guidesRequest =
+    query.q && !query.cursor
+      ? locals.api.GET('/api/v1/guides/search', { params: { query: { q: query.q.slice(0, 200), limit: 3, ...(query.community && { community: query.community }) } } }).then((r) => r.data?.items ?? [], () => [])
+      : Promise.resolve([]);
   if (query.q) {
     const { data, error, response } = await locals.api.GET('/api/v1/search', {
       params: {
@@ -41,5 +46,5 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     } else throwLoadError(error, response);
   }
 
-  return { query, results, problem, communities: await communitiesRequest };
+  return { query, results, problem, communities: await communitiesRequest, guides: await guidesRequest };
 };

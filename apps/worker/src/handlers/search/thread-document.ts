@@ -9,17 +9,17 @@ export interface LoadedDocuments {
   gone: number[];
 }
 
-/** Search documents for these threads, built from their visible posts (hidden and deleted posts are never indexed). */
+/** Search documents for these threads, built from their visible posts (hidden, deleted and held posts are never indexed; nor is a thread whose opening post is held). */
 export async function loadThreadDocuments(db: Db, threadIds: number[]): Promise<LoadedDocuments> {
   if (threadIds.length === 0) return { documents: [], updatedAt: new Map(), gone: [] };
   const rows = await db.select().from(threads).where(inArray(threads.id, threadIds));
-  const live = rows.filter((t) => t.deletedAt === null);
+  const live = rows.filter((t) => t.deletedAt === null && t.heldAt === null);
   const liveIds = live.map((t) => t.id);
   const visiblePosts = liveIds.length
     ? await db
         .select({ threadId: posts.threadId, number: posts.number, body: posts.body })
         .from(posts)
-        .where(and(inArray(posts.threadId, liveIds), isNull(posts.deletedAt), isNull(posts.hiddenAt)))
+        .where(and(inArray(posts.threadId, liveIds), isNull(posts.deletedAt), isNull(posts.hiddenAt), isNull(posts.heldAt)))
         .orderBy(asc(posts.threadId), asc(posts.number))
     : [];
   const byThread = new Map<number, { number: number; body: string }[]>();

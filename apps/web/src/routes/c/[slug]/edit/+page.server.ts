@@ -14,9 +14,10 @@ export const actions: Actions = {
   default: async ({ locals, params, request }) => {
     const form = await request.formData();
     const values = { name: field(form, 'name'), description: field(form, 'description'), charter: field(form, 'charter', { trim: false }) };
+    const holdFirstPosts = field(form, 'holdFirstPosts') === 'on';
     const { data, error: problem, response } = await locals.api.PATCH('/api/v1/communities/{slug}', {
       params: { path: { slug: params.slug } },
-      body: values,
+      body: { ...values, holdFirstPosts },
     });
     if (!data) return failWith(problem, response, { values });
     redirect(303, `/c/${data.slug}`);

@@ -4,6 +4,7 @@ import { slugify, threadPath } from '$lib/format';
 import { failWith, field, idField, throwLoadError } from '$lib/server/forms';
 import { markThreadRead } from '$lib/server/unread';
 import type { Post } from '$lib/types';
+import { isFlagReason } from '$lib/moderation';
 import { isWatchLevel } from '$lib/watch';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -40,8 +41,21 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
   }
 
   const isMember = locals.viewer?.memberships.some((m) => m.communityId === thread.community.id) ?? false;
-  return { thread, solution, solutionOnPage, isMember, cursor: cursor ?? null, unread, watch, matching };
+  const guides = await loadThreadGuides(locals, id, thread.community.slug, thread.abilities.moderate);
+  // Moderation: where the thread could be moved.
+  const moveTargets = thread.abilities.moderate ? ((await locals.api.GET('/api/v1/communities').then((r) => r.data?.items, () => undefined)) ?? []).map((c) => ({ slug: c.slug, name: c.name })) : [];
+  const suspendedUntil = locals.viewer?.suspendedUntil && new Date(locals.viewer.suspendedUntil) > new Date() ? locals.viewer.suspendedUntil : null;
+  return { thread, solution, solutionOnPage, isMember, cursor: cursor ?? null, unread, watch, matching, guides, moveTargets, suspendedUntil };
 };
+
+/** Guides citing this thread, and for leaders the drafts an answer can be added to. Failures leave them out. */
+async function loadThreadGuides(locals: App.Locals, id: number, slug: string, curate: boolean) {
+  const [cited, library] = await Promise.all([
+    locals.api.GET('/api/v1/threads/{id}/guides', { params: { path: { id } } }).then((r) => r.data?.items ?? [], () => []),
+    curate ? locals.api.GET('/api/v1/communities/{slug}/guides', { params: { path: { slug } } }).then((r) => r.data ?? null, () => null) : Promise.resolve(null),
+  ]);
+  return { cited, drafts: (library?.items ?? []).filter((g) => g.status !== 'published' && g.status !== 'archived'), canCurate: library?.abilities.create ?? false };
+}
 
 type Event = RequestEvent<{ id: string; slug?: string }>;
 
@@ -146,4 +160,55 @@ export const actions: Actions = {
     if (!data && response.status !== 409) return failWith(error, response);
     redirect(303, `${here(url)}#reply`);
   },
+  startGuide: async (event) => {
+    requireViewer(event);
+    const { locals, params, request } = event;
+    const postId = idField(await request.formData(), 'postId');
+    if (postId === null) return failWith({ status: 400, title: 'Choose an answer', code: 'VALIDATION_FAILED' }, undefined, { values: { guide: '1' } });
+    const { data: thread } = await locals.api.GET('/api/v1/threads/{id}', { params: { path: { id: Number(params.id) } } });
+    if (!thread) return failWith({ status: 404, title: 'The thread is gone', code: 'NOT_FOUND' }, undefined, { values: { guide: '1' } });
+    const { data, error, response } = await locals.api.POST('/api/v1/guides', { body: { community: thread.community.slug, title: thread.title.slice(0, 150), sourcePostIds: [postId] } });
+    if (!data) return failWith(error, response, { values: { guide: '1' } });
+    redirect(303, `/g/${data.id}/edit`);
+  },
+  addToGuide: async (event) => {
+    requireViewer(event);
+    const { locals, request } = event;
+    const form = await request.formData();
+    const postId = idField(form, 'postId');
+    const guideId = idField(form, 'guideId');
+    if (postId === null || guideId === null) return failWith({ status: 400, title: 'Choose an answer and a guide', code: 'VALIDATION_FAILED' }, undefined, { values: { guide: '1' } });
+    const { data, error, response } = await locals.api.POST('/api/v1/guides/{id}/sources', { params: { path: { id: guideId } }, body: { postIds: [postId] } });
+    if (!data) return failWith(error, response, { values: { guide: '1' } });
+    redirect(303, `/g/${data.id}`);
+  },
+  // Moderation: flag a post (anyone signed in); lock, unlock, move, retag (the community's moderators).
+  flag: async (event) => {
+    requireViewer(event);
+    const form = await event.request.formData();
+    const postId = idField(form, 'postId');
+    const reason = field(form, 'reason');
+    if (!postId || !isFlagReason(reason)) return failWith({ status: 400, title: 'Choose why you are flagging this post', code: 'VALIDATION_FAILED' }, undefined, { values: { postId: String(postId ?? '') }, fields: [] });
+    const { data, error, response } = await event.locals.api.POST('/api/v1/posts/{id}/flags', { params: { path: { id: postId } }, body: { reason, note: field(form, 'note') } });
+    if (!data) return failWith(error, response, { values: { postId: String(postId) }, fields: [] });
+    return { flagged: postId, notice: data.message };
+  },
+  lock: (event) => threadModeration(event, (id) => event.locals.api.POST('/api/v1/threads/{id}/lock', { params: { path: { id } } })),
+  unlock: (event) => threadModeration(event, (id) => event.locals.api.POST('/api/v1/threads/{id}/unlock', { params: { path: { id } } })),
+  move: async (event) => {
+    const community = field(await event.request.formData(), 'community');
+    return threadModeration(event, (id) => event.locals.api.POST('/api/v1/threads/{id}/move', { params: { path: { id } }, body: { community } }));
+  },
+  retag: async (event) => {
+    const raw = field(await event.request.formData(), 'tags');
+    const tags = raw.split(',').map((t) => t.trim()).filter(Boolean);
+    return threadModeration(event, (id) => event.locals.api.PATCH('/api/v1/threads/{id}', { params: { path: { id } }, body: { tags } }));
+  },
 };
+
+async function threadModeration(event: Event, run: (threadId: number) => Promise<{ data?: unknown; error?: unknown; response: Response }>) {
+  requireViewer(event);
+  const { data, error, response } = await run(Number(event.params.id));
+  if (data === undefined) return failWith(error, response, { values: { moderate: '1' }, fields: [] });
+  redirect(303, here(event.url));
+}
