@@ -2579,7 +2579,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 id: number;
-                                /** @description reply_to_thread, reply_to_post, mention, thread_solved, watched_thread_created, watched_thread_reply, expert_match, expert_escalation (append-only) */
+                                /** @description reply_to_thread, reply_to_post, mention, thread_solved, watched_thread_created, watched_thread_reply, expert_match, expert_escalation, guide_review, guide_credited, moderation_notice (append-only) */
                                 kind: string;
                                 /** @description One line a person can read, e.g. "ada replied to your question" */
                                 message: string;
@@ -2606,6 +2606,11 @@ export interface paths {
                                 reasons?: string[];
                                 /** @description expert_match: the round of the escalation ladder */
                                 round?: number;
+                                /** @description guide_review, guide_credited: the guide (the thread is its first source) */
+                                guide?: {
+                                    id: number;
+                                    title: string;
+                                };
                             }[];
                             unreadCount: number;
                             nextCursor: string | null;

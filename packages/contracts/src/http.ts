@@ -301,7 +301,7 @@ export const WatchState = Type.Object({ level: WatchLevel, isDefault: Type.Boole
 export const TagParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 50 }), tag: Type.String({ minLength: 1, maxLength: 30 }) });
 export const Notification = Type.Object({
   id: Id,
-  kind: Type.String({ description: 'reply_to_thread, reply_to_post, mention, thread_solved, watched_thread_created, watched_thread_reply, expert_match, expert_escalation (append-only)' }),
+  kind: Type.String({ description: 'reply_to_thread, reply_to_post, mention, thread_solved, watched_thread_created, watched_thread_reply, expert_match, expert_escalation, guide_review, guide_credited, moderation_notice (append-only)' }),
   message: Type.String({ description: 'One line a person can read, e.g. "ada replied to your question"' }),
   thread: Type.Object({ id: Id, title: Type.String() }),
   community: Type.Object({ slug: Type.String(), name: Type.String() }),
@@ -312,6 +312,7 @@ export const Notification = Type.Object({
   createdAt: DateTime,
   reasons: Type.Optional(Type.Array(Type.String(), { description: 'expert_match: why you were asked' })),
   round: Type.Optional(Type.Integer({ description: 'expert_match: the round of the escalation ladder' })),
+  guide: Type.Optional(Type.Object({ id: Id, title: Type.String() }, { description: 'guide_review, guide_credited: the guide (the thread is its first source)' })),
 });
 export type Notification = Static<typeof Notification>;
 export const NotificationList = Type.Object({ items: Type.Array(Notification), unreadCount: Type.Integer(), nextCursor: Nullable(Type.String()) });

@@ -165,6 +165,7 @@ CREATE INDEX "participation_level_idx" ON "participation" USING btree ("communit
 CREATE INDEX "participation_changes_community_idx" ON "participation_changes" USING btree ("community_id","changed_at");--> statement-breakpoint
 CREATE INDEX "posts_held_idx" ON "posts" USING btree ("id") WHERE "posts"."held_at" is not null;--> statement-breakpoint
 CREATE INDEX "posts_created_idx" ON "posts" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "posts_thread_answers_idx" ON "posts" USING btree ("thread_id","author_id","created_at") WHERE "posts"."number" > 1 and "posts"."deleted_at" is null and "posts"."hidden_at" is null and "posts"."held_at" is null;--> statement-breakpoint
 CREATE INDEX "threads_community_created_idx" ON "threads" USING btree ("community_id","created_at");--> statement-breakpoint
 -- Charters written before their history was kept become revision 1.
 INSERT INTO "charter_revisions" ("community_id", "revision", "charter", "editor_id", "created_at") SELECT "id", 1, "charter", "created_by", "updated_at" FROM "communities" WHERE "charter" <> '';--> statement-breakpoint

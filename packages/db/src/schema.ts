@@ -168,6 +168,10 @@ export const posts = pgTable(
     index('posts_author_idx').on(t.authorId, t.createdAt),
     /** Health dashboard: the answers of a period (expert load). */
     index('posts_created_idx').on(t.createdAt),
+    /** Health dashboard: a question's visible answers (first answer, first answer by a matched expert), read from the index alone. */
+    index('posts_thread_answers_idx')
+      .on(t.threadId, t.authorId, t.createdAt)
+      .where(sql`${t.number} > 1 and ${t.deletedAt} is null and ${t.hiddenAt} is null and ${t.heldAt} is null`),
   ],
 );
 

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { bucketByWeek, csvField, loadSpread, median, questionFigures, resolveHealthPeriod, retentionFunnel, toCsv, weekStart, weeklyQuestionSeries, weeksOf, type QuestionFacts } from './health.js';
+import {
+  bucketByWeek,
+  csvField,
+  loadSpread,
+  median,
+  questionFigures,
+  questionFiguresFromCounts,
+  resolveHealthPeriod,
+  retentionFunnel,
+  toCsv,
+  weekStart,
+  weeklyQuestionSeries,
+  weeklyQuestionSeriesFromCounts,
+  weeksOf,
+  type QuestionFacts,
+} from './health.js';
 
 const d = (iso: string) => new Date(iso);
 const NOW = d('2026-03-18T10:00:00Z'); // a Wednesday
@@ -96,6 +111,30 @@ describe('questions', () => {
       ['2026-03-02', 4, 0.75],
       ['2026-03-09', 0, null],
     ]);
+  });
+
+  it('gives the same figures from counts and middle values (as the database aggregates them)', () => {
+    const counts = { questions: 4, answered: 3, solved: 2, matched: 2, firstAnswerMiddle: [60, 60] as const, firstExpertAnswerMiddle: [60, 60] as const };
+    expect(questionFiguresFromCounts(counts)).toEqual({
+      questions: 4,
+      answered: 3,
+      solved: 2,
+      answeredShare: 0.75,
+      solvedShare: 0.5,
+      medianFirstAnswerMinutes: 60,
+      matchedQuestions: 2,
+      medianFirstExpertAnswerMinutes: 60,
+    });
+    // An even count: the mean of the two middle values, rounded like median() then round1.
+    expect(questionFiguresFromCounts({ ...counts, firstAnswerMiddle: [30, 60.25], firstExpertAnswerMiddle: null })).toMatchObject({
+      medianFirstAnswerMinutes: 45.1,
+      medianFirstExpertAnswerMinutes: null,
+    });
+    const period = { from: d('2026-03-02T00:00:00Z'), to: d('2026-03-16T00:00:00Z') };
+    const list = [q('2026-03-02T10:00:00Z', 30), q('2026-03-03T10:00:00Z', 90, { solved: true })];
+    expect(weeklyQuestionSeriesFromCounts(new Map([['2026-03-02', { questions: 2, answered: 2, solved: 1, matched: 0, firstAnswerMiddle: [30, 90] as const, firstExpertAnswerMiddle: null }]]), period)).toEqual(
+      weeklyQuestionSeries(list, period),
+    );
   });
 });
 

@@ -137,6 +137,46 @@ export function weeklyQuestionSeries(questions: readonly QuestionFacts[], period
   });
 }
 
+/**
+ * The same figures from counts aggregated by the database: a set of questions reduced to its counts and,
+ * for each median, the two middle values of the sorted minutes (the same value twice for an odd count).
+ */
+export interface QuestionCounts {
+  questions: number;
+  answered: number;
+  solved: number;
+  matched: number;
+  /** [lower middle, upper middle] of the minutes to a first answer, null when none was answered. */
+  firstAnswerMiddle: readonly [number, number] | null;
+  firstExpertAnswerMiddle: readonly [number, number] | null;
+}
+
+const NO_QUESTIONS: QuestionCounts = { questions: 0, answered: 0, solved: 0, matched: 0, firstAnswerMiddle: null, firstExpertAnswerMiddle: null };
+const middleMedian = (m: readonly [number, number] | null) => (m === null ? null : (m[0] + m[1]) / 2);
+
+/** questionFigures() of the questions the counts were taken from. */
+export function questionFiguresFromCounts(c: QuestionCounts) {
+  return {
+    questions: c.questions,
+    answered: c.answered,
+    solved: c.solved,
+    answeredShare: share(c.answered, c.questions),
+    solvedShare: share(c.solved, c.questions),
+    medianFirstAnswerMinutes: round1(middleMedian(c.firstAnswerMiddle)),
+    matchedQuestions: c.matched,
+    medianFirstExpertAnswerMinutes: round1(middleMedian(c.firstExpertAnswerMiddle)),
+  };
+}
+
+/** weeklyQuestionSeries() from counts per week start (YYYY-MM-DD); weeks without questions are present too. */
+export function weeklyQuestionSeriesFromCounts(perWeek: ReadonlyMap<string, QuestionCounts>, period: HealthPeriod): QuestionWeek[] {
+  return weeksOf(period).map((w) => {
+    const weekStart = w.toISOString().slice(0, 10);
+    const { matchedQuestions: _m, ...figures } = questionFiguresFromCounts(perWeek.get(weekStart) ?? NO_QUESTIONS);
+    return { weekStart, ...figures };
+  });
+}
+
 /** A newcomer of the period: their first post in the community was a question asked in it. */
 export interface NewcomerFacts {
   /** They posted again in the community at least a day after that first question. */

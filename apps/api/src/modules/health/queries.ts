@@ -4,13 +4,13 @@ import {
   loadSpread,
   participationLevels,
   participationRank,
-  questionFigures,
+  questionFiguresFromCounts,
   retentionFunnel,
-  weeklyQuestionSeries,
+  weeklyQuestionSeriesFromCounts,
   weeksOf,
   type HealthPeriod,
   type ParticipationLevel,
-  type QuestionFacts,
+  type QuestionCounts,
 } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 
@@ -40,51 +40,106 @@ async function rows<T>(deps: Deps, query: SQL): Promise<T[]> {
 }
 
 const epoch = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
-const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
 /** Answers others can see: replies that are not deleted, hidden or waiting for approval. */
 const visibleReply = (p: string) => sql.raw(`${p}.number > 1 and ${p}.deleted_at is null and ${p}.hidden_at is null and ${p}.held_at is null`);
 
-export interface QuestionRow extends QuestionFacts {
-  id: number;
-  tags: string[];
+interface QuestionAggregate {
+  kind: 'week' | 'total' | 'tag';
+  key: string | null;
+  questions: number;
+  answered: number;
+  solved: number;
+  matched: number;
+  fa_lo: number | null;
+  fa_hi: number | null;
+  fe_lo: number | null;
+  fe_hi: number | null;
+  experts: number | null;
 }
 
-/** Every question asked in the period, with its first answer by someone else and its first answer by a matched expert. */
-export async function loadQuestionFacts(deps: Deps, { communityId, period }: Scope): Promise<QuestionRow[]> {
-  const raw = await rows<{ id: number; tags: string[]; created: number; solved: boolean; first_answer: number | null; first_expert_answer: number | null; matched: boolean }>(
+const middle = (lo: number | null, hi: number | null): readonly [number, number] | null => (lo === null || hi === null ? null : [lo, hi]);
+const countsOf = (r: QuestionAggregate): QuestionCounts => ({
+  questions: r.questions,
+  answered: r.answered,
+  solved: r.solved,
+  matched: r.matched,
+  firstAnswerMiddle: middle(r.fa_lo, r.fa_hi),
+  firstExpertAnswerMiddle: middle(r.fe_lo, r.fe_hi),
+});
+/** Minutes from a to b as the figures count them (both truncated to the millisecond, never negative); null without b (greatest() would skip the null). */
+const minutesFrom = (a: string, b: string) =>
+  sql.raw(`case when ${b} is not null then greatest(0, (extract(epoch from date_trunc('milliseconds', ${b}) - date_trunc('milliseconds', ${a})) * 1000)::float8 / 60000) end`);
+/** The two middle values of a float8[] sorted ascending (the same one twice for an odd length); null for an empty one. */
+const lowerMiddle = (a: string) => sql.raw(`${a}[(cardinality(${a}) + 1) / 2]`);
+const upperMiddle = (a: string) => sql.raw(`${a}[cardinality(${a}) / 2 + 1]`);
+
+export interface QuestionFigures {
+  totals: ReturnType<typeof questionFiguresFromCounts>;
+  /** Counts per week start (YYYY-MM-DD), only weeks with questions. */
+  weekly: Map<string, QuestionCounts>;
+  coverage: CommunityHealth['coverage'];
+}
+
+/**
+ * The questions asked in the period, aggregated in the database: per week and in total (counts, and the two
+ * middle minutes to a first answer by someone else and to a first answer by a matched expert, for the medians),
+ * and per tag (questions, unanswered, members who answered it recently and can still be asked). One pass over
+ * the period's questions and their answers (posts_thread_answers_idx); only ~weeks + tags rows come back.
+ */
+export async function loadQuestionFigures(deps: Deps, { communityId, period }: Scope): Promise<QuestionFigures> {
+  const since = new Date(period.to.getTime() - ACTIVE_EXPERT_DAYS * DAY_MS);
+  const raw = await rows<QuestionAggregate>(
     deps,
-    // Set-based (hash joins over the period's posts) rather than two subqueries per question: flat from 12 weeks to 2 years.
     sql`
       with q as (
-        select t.id, t.tags, t.created_at, t.author_id, t.solution_post_id from threads t
+        select t.id, t.tags, t.created_at, t.solution_post_id is not null as solved,
+          min(p.created_at) filter (where p.author_id is distinct from t.author_id) as first_answer,
+          min(p.created_at) filter (where p.created_at >= em.notified_at) as first_expert
+        from threads t
+        left join posts p on p.thread_id = t.id and ${visibleReply('p')}
+        left join expert_matches em on em.thread_id = p.thread_id and em.expert_id = p.author_id and em.kind = 'expert'
         where t.community_id = ${communityId} and t.kind = 'question' and t.deleted_at is null
           and t.created_at >= ${period.from} and t.created_at < ${period.to}
-      ), answers as (
-        select p.thread_id, min(p.created_at) as first_answer
-        from posts p join q on q.id = p.thread_id
-        where ${visibleReply('p')} and p.author_id is distinct from q.author_id
-        group by p.thread_id
+        group by t.id
+      ), m as (
+        select q.tags, q.solved, q.first_answer is not null as answered,
+          q.id in (select x.thread_id from expert_matches x where x.kind = 'expert') as matched,
+          to_char(date_trunc('week', q.created_at at time zone 'UTC'), 'YYYY-MM-DD') as week,
+          ${minutesFrom('q.created_at', 'q.first_answer')} as fa, ${minutesFrom('q.created_at', 'q.first_expert')} as fe
+        from q
+      ), w as (
+        select grouping(week) = 1 as total, week, count(*)::int as questions, (count(*) filter (where answered))::int as answered,
+          (count(*) filter (where solved))::int as solved, (count(*) filter (where matched))::int as matched,
+          array_agg(fa order by fa) filter (where fa is not null) as fas, array_agg(fe order by fe) filter (where matched and fe is not null) as fes
+        from m group by grouping sets ((week), ())
+      ), tags as (
+        select tag, count(*)::int as questions, (count(*) filter (where not answered))::int as unanswered from m cross join unnest(m.tags) tag group by tag
       ), experts as (
-        select m.thread_id, min(p.created_at) filter (where p.created_at >= m.notified_at) as first_expert
-        from expert_matches m
-        join q on q.id = m.thread_id
-        left join posts p on p.thread_id = m.thread_id and p.author_id = m.expert_id and ${visibleReply('p')}
-        where m.kind = 'expert'
-        group by m.thread_id
+        select es.tag, count(*)::int as experts
+        from expert_stats es
+        join memberships ms on ms.community_id = es.community_id and ms.user_id = es.user_id
+        left join expert_community_preferences ecp on ecp.community_id = es.community_id and ecp.user_id = es.user_id
+        where es.community_id = ${communityId} and es.answers > 0 and es.last_answer_at >= ${since} and es.tag in (select tag from tags)
+          and (ecp.matching is null or ecp.matching <> 'out')
+        group by es.tag
       )
-      select q.id, q.tags, ${epoch(sql`q.created_at`)} as created, q.solution_post_id is not null as solved,
-        ${epoch(sql`a.first_answer`)} as first_answer, e.thread_id is not null as matched, ${epoch(sql`e.first_expert`)} as first_expert_answer
-      from q left join answers a on a.thread_id = q.id left join experts e on e.thread_id = q.id`,
+      select case when total then 'total' else 'week' end as kind, week as key, questions, answered, solved, matched,
+        ${lowerMiddle('fas')} as fa_lo, ${upperMiddle('fas')} as fa_hi, ${lowerMiddle('fes')} as fe_lo, ${upperMiddle('fes')} as fe_hi, null::int as experts
+      from w
+      union all
+      select 'tag', tags.tag, tags.questions, tags.questions - tags.unanswered, 0, 0, null, null, null, null, coalesce(experts.experts, 0)
+      from tags left join experts on experts.tag = tags.tag`,
   );
-  return raw.map((r) => ({
-    id: r.id,
-    tags: r.tags,
-    createdAt: new Date(r.created),
-    solved: r.solved,
-    firstAnswerAt: toDate(r.first_answer),
-    firstExpertAnswerAt: toDate(r.first_expert_answer),
-    matched: r.matched,
-  }));
+  const weekly = new Map<string, QuestionCounts>();
+  let totals = questionFiguresFromCounts(countsOf({ kind: 'total', key: null, questions: 0, answered: 0, solved: 0, matched: 0, fa_lo: null, fa_hi: null, fe_lo: null, fe_hi: null, experts: null }));
+  const perTag: CommunityHealth['coverage']['tags'] = [];
+  for (const r of raw) {
+    if (r.kind === 'total') totals = questionFiguresFromCounts(countsOf(r));
+    else if (r.kind === 'week') weekly.set(r.key!, countsOf(r));
+    else perTag.push({ tag: r.key!, questions: r.questions, unanswered: r.questions - r.answered, activeExperts: r.experts ?? 0 });
+  }
+  const tags = perTag.sort((a, b) => Number(a.activeExperts > 0) - Number(b.activeExperts > 0) || b.questions - a.questions || a.tag.localeCompare(b.tag));
+  return { totals, weekly, coverage: { gaps: tags.filter((t) => t.activeExperts === 0).length, tags: tags.slice(0, 50) } };
 }
 
 /** The worklist: open questions of the period nobody else answered within 48 hours, oldest first. */
@@ -194,37 +249,6 @@ export async function loadExpertLoad(deps: Deps, { communityId, period }: Scope)
   };
 }
 
-/** Tags of the period's questions and how many members who answered them recently are still around to be asked. */
-export async function loadCoverage(deps: Deps, scope: Scope, questions: readonly QuestionRow[]): Promise<CommunityHealth['coverage']> {
-  const perTag = new Map<string, { questions: number; unanswered: number }>();
-  for (const q of questions) {
-    for (const tag of q.tags) {
-      const t = perTag.get(tag) ?? perTag.set(tag, { questions: 0, unanswered: 0 }).get(tag)!;
-      t.questions += 1;
-      if (q.firstAnswerAt === null) t.unanswered += 1;
-    }
-  }
-  if (perTag.size === 0) return { gaps: 0, tags: [] };
-  const since = new Date(scope.period.to.getTime() - ACTIVE_EXPERT_DAYS * DAY_MS);
-  const experts = await rows<{ tag: string; experts: number }>(
-    deps,
-    sql`
-      select es.tag, count(*)::int as experts
-      from expert_stats es
-      join memberships ms on ms.community_id = es.community_id and ms.user_id = es.user_id
-      left join expert_community_preferences ecp on ecp.community_id = es.community_id and ecp.user_id = es.user_id
-      where es.community_id = ${scope.communityId} and es.answers > 0 and es.last_answer_at >= ${since}
-        and es.tag in (${sql.join([...perTag.keys()].map((tag) => sql`${tag}`), sql`, `)})
-        and (ecp.matching is null or ecp.matching <> 'out')
-      group by es.tag`,
-  );
-  const count = new Map(experts.map((e) => [e.tag, e.experts]));
-  const tags = [...perTag.entries()]
-    .map(([tag, t]) => ({ tag, ...t, activeExperts: count.get(tag) ?? 0 }))
-    .sort((a, b) => Number(a.activeExperts > 0) - Number(b.activeExperts > 0) || b.questions - a.questions || a.tag.localeCompare(b.tag));
-  return { gaps: tags.filter((t) => t.activeExperts === 0).length, tags: tags.slice(0, 50) };
-}
-
 const weekKey = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** Members per level now, and the level changes of the period (in total and per week). */
@@ -297,16 +321,15 @@ export async function loadGuideFigures(deps: Deps, { communityId, period }: Scop
 export async function communityHealth(deps: Deps, community: { id: number; slug: string; name: string }, period: HealthPeriod): Promise<CommunityHealth> {
   const now = deps.clock.now();
   const scope: Scope = { communityId: community.id, period, now };
-  const questions = await loadQuestionFacts(deps, scope);
-  const [unanswered, retention, experts, coverage, participation, guides] = await Promise.all([
+  const [questions, unanswered, retention, experts, participation, guides] = await Promise.all([
+    loadQuestionFigures(deps, scope),
     loadUnanswered(deps, scope),
     loadRetention(deps, scope),
     loadExpertLoad(deps, scope),
-    loadCoverage(deps, scope, questions),
     loadParticipationMovement(deps, scope),
     loadGuideFigures(deps, scope),
   ]);
-  const weekly = weeklyQuestionSeries(questions, period).map((w) => ({
+  const weekly = weeklyQuestionSeriesFromCounts(questions.weekly, period).map((w) => ({
     ...w,
     guidesPublished: guides.weekly.get(w.weekStart)?.published ?? 0,
     guidesVerified: guides.weekly.get(w.weekStart)?.verified ?? 0,
@@ -317,12 +340,12 @@ export async function communityHealth(deps: Deps, community: { id: number; slug:
     community: { slug: community.slug, name: community.name },
     period: { from: period.from.toISOString(), to: period.to.toISOString(), weeks: weeksOf(period).length },
     generatedAt: now.toISOString(),
-    totals: questionFigures(questions),
+    totals: questions.totals,
     weekly,
     unanswered,
     retention,
     experts,
-    coverage,
+    coverage: questions.coverage,
     participation: participation.summary,
     guides: guides.summary,
   };

@@ -13,8 +13,27 @@ const messages: Record<string, (actor: string) => string> = {
   watched_thread_reply: (actor) => `${actor} replied in a thread you watch`,
   expert_match: (actor) => `${actor} asked a question you may know about`,
   expert_escalation: (actor) => `${actor}’s question has no answer yet: it needs a leader`,
-  moderation_notice: (actor) => `${actor}, a moderator, reviewed your post`,
 };
+
+/** What a moderator decided, as the author reads it (the notification's data.reason is the review action). */
+const moderationMessages: Record<string, string> = {
+  approve: 'A moderator approved your post',
+  hide: 'A moderator hid your post',
+  delete: 'A moderator removed your post',
+  suspend: 'A moderator suspended your account',
+};
+
+interface NotificationData {
+  reason?: unknown;
+  guideId?: unknown;
+  guideTitle?: unknown;
+}
+
+/** The guide a guide notification is about (its thread is only the guide's first source). */
+function guideOf(kind: string, data: NotificationData): { id: number; title: string } | undefined {
+  if (kind !== 'guide_review' && kind !== 'guide_credited') return undefined;
+  return Number.isInteger(data.guideId) && typeof data.guideTitle === 'string' ? { id: data.guideId as number, title: data.guideTitle } : undefined;
+}
 
 /** An expert_match notification's `data`: why the expert was asked, and in which round. */
 function matchDetails(kind: string, data: unknown): { reasons?: string[]; round?: number } {
@@ -26,7 +45,13 @@ function matchDetails(kind: string, data: unknown): { reasons?: string[]; round?
   };
 }
 
-export function notificationMessage(kind: string, actorName: string | null): string {
+const withGuide = (guide: { id: number; title: string } | undefined) => (guide ? { guide } : {});
+
+export function notificationMessage(kind: string, actorName: string | null, data: NotificationData = {}): string {
+  if (kind === 'moderation_notice') return moderationMessages[String(data.reason)] ?? 'A moderator reviewed your post';
+  const guide = guideOf(kind, data);
+  if (kind === 'guide_review') return guide ? `Please verify or update the guide “${guide.title}”` : 'Please verify or update a guide you own';
+  if (kind === 'guide_credited') return guide ? `Your answer is credited in the guide “${guide.title}”` : 'A guide credits your answer';
   return (messages[kind] ?? ((actor: string) => `${actor} posted`))(actorName ?? 'Someone');
 }
 
@@ -62,7 +87,7 @@ export async function listNotifications(deps: Deps, viewer: Viewer, query: { cur
   const items: Notification[] = page.map((r) => ({
     id: r.notification.id,
     kind: r.notification.kind,
-    message: notificationMessage(r.notification.kind, r.actor?.displayName ?? null),
+    message: notificationMessage(r.notification.kind, r.actor?.displayName ?? null, r.notification.data as NotificationData),
     thread: r.thread,
     community: r.community,
     postId: r.notification.postId,
@@ -71,6 +96,7 @@ export async function listNotifications(deps: Deps, viewer: Viewer, query: { cur
     read: r.notification.readAt !== null,
     createdAt: r.notification.createdAt.toISOString(),
     ...matchDetails(r.notification.kind, r.notification.data),
+    ...withGuide(guideOf(r.notification.kind, r.notification.data as NotificationData)),
   }));
   return { items, unreadCount: await unreadCount(deps, viewer.id), nextCursor: rows.length > limit ? String(page[page.length - 1]!.notification.id) : null };
 }
