@@ -9,7 +9,6 @@ import {
   matchRequests,
   memberships,
   ne,
-  notifications,
   posts,
   sql,
   threadRef,
@@ -17,7 +16,7 @@ import {
 } from '@praxis/db';
 import { can, nextLadderStep, rankExperts, type RankedExpert } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
-import { loadThreadContext, type ThreadContext } from '../notifications/write-notifications.js';
+import { insertNotification, loadThreadContext, type ThreadContext } from '../notifications/write-notifications.js';
 import { loadMatchingInputs } from './candidates.js';
 
 export interface LadderDeps {
@@ -79,24 +78,16 @@ async function writeMatches(tx: Db, context: ThreadContext, matches: MatchToWrit
       .returning({ id: expertMatches.id });
     if (!row) continue;
     written += 1;
-    const kind = match.kind === 'expert' ? 'expert_match' : 'expert_escalation';
-    const [notification] = await tx
-      .insert(notifications)
-      .values({
-        userId: match.expertId,
-        kind,
-        communityId: context.community.id,
-        threadId: context.thread.id,
-        postId: null,
-        actorId: context.thread.authorId,
-        dedupeKey: `match:${context.thread.id}`,
-        data: { reason: match.reasons[0] ?? '', reasons: match.reasons, round: match.round, matchId: row.id },
-      })
-      .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
-      .returning({ id: notifications.id });
-    if (notification) {
-      await appendEvent(tx, 'notification.created', match.expertId, { notificationId: notification.id, userId: match.expertId, kind, threadId: context.thread.id }, null);
-    }
+    await insertNotification(tx, {
+      userId: match.expertId,
+      kind: match.kind === 'expert' ? 'expert_match' : 'expert_escalation',
+      communityId: context.community.id,
+      threadId: context.thread.id,
+      postId: null,
+      actorId: context.thread.authorId,
+      dedupeKey: `match:${context.thread.id}`,
+      data: { reason: match.reasons[0] ?? '', reasons: match.reasons, round: match.round, matchId: row.id },
+    });
     await appendEvent(tx, 'expert.matched', context.thread.id, { threadId: context.thread.id, expertId: match.expertId, matchId: row.id, round: match.round, kind: match.kind }, null);
   }
   return written;

@@ -1,5 +1,6 @@
-import { appendEvent, asc, communities, eq, guides, guideSources, loadViewers, notifications, type Db } from '@praxis/db';
+import { asc, communities, eq, guides, guideSources, loadViewers, type Db } from '@praxis/db';
 import { can, type GuideRef } from '@praxis/domain';
+import { insertNotification } from '../notifications/write-notifications.js';
 
 export async function loadGuideContext(db: Db, guideId: number) {
   const [row] = await db
@@ -35,23 +36,17 @@ export async function writeGuideNotifications(
   return deps.db.transaction(async (tx) => {
     let count = 0;
     for (const item of allowed) {
-      const [row] = await tx
-        .insert(notifications)
-        .values({
-          userId: item.userId,
-          kind: item.kind,
-          communityId: context.community.id,
-          threadId: first.threadId,
-          postId: null,
-          actorId,
-          dedupeKey: item.dedupeKey,
-          data: { guideId: context.guide.id, guideTitle: context.guide.title, ...item.data },
-        })
-        .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
-        .returning({ id: notifications.id });
-      if (!row) continue;
-      count += 1;
-      await appendEvent(tx, 'notification.created', item.userId, { notificationId: row.id, userId: item.userId, kind: item.kind, threadId: first.threadId }, actorId);
+      const id = await insertNotification(tx, {
+        userId: item.userId,
+        kind: item.kind,
+        communityId: context.community.id,
+        threadId: first.threadId,
+        postId: null,
+        actorId,
+        dedupeKey: item.dedupeKey,
+        data: { guideId: context.guide.id, guideTitle: context.guide.title, ...item.data },
+      });
+      if (id !== null) count += 1;
     }
     return count;
   });

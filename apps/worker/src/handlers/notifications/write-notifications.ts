@@ -63,25 +63,34 @@ export async function writeNotifications(
   const written = await deps.db.transaction(async (tx) => {
     let count = 0;
     for (const item of allowed) {
-      const [row] = await tx
-        .insert(notifications)
-        .values({
-          userId: item.userId,
-          kind: item.kind,
-          communityId: context.community.id,
-          threadId: context.thread.id,
-          postId: cause.postId,
-          actorId: cause.actorId,
-          dedupeKey: item.dedupeKey,
-          data: { reason: item.reason },
-        })
-        .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
-        .returning({ id: notifications.id });
-      if (!row) continue;
-      count += 1;
-      await appendEvent(tx, 'notification.created', item.userId, { notificationId: row.id, userId: item.userId, kind: item.kind, threadId: context.thread.id }, cause.actorId);
+      const id = await insertNotification(tx, {
+        userId: item.userId,
+        kind: item.kind,
+        communityId: context.community.id,
+        threadId: context.thread.id,
+        postId: cause.postId,
+        actorId: cause.actorId,
+        dedupeKey: item.dedupeKey,
+        data: { reason: item.reason },
+      });
+      if (id !== null) count += 1;
     }
     return count;
   });
   return { written, refused: plan.notify.length - allowed.length };
+}
+
+/**
+ * Inserts one notification with its 'notification.created' event, inside the caller's transaction. A
+ * repeated (user, dedupe key) writes nothing and returns null, so a retried job never notifies twice.
+ */
+export async function insertNotification(tx: Db, values: typeof notifications.$inferInsert): Promise<number | null> {
+  const [row] = await tx
+    .insert(notifications)
+    .values(values)
+    .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
+    .returning({ id: notifications.id });
+  if (!row) return null;
+  await appendEvent(tx, 'notification.created', values.userId, { notificationId: row.id, userId: values.userId, kind: values.kind, threadId: values.threadId }, values.actorId ?? null);
+  return row.id;
 }
