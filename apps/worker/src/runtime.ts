@@ -98,6 +98,11 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
   };
 
   deps.queue.onFinalFailure(async (failed) => {
+    // A scheduled run that fails loses nothing: the next run does the same work, so it is not a dead letter.
+    if (failed.name in scheduled) {
+      deps.log.warn('scheduled job failed; the next run repeats it', { queue: failed.queue, job: failed.name, error: failed.error });
+      return;
+    }
     deps.log.error('job failed for good', { queue: failed.queue, job: failed.name, jobId: failed.jobId, error: failed.error });
     await recordDeadLetter(deps.db, failed);
   });

@@ -23,9 +23,13 @@ const insertStats = (where: ReturnType<typeof sql>) => sql`
   insert into ${expertStats} (user_id, community_id, tag, answers, accepted, score, last_answer_at)
   ${answerStatsSelect(where)}`;
 
+/** Refreshes and full rebuilds take turns, so a rebuild never deadlocks with a refresh of the same rows. */
+const takeTurn = (tx: Db) => tx.execute(sql`select pg_advisory_xact_lock(727275)`);
+
 /** Recomputes one member's expertise in one community. */
 export async function refreshExpertStats(db: Db, userId: number, communityId: number): Promise<void> {
   await db.transaction(async (tx) => {
+    await takeTurn(tx);
     await tx.delete(expertStats).where(and(eq(expertStats.userId, userId), eq(expertStats.communityId, communityId)));
     await tx.execute(insertStats(sql`p.author_id = ${userId} and t.community_id = ${communityId}`));
   });
@@ -34,6 +38,7 @@ export async function refreshExpertStats(db: Db, userId: number, communityId: nu
 /** Recomputes everyone's expertise (imported or seeded posts raise no events). */
 export async function rebuildExpertStats(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
+    await takeTurn(tx);
     await tx.delete(expertStats);
     await tx.execute(insertStats(sql`true`));
   });
