@@ -84,8 +84,11 @@ describe.skipIf(!adminUrl || !redisUrl)('a worker killed between taking a job an
       return files.length >= others.length ? files : null;
     }, 30_000, 'both emails sent by the new worker');
     expect(mails).toHaveLength(others.length);
-    const rows = await database.db.select().from(notifications).where(eq(notifications.threadId, thread.id));
-    expect(rows.every((n) => n.emailedAt !== null)).toBe(true);
+    // A notification is stamped emailed just after its message is handed over, so the stamps can trail the files.
+    await eventually(async () => {
+      const rows = await database.db.select().from(notifications).where(eq(notifications.threadId, thread.id));
+      return rows.every((n) => n.emailedAt !== null) || null;
+    }, 10_000, 'both notifications stamped as emailed');
     // Give a duplicate the chance to show up: the outbox drained and no mail arrives beyond one per notification.
     await h.deps.queue.close();
     expect(readdirSync(h.mailDir)).toHaveLength(others.length);
