@@ -1,7 +1,7 @@
 import type { EventName } from '@praxis/contracts';
 import { eq, threads, unreadNotificationCount, type Db } from '@praxis/db';
 import { threadRoom, userRoom, type RealtimeMessage } from '@praxis/realtime';
-import type { EventHandler, OutboxEvent } from '../../dispatch.js';
+import { eventJobId, type EventHandler, type OutboxEvent } from '../../dispatch.js';
 
 /** The realtime message an event becomes: small invalidations (ids, counts), never documents. */
 export async function toRealtimeMessage(event: OutboxEvent, db: Db): Promise<RealtimeMessage | null> {
@@ -40,13 +40,35 @@ export async function toRealtimeMessage(event: OutboxEvent, db: Db): Promise<Rea
   }
 }
 
+/**
+ * Events this process already published, per bus: a job whose acknowledgement was lost (Redis went away
+ * just after it ran) comes back, and must not reach the browsers twice. Bounded; the oldest are forgotten.
+ */
+const published = new WeakMap<object, Set<string>>();
+const REMEMBERED = 10_000;
+
+function firstTime(bus: object, key: string): boolean {
+  let seen = published.get(bus);
+  if (!seen) published.set(bus, (seen = new Set()));
+  if (seen.has(key)) return false;
+  seen.add(key);
+  if (seen.size > REMEMBERED) seen.delete(seen.values().next().value as string);
+  return true;
+}
+
 /** Publishes on the event bus; every API node relays it to its socket.io and stream clients in that room. */
 export const publishEvent: EventHandler = {
   queue: 'realtime',
   async handle(event, deps) {
     const message = await toRealtimeMessage(event, deps.db);
     if (!message) return `skipped:no realtime message for ${event.type}`;
-    await deps.bus.publish(message);
+    if (!firstTime(deps.bus, eventJobId(event))) return 'skipped:already published by this worker';
+    try {
+      await deps.bus.publish(message);
+    } catch (error) {
+      published.get(deps.bus)?.delete(eventJobId(event));
+      throw error;
+    }
     return 'done';
   },
 };
