@@ -99,7 +99,7 @@ describe('expert matching in the worker', () => {
     expect(request).toMatchObject({ round: 1, state: 'open', newcomer: true });
     // Away experts are emailed the question with the reasons (this harness counts everyone as away).
     await eventually(async () => {
-      const texts = readdirSync(h.mailDir).map((file) => readFileSync(join(h.mailDir, file), 'utf8'));
+      const texts = readdirSync(h.mailDir).filter((file) => file.endsWith('.eml')).map((file) => readFileSync(join(h.mailDir, file), 'utf8'));
       const matched = texts.filter((text) => text.includes('Why you:') && text.includes('Can I dry hop directly in the keg?'));
       return matched.length === 3 || null;
     }, 20_000, 'three match emails');
