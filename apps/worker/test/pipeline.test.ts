@@ -71,7 +71,7 @@ describe('the pipeline, embedded (in-process queue, embedded index)', () => {
     expect(pushed).toBe(true);
     expect(h.messages.some((m) => m.room === `thread:${thread.id}` && m.event === 'post.created')).toBe(true);
     // The asker has never been seen: away, so emailed (emailAwayMs is 0 here).
-    const mail = await eventually(async () => readdirSync(h.mailDir).find((name) => readFileSync(join(h.mailDir, name), 'utf8').includes('asker1@example.test')), 15_000, 'an email');
+    const mail = await eventually(async () => readdirSync(h.mailDir).find((name) => name.endsWith('.eml') && readFileSync(join(h.mailDir, name), 'utf8').includes('asker1@example.test')), 15_000, 'an email');
     const unfolded = readFileSync(join(h.mailDir, mail), 'utf8').replace(/\r?\n[ \t]+/g, ' ');
     expect(unfolded).toMatch(/List-Unsubscribe: <http:\/\/localhost:3000\/api\/v1\/email\/unsubscribe\?token=\w+&kind=mention>/);
   });
