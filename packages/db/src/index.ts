@@ -8,3 +8,5 @@ export type { SQL } from 'drizzle-orm';
 export * from './viewers.js';
 export * from './matching.js';
 export * from './trust.js';
+export * from './visibility.js';
+export * from './counters.js';

@@ -1,5 +1,5 @@
 import { AppError, type Community, type CommunitySummary } from '@praxis/contracts';
-import { and, asc, communities, desc, eq, gt, inArray, memberships, or, sql, tags as tagsTable, users } from '@praxis/db';
+import { communityReadableBy, and, asc, communities, desc, eq, gt, inArray, memberships, tags as tagsTable, users } from '@praxis/db';
 import { can, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 
@@ -9,13 +9,6 @@ export async function findCommunityBySlug(deps: Deps, slug: string): Promise<Com
   const [row] = await deps.db.select().from(communities).where(eq(communities.slug, slug.toLowerCase())).limit(1);
   if (!row) throw new AppError('NOT_FOUND', `No community "${slug}"`);
   return row;
-}
-
-/** SQL condition: communities this viewer may read. Mirrors the 'community.read' policy for list queries. */
-export function readableCommunities(viewer: Viewer | null) {
-  if (viewer && (viewer.role === 'admin' || viewer.role === 'moderator')) return sql`true`;
-  const memberOf = viewer ? [...viewer.memberships.keys()] : [];
-  return memberOf.length > 0 ? or(eq(communities.visibility, 'public'), inArray(communities.id, memberOf))! : eq(communities.visibility, 'public');
 }
 
 export function summarize(row: CommunityRow, viewer: Viewer | null): CommunitySummary {
@@ -32,7 +25,7 @@ export function summarize(row: CommunityRow, viewer: Viewer | null): CommunitySu
 }
 
 export async function listCommunities(deps: Deps, viewer: Viewer | null): Promise<CommunitySummary[]> {
-  const rows = await deps.db.select().from(communities).where(readableCommunities(viewer)).orderBy(asc(communities.name));
+  const rows = await deps.db.select().from(communities).where(communityReadableBy(viewer)).orderBy(asc(communities.name));
   return rows.map((row) => summarize(row, viewer));
 }
 

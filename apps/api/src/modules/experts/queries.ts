@@ -1,25 +1,7 @@
 import { AppError, type CommunityMatchingSettings, type ExpertiseSettings, type MatchedQuestionList, type ThreadMatching } from '@praxis/contracts';
-import {
-  and,
-  asc,
-  communities,
-  desc,
-  eq,
-  expertCommunityPreferences,
-  expertMatches,
-  expertSettings,
-  expertStats,
-  inArray,
-  isNull,
-  loadMatchingSettings,
-  memberships,
-  sql,
-  threads,
-  users,
-} from '@praxis/db';
+import { threadReadableBy, and, asc, communities, desc, eq, expertCommunityPreferences, expertMatches, expertSettings, expertStats, inArray, loadMatchingSettings, memberships, sql, threads, users } from '@praxis/db';
 import { can, type ThreadRef, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
-import { readableCommunities } from '../communities/queries.js';
 import { decodeCursor, encodeCursor } from '../threads/cursor.js';
 
 export type MatchRow = typeof expertMatches.$inferSelect;
@@ -83,8 +65,7 @@ export async function listMatchedQuestions(deps: Deps, viewer: Viewer, query: { 
         eq(expertMatches.expertId, viewer.id),
         inArray(expertMatches.state, [...openMatchStates]),
         eq(threads.status, 'open'),
-        isNull(threads.deletedAt),
-        readableCommunities(viewer),
+        threadReadableBy(viewer),
         cursor ? sql`(${expertMatches.notifiedAt}, ${expertMatches.id}) < (${cursor[0]}::timestamptz, ${cursor[1]})` : undefined,
       ),
     )

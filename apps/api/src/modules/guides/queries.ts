@@ -1,9 +1,8 @@
 import { AppError, type Guide, type GuideDiff, type GuideLibrary, type GuideRevisionList, type GuideSearchResults, type GuideSummary, type ThreadGuides, type UserSummary } from '@praxis/contracts';
-import { and, asc, communities, desc, eq, guideRevisions, guides, guideSources, inArray, lt, ne, or, posts, sql, threads, users, type SQL } from '@praxis/db';
+import { communityReadableBy, and, asc, communities, desc, eq, guideRevisions, guides, guideSources, inArray, lt, ne, or, posts, sql, threads, users, type SQL } from '@praxis/db';
 import { can, canStepGuide, diffGuideRevisions, guidePostPath, normalizeTag, type GuideRef, type Viewer } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import type { Deps } from '../../context.js';
-import { readableCommunities } from '../communities/queries.js';
 
 export type GuideRow = typeof guides.$inferSelect;
 export type GuideCommunity = { id: number; slug: string; name: string; visibility: 'public' | 'private'; guideSelfPublish: boolean };
@@ -129,7 +128,7 @@ export async function guideDiff(deps: Deps, loaded: LoadedGuide, from: number, t
  * readable communities, plus unpublished ones where the viewer leads or moderates, or that they created.
  */
 export function readableGuides(viewer: Viewer | null): SQL {
-  const published = and(eq(guides.status, 'published'), readableCommunities(viewer))!;
+  const published = and(eq(guides.status, 'published'), communityReadableBy(viewer))!;
   if (!viewer) return published;
   if (viewer.role === 'admin' || viewer.role === 'moderator') return sql`true`;
   const led = [...viewer.memberships.entries()].filter(([, role]) => role === 'leader' || role === 'moderator').map(([id]) => id);
@@ -186,7 +185,7 @@ async function searchEngine<T>(work: Promise<T>): Promise<T> {
 }
 
 async function readableScope(deps: Deps, viewer: Viewer | null, slug: string | undefined) {
-  const readable = await deps.db.select({ id: communities.id, slug: communities.slug, name: communities.name }).from(communities).where(readableCommunities(viewer));
+  const readable = await deps.db.select({ id: communities.id, slug: communities.slug, name: communities.name }).from(communities).where(communityReadableBy(viewer));
   const byId = new Map(readable.map((c) => [c.id, c]));
   if (slug === undefined) return { byId, communityId: undefined };
   const found = readable.find((c) => c.slug === slug.toLowerCase());

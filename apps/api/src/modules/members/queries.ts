@@ -1,8 +1,7 @@
 import type { MemberList } from '@praxis/contracts';
-import { and, asc, communities, desc, eq, memberships, participation, sql, users } from '@praxis/db';
+import { communityReadableBy, and, asc, communities, desc, eq, memberships, participation, sql, users } from '@praxis/db';
 import { participationLevels, type ParticipationLevel, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
-import { readableCommunities } from '../communities/queries.js';
 import { decodeCursor, encodeCursor } from '../threads/cursor.js';
 
 /** Leader first … newcomer, then members whose level is not computed yet (-1). */
@@ -75,7 +74,7 @@ export async function participationOf(deps: Deps, viewer: Viewer | null, userId:
     .from(participation)
     .innerJoin(communities, eq(communities.id, participation.communityId))
     .innerJoin(memberships, and(eq(memberships.communityId, participation.communityId), eq(memberships.userId, participation.userId)))
-    .where(and(eq(participation.userId, userId), readableCommunities(viewer)))
+    .where(and(eq(participation.userId, userId), communityReadableBy(viewer)))
     .orderBy(desc(levelRank), asc(communities.name));
   return rows.map((r) => ({ community: { slug: r.slug, name: r.name }, level: r.level, since: r.since.toISOString() }));
 }

@@ -1,10 +1,11 @@
 import { AppError, type FlagCreateBody, type ReviewBody } from '@praxis/contracts';
-import { and, appendEvent, communities, eq, flags, inArray, posts, sql, tags as tagsTable, threads } from '@praxis/db';
+import { and, appendEvent, countListedThread, eq, flags, inArray, isListedForAll, posts, recountReplies, refreshThreadExcerpt, threads } from '@praxis/db';
 import type { Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import type { CommunityRow } from '../communities/queries.js';
 import { suspendInTx, type UserRow } from '../people/commands.js';
-import { clearSolution, recountReplies } from '../threads/commands.js';
+import { deletePostInTx } from '../posts/commands.js';
+import { clearSolution } from '../threads/commands.js';
 import { renderBody } from '../threads/content.js';
 import type { PostRow, ThreadRow } from '../threads/queries.js';
 import { futureDate, writeAudit } from './audit.js';
@@ -34,7 +35,8 @@ async function approveHeldInTx(tx: Tx, viewer: Viewer, post: PostRow, thread: Th
   await tx.update(posts).set({ heldAt: null }).where(eq(posts.id, post.id));
   if (post.authorId === null) return;
   if (post.number === 1) {
-    await tx.update(threads).set({ heldAt: null, updatedAt: now, lastActivityAt: now }).where(eq(threads.id, thread.id));
+    const [approved] = await tx.update(threads).set({ heldAt: null, updatedAt: now, lastActivityAt: now }).where(eq(threads.id, thread.id)).returning();
+    if (approved && thread.heldAt !== null && isListedForAll(approved)) await countListedThread(tx, approved, 1);
     await appendEvent(tx, 'thread.created', thread.id, { threadId: thread.id, communityId: thread.communityId, authorId: post.authorId, postId: post.id, kind: thread.kind, mentions }, post.authorId);
   } else {
     await recountReplies(tx, thread.id);
@@ -47,19 +49,14 @@ async function hideInTx(tx: Tx, viewer: Viewer, post: PostRow, thread: ThreadRow
   if (post.hiddenAt !== null) return;
   await tx.update(posts).set({ hiddenAt: now }).where(eq(posts.id, post.id));
   if (thread.solutionPostId === post.id) await clearSolution(tx, viewer.id, thread, now);
+  if (post.number === 1) await refreshThreadExcerpt(tx, thread.id);
   await recountReplies(tx, thread.id);
   await tx.update(threads).set({ updatedAt: now }).where(eq(threads.id, thread.id));
   await appendEvent(tx, 'post.hidden', thread.id, { postId: post.id, threadId: thread.id, by: viewer.id, hidden: true }, viewer.id);
 }
 
 async function deleteInTx(tx: Tx, viewer: Viewer, post: PostRow, thread: ThreadRow, now: Date): Promise<void> {
-  await tx.update(posts).set({ deletedAt: now }).where(eq(posts.id, post.id));
-  if (post.number === 1) await tx.update(threads).set({ deletedAt: now, updatedAt: now }).where(eq(threads.id, thread.id));
-  else {
-    if (thread.solutionPostId === post.id) await clearSolution(tx, viewer.id, thread, now);
-    await recountReplies(tx, thread.id);
-    await tx.update(threads).set({ updatedAt: now }).where(eq(threads.id, thread.id));
-  }
+  await deletePostInTx(tx, viewer, post, thread, now);
   await appendEvent(tx, 'post.deleted', thread.id, { postId: post.id, threadId: thread.id, by: viewer.id }, viewer.id);
 }
 
@@ -128,18 +125,10 @@ export async function moveThread(deps: Deps, viewer: Viewer, thread: ThreadRow, 
   await deps.db.transaction(async (tx) => {
     await tx.update(threads).set({ communityId: to.id, updatedAt: now }).where(eq(threads.id, thread.id));
     await tx.update(flags).set({ communityId: to.id }).where(eq(flags.threadId, thread.id));
-    for (const name of thread.tags) {
-      await tx
-        .update(tagsTable)
-        .set({ threadCount: sql`greatest(${tagsTable.threadCount} - 1, 0)` })
-        .where(and(eq(tagsTable.communityId, from.id), eq(tagsTable.name, name)));
-      await tx
-        .insert(tagsTable)
-        .values({ communityId: to.id, name, threadCount: 1 })
-        .onConflictDoUpdate({ target: [tagsTable.communityId, tagsTable.name], set: { threadCount: sql`${tagsTable.threadCount} + 1` } });
+    if (isListedForAll(thread)) {
+      await countListedThread(tx, { communityId: from.id, tags: thread.tags }, -1);
+      await countListedThread(tx, { communityId: to.id, tags: thread.tags }, 1);
     }
-    await tx.update(communities).set({ threadCount: sql`greatest(${communities.threadCount} - 1, 0)` }).where(eq(communities.id, from.id));
-    await tx.update(communities).set({ threadCount: sql`${communities.threadCount} + 1` }).where(eq(communities.id, to.id));
     await appendEvent(tx, 'thread.moderated', thread.id, { threadId: thread.id, by: viewer.id, action: 'move', fromCommunityId: from.id, toCommunityId: to.id }, viewer.id);
     const details = { title: thread.title, from: from.slug, to: to.slug };
     await writeAudit(tx, { actorId: viewer.id, action: 'thread.move', subjectType: 'thread', subjectId: thread.id, communityId: from.id, details }, now);

@@ -1,8 +1,7 @@
 import type { Notification, NotificationList, NotificationSettings, WatchLevel } from '@praxis/contracts';
-import { and, communities, desc, eq, isNull, lt, notifications, posts, threads, unreadNotificationCount, users, watches } from '@praxis/db';
+import { communityReadableBy, and, communities, desc, eq, isNull, lt, notifications, posts, threads, unreadNotificationCount, users, watches } from '@praxis/db';
 import type { Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
-import { readableCommunities } from '../communities/queries.js';
 
 const messages: Record<string, (actor: string) => string> = {
   reply_to_thread: (actor) => `${actor} replied to your question`,
@@ -76,7 +75,7 @@ export async function listNotifications(deps: Deps, viewer: Viewer, query: { cur
     .where(
       and(
         eq(notifications.userId, viewer.id),
-        readableCommunities(viewer),
+        communityReadableBy(viewer),
         query.cursor ? lt(notifications.id, Number(query.cursor)) : undefined,
         query.unread ? isNull(notifications.readAt) : undefined,
       ),

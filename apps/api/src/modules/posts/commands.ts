@@ -1,8 +1,8 @@
 import { AppError } from '@praxis/contracts';
-import { and, appendEvent, auditLog, eq, postRevisions, posts, sql, threads, votes } from '@praxis/db';
-import { excerpt, type Viewer } from '@praxis/domain';
+import { and, appendEvent, auditLog, countListedThread, eq, isListedForAll, isNull, postRevisions, posts, recountReplies, refreshThreadExcerpt, sql, threads, votes } from '@praxis/db';
+import type { Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
-import { clearSolution, recountReplies } from '../threads/commands.js';
+import { clearSolution } from '../threads/commands.js';
 import { renderBody } from '../threads/content.js';
 import type { PostRow, ThreadRow } from '../threads/queries.js';
 
@@ -19,10 +19,8 @@ export async function editPost(deps: Deps, viewer: Viewer, post: PostRow, thread
       .returning({ revision: posts.revision });
     if (!updated) throw new AppError('NOT_FOUND');
     await tx.insert(postRevisions).values({ postId: post.id, revision: updated.revision, body: input.body, editorId: viewer.id, reason: input.reason ?? null, createdAt: now });
-    await tx
-      .update(threads)
-      .set({ updatedAt: now, ...(post.number === 1 && { excerpt: excerpt(input.body) }) })
-      .where(eq(threads.id, thread.id));
+    await tx.update(threads).set({ updatedAt: now }).where(eq(threads.id, thread.id));
+    if (post.number === 1) await refreshThreadExcerpt(tx, thread.id);
     await appendEvent(tx, 'post.edited', thread.id, { postId: post.id, threadId: thread.id, editorId: viewer.id, revision: updated.revision, mentions }, viewer.id);
     if (viewer.id !== post.authorId) {
       await tx.insert(auditLog).values({ actorId: viewer.id, action: 'post.edit', subjectType: 'post', subjectId: post.id, communityId: thread.communityId, details: { revision: updated.revision, reason: input.reason ?? null } });
@@ -36,6 +34,7 @@ export async function setPostHidden(deps: Deps, viewer: Viewer, post: PostRow, t
   await deps.db.transaction(async (tx) => {
     await tx.update(posts).set({ hiddenAt: hidden ? now : null }).where(eq(posts.id, post.id));
     if (hidden && thread.solutionPostId === post.id) await clearSolution(tx, viewer.id, thread, now);
+    if (post.number === 1) await refreshThreadExcerpt(tx, thread.id);
     await recountReplies(tx, thread.id);
     await tx.update(threads).set({ updatedAt: now }).where(eq(threads.id, thread.id));
     await appendEvent(tx, 'post.hidden', thread.id, { postId: post.id, threadId: thread.id, by: viewer.id, hidden }, viewer.id);
@@ -46,18 +45,27 @@ export async function setPostHidden(deps: Deps, viewer: Viewer, post: PostRow, t
 export async function deletePost(deps: Deps, viewer: Viewer, post: PostRow, thread: ThreadRow): Promise<void> {
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
-    await tx.update(posts).set({ deletedAt: now }).where(eq(posts.id, post.id));
-    if (post.number === 1) await tx.update(threads).set({ deletedAt: now, updatedAt: now }).where(eq(threads.id, thread.id));
-    else {
-      if (thread.solutionPostId === post.id) await clearSolution(tx, viewer.id, thread, now);
-      await recountReplies(tx, thread.id);
-      await tx.update(threads).set({ updatedAt: now }).where(eq(threads.id, thread.id));
-    }
+    await deletePostInTx(tx, viewer, post, thread, now);
     await appendEvent(tx, 'post.deleted', thread.id, { postId: post.id, threadId: thread.id, by: viewer.id }, viewer.id);
     if (viewer.id !== post.authorId) {
       await tx.insert(auditLog).values({ actorId: viewer.id, action: 'post.delete', subjectType: 'post', subjectId: post.id, communityId: thread.communityId });
     }
   });
+}
+
+/** Deletes a post; deleting the opening post deletes the thread, which leaves the counts. Shared by the review queue. */
+export async function deletePostInTx(tx: Deps['db'], viewer: Viewer, post: PostRow, thread: ThreadRow, now: Date): Promise<void> {
+  await tx.update(posts).set({ deletedAt: now }).where(eq(posts.id, post.id));
+  if (post.number === 1) {
+    const [gone] = await tx.update(threads).set({ deletedAt: now, updatedAt: now }).where(and(eq(threads.id, thread.id), isNull(threads.deletedAt))).returning();
+    // The update matched only a live thread: it was counted unless it was held.
+    if (gone && isListedForAll({ ...gone, deletedAt: null })) await countListedThread(tx, gone, -1);
+    await refreshThreadExcerpt(tx, thread.id);
+  } else {
+    if (thread.solutionPostId === post.id) await clearSolution(tx, viewer.id, thread, now);
+    await recountReplies(tx, thread.id);
+    await tx.update(threads).set({ updatedAt: now }).where(eq(threads.id, thread.id));
+  }
 }
 
 async function recountScore(tx: Deps['db'], post: PostRow): Promise<number> {

@@ -1,15 +1,14 @@
 import { AppError, type SearchQuery, type SearchResults, type SimilarThreads } from '@praxis/contracts';
-import { and, communities, inArray, isNull, threads } from '@praxis/db';
+import { communityReadableBy, and, communities, inArray, isNull, threads } from '@praxis/db';
 import { normalizeTag, type Viewer } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import type { Deps } from '../../context.js';
-import { readableCommunities } from '../communities/queries.js';
 
 type CommunityLabel = { id: number; slug: string; name: string };
 
 /** The communities this viewer may read: the permission filter every search query carries. */
 async function readableCommunityLabels(deps: Deps, viewer: Viewer | null): Promise<Map<number, CommunityLabel>> {
-  const rows = await deps.db.select({ id: communities.id, slug: communities.slug, name: communities.name }).from(communities).where(readableCommunities(viewer));
+  const rows = await deps.db.select({ id: communities.id, slug: communities.slug, name: communities.name }).from(communities).where(communityReadableBy(viewer));
   return new Map(rows.map((r) => [r.id, r]));
 }
 

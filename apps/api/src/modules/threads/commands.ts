@@ -1,5 +1,5 @@
 import { AppError, type ThreadCreateBody, type ThreadUpdateBody } from '@praxis/contracts';
-import { and, appendEvent, auditLog, communities, eq, isNull, postRevisions, posts, sql, tags as tagsTable, threads } from '@praxis/db';
+import { and, appendEvent, auditLog, communities, countListedThread, eq, isListedForAll, isVisibleToAll, postApproved, postRevisions, posts, recountReplies, retagListedThread, sql, threads } from '@praxis/db';
 import { excerpt, normalizeTags, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { enforceNewcomerLimits } from '../trust/commands.js';
@@ -37,13 +37,8 @@ export async function createThread(deps: Deps, viewer: Viewer, community: Commun
     const [post] = await tx.insert(posts).values({ threadId: thread.id, authorId: viewer.id, number: 1, body: input.body, html, createdAt: now, heldAt: held ? now : null }).returning();
     if (!post) throw new Error('insert returned no row');
     await tx.insert(postRevisions).values({ postId: post.id, revision: 1, body: input.body, editorId: viewer.id, createdAt: now });
-    for (const name of tags) {
-      await tx
-        .insert(tagsTable)
-        .values({ communityId: community.id, name, threadCount: 1 })
-        .onConflictDoUpdate({ target: [tagsTable.communityId, tagsTable.name], set: { threadCount: sql`${tagsTable.threadCount} + 1` } });
-    }
-    await tx.update(communities).set({ threadCount: sql`${communities.threadCount} + 1` }).where(eq(communities.id, community.id));
+    // A held thread is counted when it is approved.
+    if (!held) await countListedThread(tx, { communityId: community.id, tags }, 1);
     // A held thread is announced (indexed, notified, matched) only when a moderator approves it.
     if (held) await appendEvent(tx, 'post.held', thread.id, { postId: post.id, threadId: thread.id, communityId: community.id, authorId: viewer.id }, viewer.id);
     else await appendEvent(tx, 'thread.created', thread.id, { threadId: thread.id, communityId: community.id, authorId: viewer.id, postId: post.id, kind: thread.kind, mentions }, viewer.id);
@@ -63,22 +58,7 @@ export async function editThread(deps: Deps, viewer: Viewer, thread: ThreadRow, 
       .update(threads)
       .set({ ...(fields.includes('title') && { title }), ...(fields.includes('tags') && { tags }), updatedAt: now })
       .where(eq(threads.id, thread.id));
-    if (tags !== undefined && fields.includes('tags')) {
-      const removed = thread.tags.filter((t) => !tags.includes(t));
-      const added = tags.filter((t) => !thread.tags.includes(t));
-      for (const name of removed) {
-        await tx
-          .update(tagsTable)
-          .set({ threadCount: sql`greatest(${tagsTable.threadCount} - 1, 0)` })
-          .where(and(eq(tagsTable.communityId, thread.communityId), eq(tagsTable.name, name)));
-      }
-      for (const name of added) {
-        await tx
-          .insert(tagsTable)
-          .values({ communityId: thread.communityId, name, threadCount: 1 })
-          .onConflictDoUpdate({ target: [tagsTable.communityId, tagsTable.name], set: { threadCount: sql`${tagsTable.threadCount} + 1` } });
-      }
-    }
+    if (tags !== undefined && fields.includes('tags') && isListedForAll(thread)) await retagListedThread(tx, thread.communityId, thread.tags, tags);
     await appendEvent(tx, 'thread.edited', thread.id, { threadId: thread.id, editorId: viewer.id, fields }, viewer.id);
     if (viewer.id !== thread.authorId && fields.includes('tags')) await appendEvent(tx, 'thread.moderated', thread.id, { threadId: thread.id, by: viewer.id, action: 'retag' }, viewer.id);
     if (viewer.id !== thread.authorId) {
@@ -138,18 +118,9 @@ async function holdsFirstPost(deps: Deps, viewer: Viewer, community: CommunityRo
     .select({ id: posts.id })
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
-    .where(and(eq(threads.communityId, community.id), eq(posts.authorId, viewer.id), isNull(posts.heldAt), isNull(posts.deletedAt)))
+    .where(and(eq(threads.communityId, community.id), eq(posts.authorId, viewer.id), postApproved))
     .limit(1);
   return approved === undefined;
-}
-
-export async function recountReplies(tx: Deps['db'], threadId: number): Promise<void> {
-  await tx
-    .update(threads)
-    .set({
-      replyCount: sql`(select count(*)::int from ${posts} where ${posts.threadId} = ${threadId} and ${posts.number} > 1 and ${posts.deletedAt} is null and ${posts.hiddenAt} is null and ${posts.heldAt} is null)`,
-    })
-    .where(eq(threads.id, threadId));
 }
 
 export async function acceptSolution(deps: Deps, viewer: Viewer, thread: ThreadRow, postId: number): Promise<void> {
@@ -157,7 +128,7 @@ export async function acceptSolution(deps: Deps, viewer: Viewer, thread: ThreadR
   const [post] = await deps.db.select().from(posts).where(and(eq(posts.id, postId), eq(posts.threadId, thread.id)));
   if (!post) throw new AppError('VALIDATION_FAILED', 'That post is not a reply in this thread', { postId: 'is not a reply in this thread' });
   if (post.number === 1) throw new AppError('VALIDATION_FAILED', 'The question itself cannot be its solution', { postId: 'is the question' });
-  if (post.deletedAt || post.hiddenAt) throw new AppError('VALIDATION_FAILED', 'A hidden or deleted reply cannot be the solution', { postId: 'is hidden or deleted' });
+  if (!isVisibleToAll(post)) throw new AppError('VALIDATION_FAILED', 'A hidden, held or deleted reply cannot be the solution', { postId: 'is hidden, held or deleted' });
   if (thread.solutionPostId === post.id) return;
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {

@@ -1,8 +1,7 @@
 import { AppError, type Post, type ThreadDetail, type ThreadList, type ThreadListQuery, type ThreadSummary, type UserSummary } from '@praxis/contracts';
-import { and, asc, communities, threadRef, desc, eq, gt, inArray, isNull, ne, or, posts, sql, threads, users, votes, type SQL } from '@praxis/db';
+import { and, asc, communities, threadRef, desc, eq, gt, inArray, isNull, ne, postListedInThreadFor, posts, sql, threadListableBy, threads, users, votes, type SQL } from '@praxis/db';
 import { can, type PostRef, type ThreadRef, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
-import { readableCommunities } from '../communities/queries.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 export type ThreadRow = typeof threads.$inferSelect;
@@ -83,8 +82,7 @@ export async function listThreads(deps: Deps, viewer: Viewer | null, query: Thre
   const sort = query.sort ?? 'latest';
   const limit = query.limit ?? 20;
   const order = listOrders[sort];
-  // Held threads (opening post awaiting approval) are listed for their author only; moderators find them in the review queue.
-  const conditions: (SQL | undefined)[] = [isNull(threads.deletedAt), readableCommunities(viewer), viewer ? or(isNull(threads.heldAt), eq(threads.authorId, viewer.id)) : isNull(threads.heldAt)];
+  const conditions: (SQL | undefined)[] = [threadListableBy(viewer)];
   if (query.community) conditions.push(eq(communities.slug, query.community.toLowerCase()));
   if (query.tag) conditions.push(sql`${threads.tags} @> array[${query.tag.toLowerCase()}]::text[]`);
   if (query.author) conditions.push(sql`lower(${users.username}) = lower(${query.author})`);
@@ -154,7 +152,7 @@ export async function getThreadDetail(deps: Deps, viewer: Viewer | null, threadI
     .select({ post: posts, author: userBits })
     .from(posts)
     .leftJoin(users, eq(users.id, posts.authorId))
-    .where(and(eq(posts.threadId, thread.id), cursor ? gt(posts.number, cursor[0] as number) : undefined, heldPostsVisibleTo(viewer, ref)))
+    .where(and(eq(posts.threadId, thread.id), cursor ? gt(posts.number, cursor[0] as number) : undefined, postListedInThreadFor(viewer, thread)))
     .orderBy(asc(posts.number))
     .limit(limit + 1);
   const pageRows = rows.slice(0, limit);
@@ -181,12 +179,6 @@ export async function getThreadDetail(deps: Deps, viewer: Viewer | null, threadI
       edit: openingPost !== undefined && can(viewer, 'post.edit', postRef(openingPost, ref)),
     },
   };
-}
-
-/** Held posts (awaiting approval) are listed for their author and the community's moderators only. */
-function heldPostsVisibleTo(viewer: Viewer | null, ref: ThreadRef): SQL | undefined {
-  if (can(viewer, 'post.review', { id: 0, authorId: null, isFirst: false, hidden: false, deleted: false, held: true, thread: ref })) return undefined;
-  return viewer ? or(isNull(posts.heldAt), eq(posts.authorId, viewer.id)) : isNull(posts.heldAt);
 }
 
 async function loadOpeningPost(deps: Deps, threadId: number): Promise<PostRow | undefined> {
