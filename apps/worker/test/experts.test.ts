@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, appendEvent, eq, expertMatches, expertStats, matchRequests, memberships, notifications, type Db } from '@praxis/db';
+import { and, appendEvent, eq, expertMatches, expertStats, matchRequests, memberships, notifications, posts, sql, threads, type Db } from '@praxis/db';
 import { createInProcessQueue } from '@praxis/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '../src/dispatch.js';
@@ -167,6 +167,26 @@ describe('expert matching in the worker', () => {
     offsetMs += 10 * HOUR;
     await escalateDueQuestions(h.deps);
     expect((await matchesOf(h.database.db, thread.id)).length).toBe(3);
+  });
+
+  it('a reply held for approval is no answer: the ladder goes on', async () => {
+    const { thread } = await f.thread(community.id, people.newbie!.id, 'Priming sugar for a keg', 'Do I need priming sugar when I keg, or only when bottling?', ['kegging']);
+    const matches = await eventually(async () => {
+      const rows = await matchesOf(h.database.db, thread.id);
+      return rows.length === 3 ? rows : null;
+    }, 20_000, 'matches');
+    await waitForIdle();
+    // A reply waiting in the review queue, as the API writes it (post.held starts no handler).
+    const outsider = matches[0]!.expertId;
+    await h.database.db.transaction(async (tx) => {
+      const [counter] = await tx.update(threads).set({ postCount: sql`${threads.postCount} + 1` }).where(eq(threads.id, thread.id)).returning({ postCount: threads.postCount });
+      await tx.insert(posts).values({ threadId: thread.id, authorId: outsider, number: counter!.postCount, body: 'Held: no sugar in a keg', html: '', heldAt: new Date() });
+    });
+    offsetMs += 31 * 60_000;
+    expect(await escalateDueQuestions(h.deps)).toBe(1);
+    const [request] = await h.database.db.select().from(matchRequests).where(eq(matchRequests.threadId, thread.id));
+    expect(request).toMatchObject({ state: 'open', round: 2 });
+    expect((await matchesOf(h.database.db, thread.id)).filter((m) => m.round === 2).length).toBeGreaterThan(0);
   });
 
   it('never matches someone who can no longer read the thread (a private community they left)', async () => {

@@ -2,6 +2,7 @@ import type { TrustThresholds, NewcomerLimits } from '@praxis/domain';
 import { DEFAULT_NEWCOMER_LIMITS, DEFAULT_TRUST_THRESHOLDS, trustLevelFor } from '@praxis/domain';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
+import { postApproved, threadListedForAll } from './visibility.js';
 import { appendEvent } from './outbox.js';
 import { flags, posts, settings, threadReads, threads, userStats, users } from './schema.js';
 
@@ -49,8 +50,8 @@ export async function recountContributions(db: Db, userId: number, now: Date): P
   await db
     .update(userStats)
     .set({
-      replies: sql`(select count(*)::int from ${posts} where ${posts.authorId} = ${userId} and ${posts.number} > 1 and ${posts.deletedAt} is null and ${posts.heldAt} is null)`,
-      topicsCreated: sql`(select count(*)::int from ${threads} where ${threads.authorId} = ${userId} and ${threads.deletedAt} is null and ${threads.heldAt} is null)`,
+      replies: sql`(select count(*)::int from ${posts} where ${posts.authorId} = ${userId} and ${posts.number} > 1 and ${postApproved})`,
+      topicsCreated: sql`(select count(*)::int from ${threads} where ${threads.authorId} = ${userId} and ${threadListedForAll})`,
       acceptedAnswers: sql`(select count(*)::int from ${threads} join ${posts} on ${posts.id} = ${threads.solutionPostId} where ${posts.authorId} = ${userId} and ${threads.deletedAt} is null)`,
       flagsUpheld: sql`(select count(distinct ${flags.postId})::int from ${flags} join ${posts} on ${posts.id} = ${flags.postId} where ${posts.authorId} = ${userId} and ${flags.status} = 'upheld')`,
       updatedAt: now,

@@ -6,7 +6,21 @@ import { countListedThread, reconcileCounters, recountReplies } from './counters
 import { communities, memberships, posts, tags as tagsTable, threads, users } from './schema.js';
 import { createTestDatabase } from './testing.js';
 import { threadRef, viewerFrom } from './viewers.js';
-import { postListedInThreadFor, postVisibleTo, refreshThreadExcerpt, threadListableBy, threadReadableBy } from './visibility.js';
+import {
+  postApproved,
+  postApprovedAs,
+  postListedInThreadFor,
+  postVisibleTo,
+  postVisibleToAll,
+  postVisibleToAllAs,
+  refreshThreadExcerpt,
+  replyVisibleToAll,
+  replyVisibleToAllAs,
+  threadListableBy,
+  threadListedForAll,
+  threadListedForAllAs,
+  threadReadableBy,
+} from './visibility.js';
 
 let database: Database;
 const ids: Record<string, number> = {};
@@ -66,7 +80,7 @@ beforeAll(async () => {
   for (const [name, user] of Object.entries(people)) {
     viewers[name] = viewerFrom(user, rows.filter((m) => m.userId === user.id), now);
   }
-});
+}, 60_000);
 afterAll(() => database.close());
 
 async function everything() {
@@ -144,6 +158,25 @@ describe(`the visibility predicates agree with the policy (${process.env.TEST_DA
         expect({ viewer: name, visibility, ids: actual }).toEqual({ viewer: name, visibility, ids: expected });
       }
     }
+  });
+});
+
+describe('the rules written for aliased raw SQL', () => {
+  it('select the same rows as the column forms', async () => {
+    const idsOf = async (query: ReturnType<typeof sql>) => ((await database.db.execute(query)) as unknown as { rows: { id: number }[] }).rows.map((r) => r.id);
+    const pairs = [
+      [postVisibleToAll, postVisibleToAllAs('p')],
+      [replyVisibleToAll, replyVisibleToAllAs('p')],
+      [postApproved, postApprovedAs('p')],
+    ] as const;
+    for (const [columns, aliased] of pairs) {
+      const expected = await idsOf(sql`select id from ${posts} where ${columns} order by id`);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await idsOf(sql`select p.id from ${posts} p where ${aliased} order by p.id`)).toEqual(expected);
+    }
+    const listed = await idsOf(sql`select id from ${threads} where ${threadListedForAll} order by id`);
+    expect(await idsOf(sql`select t.id from ${threads} t where ${threadListedForAllAs('t')} order by t.id`)).toEqual(listed);
+    expect(() => postVisibleToAllAs('p; drop table posts')).toThrow();
   });
 });
 

@@ -81,6 +81,20 @@ export function postVisibleTo(viewer: Viewer | null): SQL {
   return and(threadReadableBy(viewer), postContentVisibleTo(viewer))!;
 }
 
+// The same rules for raw SQL that names its tables by an alias (`from posts p join threads t`).
+const alias = (name: string): string => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a table alias: ${name}`);
+  return name;
+};
+/** postVisibleToAll, for posts aliased `p`. */
+export const postVisibleToAllAs = (p: string): SQL => sql.raw(`(${alias(p)}.deleted_at is null and ${p}.hidden_at is null and ${p}.held_at is null)`);
+/** replyVisibleToAll, for posts aliased `p`. */
+export const replyVisibleToAllAs = (p: string): SQL => sql.raw(`(${alias(p)}.number > 1 and ${p}.deleted_at is null and ${p}.hidden_at is null and ${p}.held_at is null)`);
+/** postApproved, for posts aliased `p`. */
+export const postApprovedAs = (p: string): SQL => sql.raw(`(${alias(p)}.held_at is null and ${p}.deleted_at is null)`);
+/** threadListedForAll, for threads aliased `t`. */
+export const threadListedForAllAs = (t: string): SQL => sql.raw(`(${alias(t)}.deleted_at is null and ${t}.held_at is null)`);
+
 /**
  * The rows of a thread page the viewer gets, for a thread they may read: held posts only for their author
  * and the community's moderators; hidden and deleted posts stay in as tombstones (the API blanks their body).

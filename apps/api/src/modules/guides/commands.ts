@@ -1,5 +1,5 @@
 import { AppError, MAX_TAGS, type GuideCreateBody, type GuideUpdateBody } from '@praxis/contracts';
-import { and, appendEvent, auditLog, communities, eq, guideRevisions, guides, guideSimilarQuestions, guideSources, inArray, posts, threads, users } from '@praxis/db';
+import { and, appendEvent, auditLog, communities, eq, guideRevisions, guides, guideSimilarQuestions, guideSources, inArray, posts, threads, users, isVisibleToAll } from '@praxis/db';
 import {
   buildGuideDraft,
   can,
@@ -45,7 +45,7 @@ async function loadSources(deps: Deps, viewer: Viewer, community: GuideCommunity
       return;
     }
     if (!can(viewer, 'post.read', ref)) return void (errors[key] = `There is no post ${id} you can read`);
-    if (row.post.deletedAt !== null || row.post.hiddenAt !== null) return void (errors[key] = `Post ${id} is hidden or deleted`);
+    if (!isVisibleToAll(row.post)) return void (errors[key] = `Post ${id} is hidden, deleted or waiting for approval`);
     if (row.thread.kind !== 'question' || row.post.number === 1) errors[key] = `Post ${id} is not an answer: guides are built from answers to questions`;
   });
   const first = Object.entries(errors)[0];

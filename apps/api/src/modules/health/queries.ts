@@ -1,5 +1,5 @@
 import type { CommunityHealth } from '@praxis/contracts';
-import { inArray, sql, users, type SQL } from '@praxis/db';
+import { inArray, sql, users, type SQL, replyVisibleToAllAs, threadListedForAllAs, postApprovedAs } from '@praxis/db';
 import {
   loadSpread,
   participationLevels,
@@ -41,7 +41,7 @@ async function rows<T>(deps: Deps, query: SQL): Promise<T[]> {
 
 const epoch = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
 /** Answers others can see: replies that are not deleted, hidden or waiting for approval. */
-const visibleReply = (p: string) => sql.raw(`${p}.number > 1 and ${p}.deleted_at is null and ${p}.hidden_at is null and ${p}.held_at is null`);
+const visibleReply = replyVisibleToAllAs;
 
 interface QuestionAggregate {
   kind: 'week' | 'total' | 'tag';
@@ -98,7 +98,7 @@ export async function loadQuestionFigures(deps: Deps, { communityId, period }: S
         from threads t
         left join posts p on p.thread_id = t.id and ${visibleReply('p')}
         left join expert_matches em on em.thread_id = p.thread_id and em.expert_id = p.author_id and em.kind = 'expert'
-        where t.community_id = ${communityId} and t.kind = 'question' and t.deleted_at is null
+        where t.community_id = ${communityId} and t.kind = 'question' and ${threadListedForAllAs('t')}
           and t.created_at >= ${period.from} and t.created_at < ${period.to}
         group by t.id
       ), m as (
@@ -154,11 +154,10 @@ export async function loadUnanswered(deps: Deps, { communityId, period, now }: S
         (count(*) over ())::int as total
       from threads t
       left join users u on u.id = t.author_id
-      where t.community_id = ${communityId} and t.kind = 'question' and t.deleted_at is null
+      where t.community_id = ${communityId} and t.kind = 'question' and ${threadListedForAllAs('t')}
         and t.status = 'open' and t.solution_post_id is null
         and t.created_at >= ${period.from} and t.created_at < ${cutoff}
         and not exists (select 1 from posts p where p.thread_id = t.id and ${visibleReply('p')} and p.author_id is distinct from t.author_id)
-        and not exists (select 1 from posts p where p.thread_id = t.id and p.number = 1 and p.held_at is not null)
       order by t.created_at asc, t.id asc
       limit ${WORKLIST_LIMIT}`,
   );
@@ -181,14 +180,14 @@ export async function loadUnanswered(deps: Deps, { communityId, period, now }: S
  * posted again at least a day later, and whether they went on to answer someone else's question.
  */
 export async function loadRetention(deps: Deps, { communityId, period }: Scope): Promise<CommunityHealth['retention']> {
-  const mine = (alias: string) => sql.raw(`p.author_id = ${alias}.user_id and p.deleted_at is null and p.held_at is null`);
+  const mine = (alias: string) => sql`p.author_id = ${sql.raw(alias)}.user_id and ${postApprovedAs('p')}`;
   const raw = await rows<{ returned: boolean; answered: boolean }>(
     deps,
     sql`
       with askers as (
         select t.author_id as user_id, min(t.created_at) as first_q
         from threads t
-        where t.community_id = ${communityId} and t.kind = 'question' and t.deleted_at is null and t.author_id is not null
+        where t.community_id = ${communityId} and t.kind = 'question' and ${threadListedForAllAs('t')} and t.author_id is not null
           and t.created_at >= ${period.from} and t.created_at < ${period.to}
         group by t.author_id
       ), newcomers as (
@@ -216,7 +215,7 @@ export async function loadExpertLoad(deps: Deps, { communityId, period }: Scope)
       from posts p
       join threads t on t.id = p.thread_id
       where p.created_at >= ${period.from} and p.created_at < ${period.to} and ${visibleReply('p')} and p.author_id is not null
-        and t.community_id = ${communityId} and t.kind = 'question' and t.deleted_at is null and p.author_id is distinct from t.author_id
+        and t.community_id = ${communityId} and t.kind = 'question' and ${threadListedForAllAs('t')} and p.author_id is distinct from t.author_id
       group by p.author_id`,
   );
   const matches = await rows<{ user_id: number; matched: number; answered: number; declined: number }>(

@@ -1,4 +1,4 @@
-import { and, communities, desc, emailDigests, eq, gt, inArray, isNull, loadViewers, ne, threadRef, threads, users, watches } from '@praxis/db';
+import { and, communities, desc, emailDigests, eq, gt, inArray, loadViewers, ne, threadRef, threads, users, watches, threadListedForAll } from '@praxis/db';
 import { can } from '@praxis/domain';
 import type { WorkerDeps } from '../../deps.js';
 import { digestEmail, unsubscribeUrl } from '../../email/templates.js';
@@ -28,7 +28,7 @@ export async function sendDailyDigests(deps: Pick<WorkerDeps, 'db' | 'mailer' | 
       .select({ thread: threads, community: { id: communities.id, name: communities.name, slug: communities.slug, visibility: communities.visibility } })
       .from(threads)
       .innerJoin(communities, eq(communities.id, threads.communityId))
-      .where(and(inArray(threads.communityId, watched.map((w) => w.communityId)), gt(threads.createdAt, since), isNull(threads.deletedAt), ne(threads.authorId, userId)))
+      .where(and(inArray(threads.communityId, watched.map((w) => w.communityId)), gt(threads.createdAt, since), threadListedForAll, ne(threads.authorId, userId)))
       .orderBy(desc(threads.createdAt))
       .limit(50);
     const viewer = (await loadViewers(deps.db, [userId], now)).get(userId);

@@ -1,23 +1,4 @@
-import {
-  and,
-  desc,
-  eq,
-  expertCommunityPreferences,
-  expertMatches,
-  expertSettings,
-  expertStats,
-  gt,
-  inArray,
-  isNull,
-  loadViewers,
-  lte,
-  ne,
-  posts,
-  sql,
-  threadRef,
-  threads,
-  type Db,
-} from '@praxis/db';
+import { and, desc, eq, expertCommunityPreferences, expertMatches, expertSettings, expertStats, inArray, loadViewers, lte, ne, posts, sql, threadRef, threads, type Db, replyVisibleToAll, threadListedForAll } from '@praxis/db';
 import { can, defaultShareWindow, markdownToText, type AnswerCounts, type CommunityExpertiseTotals, type ExpertCandidate, type ExpertQuestion } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import { gatherEvidence, type EvidencePort } from '../../experts/evidence.js';
@@ -57,7 +38,7 @@ function evidencePort(db: Db, search: SearchIndex, context: ThreadContext): Evid
         .select({ threadId: posts.threadId, authorId: posts.authorId, id: posts.id, score: posts.score, createdAt: posts.createdAt, threadTitle: threads.title, solutionPostId: threads.solutionPostId })
         .from(posts)
         .innerJoin(threads, eq(threads.id, posts.threadId))
-        .where(and(inArray(posts.threadId, [...threadIds]), gt(posts.number, 1), isNull(posts.deletedAt), isNull(posts.hiddenAt), isNull(threads.deletedAt)));
+        .where(and(inArray(posts.threadId, [...threadIds]), replyVisibleToAll, threadListedForAll));
       return rows.map((row) => ({ threadId: row.threadId, threadTitle: row.threadTitle, authorId: row.authorId, accepted: row.solutionPostId === row.id, score: row.score, answeredAt: row.createdAt.getTime() }));
     },
   };

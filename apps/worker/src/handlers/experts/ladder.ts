@@ -1,19 +1,4 @@
-import {
-  and,
-  appendEvent,
-  eq,
-  expertMatches,
-  inArray,
-  loadMatchingSettings,
-  loadViewers,
-  matchRequests,
-  memberships,
-  ne,
-  posts,
-  sql,
-  threadRef,
-  type Db,
-} from '@praxis/db';
+import { and, appendEvent, eq, expertMatches, inArray, loadMatchingSettings, loadViewers, matchRequests, memberships, ne, posts, sql, threadRef, type Db, replyVisibleToAll } from '@praxis/db';
 import { can, nextLadderStep, rankExperts, type RankedExpert } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import { insertNotification, loadThreadContext, type ThreadContext } from '../notifications/write-notifications.js';
@@ -35,7 +20,7 @@ async function isAnswered(db: Db, context: ThreadContext): Promise<boolean> {
     .where(
       and(
         eq(posts.threadId, context.thread.id),
-        sql`${posts.number} > 1 and ${posts.deletedAt} is null and ${posts.hiddenAt} is null`,
+        replyVisibleToAll,
         context.thread.authorId === null ? sql`true` : ne(posts.authorId, context.thread.authorId),
       ),
     );

@@ -1,4 +1,4 @@
-import { and, eq, expertStats, inArray, posts, sql, threads, type Db } from '@praxis/db';
+import { and, eq, expertStats, inArray, posts, sql, threads, type Db, replyVisibleToAllAs, threadListedForAllAs } from '@praxis/db';
 import type { EventHandler, OutboxEvent } from '../../dispatch.js';
 
 /**
@@ -15,8 +15,8 @@ const answerStatsSelect = (where: ReturnType<typeof sql>) => sql`
   from ${posts} p
   join ${threads} t on t.id = p.thread_id
   cross join lateral unnest(array['']::text[] || t.tags) as tag
-  where p.number > 1 and p.author_id is not null and p.deleted_at is null and p.hidden_at is null
-    and t.deleted_at is null and t.kind = 'question' and ${where}
+  where ${replyVisibleToAllAs('p')} and p.author_id is not null
+    and ${threadListedForAllAs('t')} and t.kind = 'question' and ${where}
   group by p.author_id, t.community_id, tag`;
 
 const insertStats = (where: ReturnType<typeof sql>) => sql`

@@ -1,4 +1,4 @@
-import { eq, posts } from '@praxis/db';
+import { eq, posts, isVisibleToAll, isListedForAll } from '@praxis/db';
 import { planPostNotifications } from '@praxis/domain';
 import type { EventHandler, OutboxEvent } from '../../dispatch.js';
 import { loadThreadContext, loadWatchLevels, usersByUsername, writeNotifications } from './write-notifications.js';
@@ -17,7 +17,7 @@ export const notifyPost: EventHandler = {
     const context = await loadThreadContext(deps.db, threadId);
     const [post] = await deps.db.select().from(posts).where(eq(posts.id, postId));
     if (!context || !post || post.authorId === null) return 'skipped:thread or post gone';
-    if (post.deletedAt || post.hiddenAt || context.thread.deletedAt) return 'skipped:post no longer visible';
+    if (!isVisibleToAll(post) || !isListedForAll(context.thread)) return 'skipped:post no longer visible';
     const [repliedTo] = post.replyToId ? await deps.db.select({ authorId: posts.authorId }).from(posts).where(eq(posts.id, post.replyToId)) : [];
     const plan = planPostNotifications({
       post: { id: post.id, authorId: post.authorId, replyToAuthorId: repliedTo?.authorId ?? null, mentions },

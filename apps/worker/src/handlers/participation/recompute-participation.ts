@@ -1,4 +1,4 @@
-import { and, asc, communities, eq, gt, inArray, memberships, participation, participationChanges, sql, type Db } from '@praxis/db';
+import { and, asc, communities, eq, gt, inArray, memberships, participation, participationChanges, sql, type Db, threadListedForAllAs, postVisibleToAllAs } from '@praxis/db';
 import { defaultParticipationThresholds, participationChange, participationLevelFor, type ParticipationFigures, type ParticipationLevel, type ParticipationThresholds } from '@praxis/domain';
 
 const DAY_MS = 86_400_000;
@@ -48,8 +48,8 @@ async function loadFigures(db: Db, communityId: number, firstId: number, lastId:
       (select count(distinct gs.guide_id)::int from guide_sources gs join guides g on g.id = gs.guide_id
         where gs.author_id = m.user_id and g.community_id = ${communityId} and g.status = 'published' and g.deleted_at is null) as guides_credited
     from memberships m
-    left join (posts p join threads t on t.id = p.thread_id and t.community_id = ${communityId} and t.deleted_at is null)
-      on p.author_id = m.user_id and p.deleted_at is null and p.hidden_at is null and p.held_at is null and p.created_at <= ${now}
+    left join (posts p join threads t on t.id = p.thread_id and t.community_id = ${communityId} and ${threadListedForAllAs('t')})
+      on p.author_id = m.user_id and ${postVisibleToAllAs('p')} and p.created_at <= ${now}
     where m.community_id = ${communityId} and m.user_id between ${firstId} and ${lastId}
     group by m.user_id, m.role, m.created_at`)) as unknown as { rows: FigureRow[] };
   return result.rows;

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, posts, threads, type Db } from '@praxis/db';
+import { and, asc, eq, inArray, posts, threads, type Db, isListedForAll, postVisibleToAll } from '@praxis/db';
 import { SEARCH_DOCUMENT_VERSION, toThreadDocument, type SearchIndex, type ThreadDocument } from '@praxis/search';
 
 export interface LoadedDocuments {
@@ -13,13 +13,13 @@ export interface LoadedDocuments {
 export async function loadThreadDocuments(db: Db, threadIds: number[]): Promise<LoadedDocuments> {
   if (threadIds.length === 0) return { documents: [], updatedAt: new Map(), gone: [] };
   const rows = await db.select().from(threads).where(inArray(threads.id, threadIds));
-  const live = rows.filter((t) => t.deletedAt === null && t.heldAt === null);
+  const live = rows.filter(isListedForAll);
   const liveIds = live.map((t) => t.id);
   const visiblePosts = liveIds.length
     ? await db
         .select({ threadId: posts.threadId, number: posts.number, body: posts.body })
         .from(posts)
-        .where(and(inArray(posts.threadId, liveIds), isNull(posts.deletedAt), isNull(posts.hiddenAt), isNull(posts.heldAt)))
+        .where(and(inArray(posts.threadId, liveIds), postVisibleToAll))
         .orderBy(asc(posts.threadId), asc(posts.number))
     : [];
   const byThread = new Map<number, { number: number; body: string }[]>();
