@@ -1,3 +1,4 @@
+import { reconcileCounters } from '@praxis/db';
 import { queueNames, type Job, type Outcome, type QueueName } from '@praxis/queue';
 import type { WorkerDeps } from './deps.js';
 import { checkDispatchTable, fanOut, subscriptions, type OutboxEvent, type OutboxJob } from './dispatch.js';
@@ -23,6 +24,8 @@ export interface WorkerOptions {
   escalateEveryMs?: number;
   /** How often participation levels are recomputed. Default 1 h. */
   participationEveryMs?: number;
+  /** How often the denormalized counters (thread, tag, reply counts, excerpts) are recounted and repaired. Default 1 h. */
+  countersEveryMs?: number;
   concurrency?: Partial<Record<QueueName, number>>;
   /** Attempts per handler job and the base of the exponential backoff between them. Default 6 and 2 s (≈ 1 min in all). */
   retry?: { attempts: number; backoffMs: number };
@@ -83,6 +86,12 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
       if (run.changed > 0) deps.log.info('participation recomputed', { ...run });
       return run.changed > 0 ? 'done' : 'skipped:no level changed';
     },
+    'maintenance.reconcile-counters': async () => {
+      const repaired = await reconcileCounters(deps.db);
+      const total = Object.values(repaired).reduce((a, b) => a + b, 0);
+      if (total > 0) deps.log.warn('counters had drifted and were repaired', { ...repaired });
+      return total > 0 ? 'done' : 'skipped:no counter drifted';
+    },
     'maintenance.prune-outbox': async () => {
       await pruneOutbox(deps.db, deps.clock.now());
       return 'done';
@@ -124,6 +133,7 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
   await deps.queue.schedule('maintenance', 'maintenance.prune-outbox', 86_400_000);
   await deps.queue.schedule('matching', 'experts.escalate', options.escalateEveryMs ?? 30_000);
   await deps.queue.schedule('maintenance', 'experts.rebuild-stats', 86_400_000);
+  await deps.queue.schedule('maintenance', 'maintenance.reconcile-counters', options.countersEveryMs ?? 3_600_000);
   await deps.queue.schedule('maintenance', 'participation.recompute', options.participationEveryMs ?? 3_600_000);
 
   const relay = startOutboxRelay(deps, options.relayIdleMs === undefined ? {} : { idleMs: options.relayIdleMs });
