@@ -1,4 +1,5 @@
 import { communities, deadLetters, desc, eq, memberships, notifications, outboxEvents, users } from '@praxis/db';
+import { notificationKindLabel, notificationKinds } from '@praxis/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, buildTestApp, createCommunity, expectProblem, reply, signUp, signUpAs, type Session, type TestApp } from './helper.js';
 
@@ -115,6 +116,30 @@ describe('email settings and unsubscribe links', () => {
     expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/email/unsubscribe?token=nottherealtoken&kind=mention' }), 404, 'NOT_FOUND');
   });
 });
+
+describe('the notification-kind catalogue', () => {
+  it('lets every kind be muted and unsubscribed from, and the unsubscribe page names each kind by its label, never its raw name', async () => {
+    const [row] = await t.database.db.select({ token: users.emailToken }).from(users).where(eq(users.id, bob.id));
+    for (const kind of [...notificationKinds, 'digest', 'all']) {
+      const url = `/api/v1/email/unsubscribe?token=${row!.token}&kind=${kind}`;
+      const page = await t.app.inject({ method: 'GET', url });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain(escapeForHtml(notificationKindLabel(kind)));
+      // The form posts back to the link (its action names the kind); what a person reads does not.
+      if (kind.includes('_')) expect(page.body.replace(/action="[^"]*"/, '')).not.toContain(kind);
+      const done = await t.app.inject({ method: 'POST', url });
+      expect(done.statusCode).toBe(200);
+      if (kind.includes('_')) expect(done.body).not.toContain(kind);
+    }
+    const muted = (await bob.inject({ method: 'GET', url: '/api/v1/me/notification-settings' })).json();
+    expect([...muted.emailMutedKinds].sort()).toEqual([...notificationKinds, 'digest'].sort());
+    const changed = await ada.inject({ method: 'PATCH', url: '/api/v1/me/notification-settings', payload: { emailMutedKinds: ['guide_review', 'guide_credited', 'moderation_notice'] } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json().emailMutedKinds).toEqual(['guide_review', 'guide_credited', 'moderation_notice']);
+  });
+});
+
+const escapeForHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 describe('admin: pipeline', () => {
   it('shows the backlog and index state, lists dead letters and queues retries and rebuilds through the outbox', async () => {

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { notificationKinds } from './notification-kinds.js';
 
 /** HTTP request and response schemas. The API validates with them and the OpenAPI document is built from them. */
 
@@ -301,7 +302,7 @@ export const WatchState = Type.Object({ level: WatchLevel, isDefault: Type.Boole
 export const TagParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 50 }), tag: Type.String({ minLength: 1, maxLength: 30 }) });
 export const Notification = Type.Object({
   id: Id,
-  kind: Type.String({ description: 'reply_to_thread, reply_to_post, mention, thread_solved, watched_thread_created, watched_thread_reply, expert_match, expert_escalation, guide_review, guide_credited, moderation_notice (append-only)' }),
+  kind: Type.String({ description: `${notificationKinds.join(', ')} (append-only)` }),
   message: Type.String({ description: 'One line a person can read, e.g. "ada replied to your question"' }),
   thread: Type.Object({ id: Id, title: Type.String() }),
   community: Type.Object({ slug: Type.String(), name: Type.String() }),

@@ -4,35 +4,15 @@
  * still read the thread, and writes the rows; nothing here touches I/O or the clock.
  */
 
-/** Append-only, the same strings as the db column; a retired kind is kept, never reused. */
-export const notificationKinds = [
-  'reply_to_thread',
-  'reply_to_post',
-  'mention',
-  'thread_solved',
-  'watched_thread_created',
-  'watched_thread_reply',
-  /** You were matched as an expert for a question (data: reasons, round). */
-  'expert_match',
-  /** As a leader: a question's expert rounds passed without an answer. */
-  'expert_escalation',
-  /** As a guide's owner: verify or update it (its review date came, or similar questions keep arriving). */
-  'guide_review',
-  /** A guide credits your answer (it was published). */
-  'guide_credited',
-  /** A moderator acted on your post or account (hidden, deleted, approved, suspended). */
-  'moderation_notice',
-] as const;
+import type { NotificationKind } from '@praxis/contracts/notification-kinds';
 
-export type NotificationKind = (typeof notificationKinds)[number];
+// The catalogue of kinds lives in @praxis/contracts (notification-kinds.ts); re-exported for the domain's users.
+export { isNotificationKind, notificationKinds, type NotificationKind } from '@praxis/contracts/notification-kinds';
 
 export type WatchLevel = 'watching' | 'tracking' | 'normal' | 'muted';
 
 export type EmailPreference = 'away' | 'always' | 'never';
 
-export function isNotificationKind(value: string): value is NotificationKind {
-  return (notificationKinds as readonly string[]).includes(value);
-}
 
 /**
  * Per-user watch levels relevant to one thread; a user absent from a map has no row (the default).

@@ -1,17 +1,7 @@
-/**
- * The kinds of notification a person can stop emails about (the API's notification kinds, which are
- * append-only: packages/domain/src/notifications.ts), with how the settings page names them.
- */
-export const EMAIL_KINDS = [
-  { kind: 'reply_to_thread', label: 'Replies to your questions and discussions' },
-  { kind: 'reply_to_post', label: 'Replies to your posts' },
-  { kind: 'mention', label: 'Mentions of your @username' },
-  { kind: 'thread_solved', label: 'Answers accepted as solutions' },
-  { kind: 'watched_thread_created', label: 'New threads in communities and tags you watch' },
-  { kind: 'watched_thread_reply', label: 'New posts in threads you watch' },
-  { kind: 'expert_match', label: 'Questions you are asked to answer as an expert' },
-  { kind: 'expert_escalation', label: 'Unanswered questions passed to you as a leader' },
-] as const;
+import { notificationKindLabels, notificationKinds } from '@praxis/contracts/notification-kinds';
+
+/** Every kind of notification a person can stop emails about, named as the catalogue names it (the digest has its own choice). */
+export const EMAIL_KINDS = notificationKinds.map((kind) => ({ kind, label: notificationKindLabels[kind] }));
 
 export const EMAIL_PREFERENCES = [
   { value: 'away', label: 'Only when I am away', hint: 'Email a notification only if you have not been on Praxis for a while.' },

@@ -1,4 +1,4 @@
-import type { NotificationKind } from '@praxis/domain';
+import type { EmailMuteKind, NotificationKind } from '@praxis/contracts';
 
 /** What a template renders; `headers` go onto the message as they are. */
 export interface EmailContent {
@@ -9,7 +9,7 @@ export interface EmailContent {
 }
 
 /** A notification kind, or the daily digest: what one unsubscribe link turns off. */
-export type UnsubscribeKind = NotificationKind | 'digest';
+export type UnsubscribeKind = EmailMuteKind;
 
 export interface CommunityLabel {
   name: string;

@@ -1,6 +1,5 @@
-import { AppError, type NotificationSettings } from '@praxis/contracts';
+import { AppError, isUnsubscribeKind, type NotificationSettings } from '@praxis/contracts';
 import { and, appendEvent, eq, inArray, isNull, notifications, sql, users } from '@praxis/db';
-import { notificationKinds } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 
 /** Marks some, a thread's, or all of the viewer's notifications read; other tabs hear it through 'notification.read'. */
@@ -22,10 +21,8 @@ export async function markNotificationsRead(deps: Deps, userId: number, which: {
   });
 }
 
-const unsubscribableKinds = new Set<string>([...notificationKinds, 'digest', 'all']);
-
 export async function updateNotificationSettings(deps: Deps, userId: number, changes: Partial<NotificationSettings>): Promise<void> {
-  const unknown = changes.emailMutedKinds?.find((kind) => !unsubscribableKinds.has(kind));
+  const unknown = changes.emailMutedKinds?.find((kind) => !isUnsubscribeKind(kind));
   if (unknown) throw new AppError('VALIDATION_FAILED', `"${unknown}" is not a notification kind`, { emailMutedKinds: `has unknown kind "${unknown}"` });
   if (Object.keys(changes).length === 0) return;
   await deps.db.update(users).set(changes).where(eq(users.id, userId));
@@ -33,7 +30,7 @@ export async function updateNotificationSettings(deps: Deps, userId: number, cha
 
 /** The one-click unsubscribe of an email link: the token only identifies whose mail to stop. */
 export async function unsubscribeByToken(deps: Deps, token: string, kind: string): Promise<{ email: string }> {
-  if (!unsubscribableKinds.has(kind)) throw new AppError('VALIDATION_FAILED', `"${kind}" is not something you can unsubscribe from`, { kind: 'is unknown' });
+  if (!isUnsubscribeKind(kind)) throw new AppError('VALIDATION_FAILED', `"${kind}" is not something you can unsubscribe from`, { kind: 'is unknown' });
   const set =
     kind === 'all'
       ? { emailNotifications: 'never' as const, emailDigest: 'never' as const }

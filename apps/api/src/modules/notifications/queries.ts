@@ -1,18 +1,8 @@
-import type { Notification, NotificationList, NotificationSettings, WatchLevel } from '@praxis/contracts';
+import { isNotificationKind, type Notification, type NotificationKind, type NotificationList, type NotificationSettings, type WatchLevel } from '@praxis/contracts';
 import { communityReadableBy, and, communities, desc, eq, isNull, lt, notifications, posts, threads, unreadNotificationCount, users, watches } from '@praxis/db';
 import type { Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 
-const messages: Record<string, (actor: string) => string> = {
-  reply_to_thread: (actor) => `${actor} replied to your question`,
-  reply_to_post: (actor) => `${actor} replied to your post`,
-  mention: (actor) => `${actor} mentioned you`,
-  thread_solved: (actor) => `${actor} marked a solution`,
-  watched_thread_created: (actor) => `${actor} started a thread you watch`,
-  watched_thread_reply: (actor) => `${actor} replied in a thread you watch`,
-  expert_match: (actor) => `${actor} asked a question you may know about`,
-  expert_escalation: (actor) => `${actor}’s question has no answer yet: it needs a leader`,
-};
 
 /** What a moderator decided, as the author reads it (the notification's data.reason is the review action). */
 const moderationMessages: Record<string, string> = {
@@ -46,12 +36,29 @@ function matchDetails(kind: string, data: unknown): { reasons?: string[]; round?
 
 const withGuide = (guide: { id: number; title: string } | undefined) => (guide ? { guide } : {});
 
+/** One line per kind of the catalogue (a Record over it: a new kind without its message does not compile). */
+const messages: Record<NotificationKind, (actor: string, data: NotificationData) => string> = {
+  reply_to_thread: (actor) => `${actor} replied to your question`,
+  reply_to_post: (actor) => `${actor} replied to your post`,
+  mention: (actor) => `${actor} mentioned you`,
+  thread_solved: (actor) => `${actor} marked a solution`,
+  watched_thread_created: (actor) => `${actor} started a thread you watch`,
+  watched_thread_reply: (actor) => `${actor} replied in a thread you watch`,
+  expert_match: (actor) => `${actor} asked a question you may know about`,
+  expert_escalation: (actor) => `${actor}’s question has no answer yet: it needs a leader`,
+  guide_review: (_actor, data) => {
+    const guide = guideOf('guide_review', data);
+    return guide ? `Please verify or update the guide “${guide.title}”` : 'Please verify or update a guide you own';
+  },
+  guide_credited: (_actor, data) => {
+    const guide = guideOf('guide_credited', data);
+    return guide ? `Your answer is credited in the guide “${guide.title}”` : 'A guide credits your answer';
+  },
+  moderation_notice: (_actor, data) => moderationMessages[String(data.reason)] ?? 'A moderator reviewed your post',
+};
+
 export function notificationMessage(kind: string, actorName: string | null, data: NotificationData = {}): string {
-  if (kind === 'moderation_notice') return moderationMessages[String(data.reason)] ?? 'A moderator reviewed your post';
-  const guide = guideOf(kind, data);
-  if (kind === 'guide_review') return guide ? `Please verify or update the guide “${guide.title}”` : 'Please verify or update a guide you own';
-  if (kind === 'guide_credited') return guide ? `Your answer is credited in the guide “${guide.title}”` : 'A guide credits your answer';
-  return (messages[kind] ?? ((actor: string) => `${actor} posted`))(actorName ?? 'Someone');
+  return isNotificationKind(kind) ? messages[kind](actorName ?? 'Someone', data) : `${actorName ?? 'Someone'} posted`;
 }
 
 export const unreadCount = (deps: Deps, userId: number): Promise<number> => unreadNotificationCount(deps.db, userId);

@@ -1,19 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import {
-  IdParams,
-  MarkReadBody,
-  NotificationList,
-  NotificationListQuery,
-  NotificationSettings,
-  NotificationSettingsBody,
-  Problem,
-  SlugParams,
-  TagParams,
-  UnreadCount,
-  UnsubscribeQuery,
-  WatchBody,
-  WatchState,
-} from '@praxis/contracts';
+import { IdParams, MarkReadBody, NotificationList, NotificationListQuery, NotificationSettings, NotificationSettingsBody, Problem, SlugParams, TagParams, UnreadCount, UnsubscribeQuery, WatchBody, WatchState, notificationKindLabel } from '@praxis/contracts';
 import { normalizeTag, type Viewer } from '@praxis/domain';
 import { ensureReadable, requireViewer } from '../../policy.js';
 import { findCommunityBySlug } from '../communities/queries.js';
@@ -96,28 +82,15 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { token, kind } = request.query;
     const action = `/api/v1/email/unsubscribe?token=${encodeURIComponent(token)}&kind=${encodeURIComponent(kind)}`;
     reply.type('text/html; charset=utf-8');
-    return unsubscribePage(`Stop emails about “${escapeHtml(kindLabel(kind))}”?`, `<form method="post" action="${escapeHtml(action)}"><button type="submit">Unsubscribe</button></form>`);
+    return unsubscribePage(`Stop emails about “${escapeHtml(notificationKindLabel(kind))}”?`, `<form method="post" action="${escapeHtml(action)}"><button type="submit">Unsubscribe</button></form>`);
   });
   app.post('/email/unsubscribe', { schema: { tags: ['notifications'], summary: 'Unsubscribe from one kind of email (one click)', querystring: UnsubscribeQuery } }, async (request, reply) => {
     const { email } = await unsubscribeByToken(deps, request.query.token, request.query.kind);
     reply.type('text/html; charset=utf-8');
-    return unsubscribePage('Unsubscribed', `<p>${escapeHtml(email)} will no longer get emails about “${escapeHtml(kindLabel(request.query.kind))}”. You can change this any time in your notification settings.</p>`);
+    return unsubscribePage('Unsubscribed', `<p>${escapeHtml(email)} will no longer get emails about “${escapeHtml(notificationKindLabel(request.query.kind))}”. You can change this any time in your notification settings.</p>`);
   });
 };
 
-const kindLabels: Record<string, string> = {
-  reply_to_thread: 'replies to your questions',
-  reply_to_post: 'replies to your posts',
-  mention: 'mentions',
-  thread_solved: 'solved questions',
-  watched_thread_created: 'new threads you watch',
-  watched_thread_reply: 'replies in threads you watch',
-  expert_match: 'questions you are asked to answer',
-  expert_escalation: 'unanswered questions escalated to leaders',
-  digest: 'the daily digest',
-  all: 'everything',
-};
-const kindLabel = (kind: string) => kindLabels[kind] ?? kind;
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const unsubscribePage = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title} · Praxis</title></head><body style="font-family:system-ui;max-width:36rem;margin:3rem auto;padding:0 1rem"><h1>${title}</h1>${body}<p><a href="/settings/notifications">Notification settings</a></p></body></html>`;

@@ -29,7 +29,7 @@ describe('/settings/notifications save', () => {
       ['kinds', 'expert_escalation'],
     ]);
     expect(result).toEqual({ saved: true });
-    expect(calls.at(-1)).toMatchObject({ method: 'PATCH', init: { body: { emailNotifications: 'never', emailDigest: 'never', emailMutedKinds: ['reply_to_post', 'some_future_kind'] } } });
+    expect(calls.at(-1)).toMatchObject({ method: 'PATCH', init: { body: { emailNotifications: 'never', emailDigest: 'never', emailMutedKinds: ['reply_to_post', 'guide_review', 'guide_credited', 'moderation_notice', 'some_future_kind'] } } });
   });
 
   it('refuses unknown choices with field errors, without calling the API', async () => {
