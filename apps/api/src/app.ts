@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { createEmbeddedSearchIndex } from '@praxis/search';
 import type { AppOptions } from './context.js';
@@ -17,6 +17,7 @@ import { memberRoutes } from './modules/members/routes.js';
 import { postRoutes } from './modules/posts/routes.js';
 import { ThreadReadCache } from './modules/threads/read-cache.js';
 import { threadRoutes } from './modules/threads/routes.js';
+import { pageRoutes } from './modules/pages/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { pipelineRoutes } from './modules/pipeline/routes.js';
 import { searchRoutes } from './modules/search/routes.js';
@@ -38,6 +39,25 @@ export function redactSecrets(url: string): string {
   return url.replace(/([?&](?:token|access_token)=)[^&#]*/gi, '$1[redacted]');
 }
 
+/** A request slower than this is logged at warn, whatever the level. */
+const SLOW_REQUEST_MS = 1_000;
+
+/**
+ * Request logging that costs what it should: every request at debug (LOG_LEVEL=debug to see them), slow ones at
+ * warn, 5xx at error (their error is logged with its stack by the error handler). At the default info level a
+ * fast, successful request writes nothing.
+ */
+function logRequests(app: FastifyInstance): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    const ms = Math.round(reply.elapsedTime);
+    const status = reply.statusCode;
+    if (status >= 500) request.log.error({ req: request, status, ms }, 'request failed');
+    else if (ms >= SLOW_REQUEST_MS) request.log.warn({ req: request, status, ms }, 'slow request');
+    else request.log.debug({ req: request, status, ms }, 'request completed');
+    done();
+  });
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const app = Fastify({
@@ -49,6 +69,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       ...(options.prettyLogs && { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname,reqId' } } }),
     },
+    // Fastify's two info lines per request cost more than many requests themselves: see logRequests below.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     trustProxy: ['127.0.0.1', '::1'],
     routerOptions: { ignoreTrailingSlash: true },
@@ -64,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.decorate('threadCache', new ThreadReadCache());
   registerErrorHandling(app);
+  logRequests(app);
   await app.register(cookie);
   // Counters in Redis when distributed (all API nodes share them), in-process otherwise.
   const limitStore = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
@@ -90,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes, { prefix: '/api/v1' });
   await app.register(communityRoutes, { prefix: '/api/v1' });
   await app.register(threadRoutes, { prefix: '/api/v1' });
+  await app.register(pageRoutes, { prefix: '/api/v1' });
   await app.register(postRoutes, { prefix: '/api/v1' });
   await app.register(userRoutes, { prefix: '/api/v1' });
   await app.register(searchRoutes, { prefix: '/api/v1' });

@@ -112,16 +112,20 @@ describe('declining a match', () => {
     await match(thread, sam.id, { rank: 2 });
   });
 
-  it('opening the thread marks the match seen, once', async () => {
+  it('opening the thread writes nothing; the page’s read mark marks the match seen, once', async () => {
+    const read = (s: Session) => s.inject({ method: 'POST', url: '/api/v1/me/reads', payload: { items: [{ threadId: thread, lastPostNumber: 1 }] } });
     await eve.inject({ method: 'GET', url: `/api/v1/threads/${thread}` });
+    await eve.inject({ method: 'GET', url: `/api/v1/threads/${thread}/page` });
+    expect((await db().select().from(expertMatches).where(eq(expertMatches.id, eveMatch)))[0]).toMatchObject({ state: 'notified', seenAt: null });
+    expect((await read(eve)).statusCode).toBe(200);
     const [row] = await db().select().from(expertMatches).where(eq(expertMatches.id, eveMatch));
     expect(row).toMatchObject({ state: 'seen' });
     const seenAt = row!.seenAt;
     expect(seenAt).not.toBeNull();
-    await eve.inject({ method: 'GET', url: `/api/v1/threads/${thread}` });
+    await read(eve);
     expect((await db().select().from(expertMatches).where(eq(expertMatches.id, eveMatch)))[0]!.seenAt).toEqual(seenAt);
     // Someone else reading it changes nothing of theirs.
-    await bob.inject({ method: 'GET', url: `/api/v1/threads/${thread}` });
+    await read(bob);
     expect((await db().select().from(expertMatches).where(eq(expertMatches.threadId, thread))).map((m) => m.state).sort()).toEqual(['notified', 'seen']);
   });
 

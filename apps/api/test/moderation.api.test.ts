@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, auditLog, desc, eq, outboxEvents, userStats } from '@praxis/db';
+import { auditLog, desc, eq, outboxEvents, userStats } from '@praxis/db';
 import { ask, buildTestApp, createCommunity, expectProblem, reply, signUp, signUpAs, type Session, type TestApp } from './helper.js';
 
 let t: TestApp;
@@ -208,18 +208,22 @@ describe('the audit log', () => {
 });
 
 describe('user_stats', () => {
-  it('counts a visit per day and the threads and posts a signed-in member reads', async () => {
+  it('counts a visit per day and the threads and posts a signed-in member reads (from the page’s read marks, never from a GET)', async () => {
     const reader = await signUp(t.app, 'bookworm');
     const threadId = await ask(author, community, 'Reading material thread');
     await reply(author, threadId, 'r1');
     await reply(author, threadId, 'r2');
+    const statsOf = async () => (await t.database.db.select().from(userStats).where(eq(userStats.userId, reader.id)))[0];
     await reader.inject({ method: 'GET', url: `/api/v1/threads/${threadId}` });
-    await reader.inject({ method: 'GET', url: `/api/v1/threads/${threadId}` });
-    const [stats] = await t.database.db.select().from(userStats).where(and(eq(userStats.userId, reader.id)));
-    expect(stats).toMatchObject({ topicsEntered: 1, postsRead: 3 });
+    expect((await statsOf()) ?? { topicsEntered: 0, postsRead: 0 }).toMatchObject({ topicsEntered: 0, postsRead: 0 });
+    const read = (lastPostNumber: number) => reader.inject({ method: 'POST', url: '/api/v1/me/reads', payload: { items: [{ threadId, lastPostNumber }] } });
+    expect((await read(3)).statusCode).toBe(200);
+    expect((await read(3)).statusCode).toBe(200);
+    expect(await statsOf()).toMatchObject({ topicsEntered: 1, postsRead: 3 });
     await reply(author, threadId, 'r3');
-    await reader.inject({ method: 'GET', url: `/api/v1/threads/${threadId}` });
-    const [after] = await t.database.db.select().from(userStats).where(eq(userStats.userId, reader.id));
-    expect(after).toMatchObject({ topicsEntered: 1, postsRead: 4 });
+    // Never past the thread's last post: read counts move trust levels.
+    expect((await read(40)).statusCode).toBe(200);
+    expect(await statsOf()).toMatchObject({ topicsEntered: 1, postsRead: 4 });
   });
+
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, desc, eq, outboxEvents, posts, users } from '@praxis/db';
+import { and, desc, eq, outboxEvents, posts, recomputeTrustLevel, users, userStats } from '@praxis/db';
 import { ask, buildTestApp, createCommunity, expectProblem, reply, signUp, signUpAs, type Session, type TestApp } from './helper.js';
 
 let t: TestApp;
@@ -62,16 +62,30 @@ describe('admin trust settings', () => {
     expect(saved.json()).toMatchObject({ isDefault: false, newcomerLimits: { linksPerPost: 5 } });
   });
 
-  it('recomputes levels from reading: a member who meets TL1 moves up with trust.changed', async () => {
+  it('recomputes levels from reading: the page’s read marks count topics and posts, the worker moves a member who meets TL1 up with trust.changed', async () => {
     const current = (await admin.inject({ method: 'GET', url: '/api/v1/admin/trust' })).json();
     const thresholds = { ...current.thresholds, tl1: { ...current.thresholds.tl1, topicsEntered: 2, postsRead: 2 } };
     expect((await admin.inject({ method: 'PUT', url: '/api/v1/admin/trust', payload: { thresholds } })).statusCode).toBe(200);
     const reader = await joined('avidreader');
     const a = await ask(admin, community, 'First thing worth reading');
     const b = await ask(admin, community, 'Second thing worth reading');
+    const activity = async () => (await t.database.db.select().from(outboxEvents).where(and(eq(outboxEvents.type, 'user.activity-recorded'), eq(outboxEvents.aggregateId, reader.id)))).length;
+    const statsOf = async () => (await t.database.db.select().from(userStats).where(eq(userStats.userId, reader.id)))[0];
+    const before = await activity();
+    // Reading pages writes nothing.
     await reader.inject({ method: 'GET', url: `/api/v1/threads/${a}` });
+    await reader.inject({ method: 'GET', url: `/api/v1/threads/${b}/page` });
+    expect((await statsOf()) ?? { topicsEntered: 0, postsRead: 0 }).toMatchObject({ topicsEntered: 0, postsRead: 0 });
+    expect(await activity()).toBe(before);
+    // The read marks the pages send afterwards: counted, with one event each for the worker; no level computed in the request.
+    expect((await reader.inject({ method: 'POST', url: '/api/v1/me/reads', payload: { items: [{ threadId: a, lastPostNumber: 1 }] } })).statusCode).toBe(200);
+    expect(await activity()).toBe(before + 1);
+    expect((await reader.inject({ method: 'POST', url: '/api/v1/me/reads', payload: { items: [{ threadId: b, lastPostNumber: 1 }] } })).statusCode).toBe(200);
+    expect(await activity()).toBe(before + 2);
+    expect(await statsOf()).toMatchObject({ topicsEntered: 2, postsRead: 2 });
     expect((await reader.inject({ method: 'GET', url: '/api/v1/me' })).json().trustLevel).toBe(0);
-    await reader.inject({ method: 'GET', url: `/api/v1/threads/${b}` });
+    // The worker's part on user.activity-recorded (apps/worker/test/trust.test.ts runs the real handler): recompute the level.
+    await t.database.db.transaction((tx) => recomputeTrustLevel(tx, reader.id, new Date()));
     expect((await reader.inject({ method: 'GET', url: '/api/v1/me' })).json().trustLevel).toBe(1);
     expect((await lastEvent('trust.changed'))?.payload).toEqual({ userId: reader.id, from: 0, to: 1 });
   });

@@ -61,6 +61,7 @@ export const subscriptions = {
   'user.suspended': [],
   'user.role-changed': [],
   'trust.changed': [],
+  'user.activity-recorded': ['trust.update'],
   'reindex.requested': ['search.reindex-all'],
   'job.retried': ['maintenance.retry-job'],
 } as const satisfies Record<EventName, readonly string[]>;

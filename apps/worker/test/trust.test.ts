@@ -76,4 +76,26 @@ describe('trust.update', () => {
     await eventually(async () => (await statsOf(pinned.id))?.replies === 1, 10_000, 'reply counted');
     expect(await levelOf(pinned.id)).toBe(0);
   });
+
+  it('moves a reader up from the visits and reads the API recorded, on user.activity-recorded (never in the request)', async () => {
+    const reader = await f.user('t_reader');
+    const zero = { daysVisited: 0, topicsEntered: 0, postsRead: 0, replies: 0, acceptedAnswers: 0, maxFlagsUpheld: 10 };
+    const [saved] = await h.database.db.select().from(settings).where(eq(settings.key, TRUST_SETTINGS_KEY));
+    const reading = { tl1: { ...zero, topicsEntered: 2, postsRead: 2 }, tl2: { ...zero, topicsEntered: 50, replies: 2, acceptedAnswers: 1, maxFlagsUpheld: 0 }, tl3: { ...DEFAULT_TRUST_THRESHOLDS.tl3 } };
+    await h.database.db.update(settings).set({ value: { thresholds: reading } }).where(eq(settings.key, TRUST_SETTINGS_KEY));
+    try {
+      // What POST /api/v1/me/reads writes for two threads read: the stats and the event, in one transaction.
+      await h.database.db.transaction(async (tx) => {
+        await tx.insert(userStats).values({ userId: reader.id, daysVisited: 1, topicsEntered: 2, postsRead: 2 });
+        await appendEvent(tx, 'user.activity-recorded', reader.id, { userId: reader.id }, reader.id);
+      });
+      await eventually(async () => (await levelOf(reader.id)) === 1, 10_000, 'TL1 from reading');
+      const changes = (await h.database.db.select().from(outboxEvents).where(eq(outboxEvents.type, 'trust.changed'))).map((e) => e.payload).filter((p) => (p as { userId: number }).userId === reader.id);
+      expect(changes).toEqual([{ userId: reader.id, from: 0, to: 1 }]);
+      // Reading stats are not contributions: the handler leaves them as the API counted them.
+      expect(await statsOf(reader.id)).toMatchObject({ daysVisited: 1, topicsEntered: 2, postsRead: 2 });
+    } finally {
+      await h.database.db.update(settings).set({ value: saved!.value }).where(eq(settings.key, TRUST_SETTINGS_KEY));
+    }
+  });
 });

@@ -1518,7 +1518,94 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The posts after a number that you may see: what an open page fetches when a post is added */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Posts with a number greater than this */
+                    after: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                threadId: number;
+                                /** @description 1 for the opening post */
+                                number: number;
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** @description markdown source; empty when hidden or deleted for this viewer */
+                                body: string;
+                                /** @description sanitized HTML rendered from body */
+                                html: string;
+                                replyToId: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                editedAt: string | null;
+                                revision: number;
+                                score: number;
+                                viewerVoted: boolean;
+                                hidden: boolean;
+                                deleted: boolean;
+                                /** @description waiting for a moderator’s approval; only its author and the community’s moderators see it */
+                                held: boolean;
+                                isSolution: boolean;
+                                abilities: {
+                                    edit: boolean;
+                                    hide: boolean;
+                                    delete: boolean;
+                                    vote: boolean;
+                                    accept: boolean;
+                                    history: boolean;
+                                    flag: boolean;
+                                    /** @description may resolve its flags or approve it */
+                                    review: boolean;
+                                };
+                            }[];
+                            /** @description More posts follow the last one returned */
+                            more: boolean;
+                            totalPosts: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Reply to a thread (optionally to one of its posts) */
         post: {
@@ -1717,6 +1804,344 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/threads/{id}/page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything the thread page shows, in one read: the thread and a page of its posts, the accepted answer, the viewer’s watch level, matching, guides, move targets and unread count. Never writes. */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            thread: {
+                                id: number;
+                                community: {
+                                    id: number;
+                                    slug: string;
+                                    name: string;
+                                };
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                kind: "question" | "discussion";
+                                title: string;
+                                status: "open" | "solved" | "locked";
+                                solved: boolean;
+                                tags: string[];
+                                replyCount: number;
+                                score: number;
+                                excerpt: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                lastActivityAt: string;
+                            } & {
+                                solutionPostId: number | null;
+                                posts: {
+                                    id: number;
+                                    threadId: number;
+                                    /** @description 1 for the opening post */
+                                    number: number;
+                                    author: {
+                                        id: number;
+                                        username: string;
+                                        displayName: string;
+                                        trustLevel: number;
+                                    } | null;
+                                    /** @description markdown source; empty when hidden or deleted for this viewer */
+                                    body: string;
+                                    /** @description sanitized HTML rendered from body */
+                                    html: string;
+                                    replyToId: number | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    editedAt: string | null;
+                                    revision: number;
+                                    score: number;
+                                    viewerVoted: boolean;
+                                    hidden: boolean;
+                                    deleted: boolean;
+                                    /** @description waiting for a moderator’s approval; only its author and the community’s moderators see it */
+                                    held: boolean;
+                                    isSolution: boolean;
+                                    abilities: {
+                                        edit: boolean;
+                                        hide: boolean;
+                                        delete: boolean;
+                                        vote: boolean;
+                                        accept: boolean;
+                                        history: boolean;
+                                        flag: boolean;
+                                        /** @description may resolve its flags or approve it */
+                                        review: boolean;
+                                    };
+                                }[];
+                                nextCursor: string | null;
+                                totalPosts: number;
+                                abilities: {
+                                    reply: boolean;
+                                    accept: boolean;
+                                    moderate: boolean;
+                                    /** @description may change the title and tags */
+                                    edit: boolean;
+                                };
+                            };
+                            /** @description The accepted answer, also when it is on another page of posts */
+                            solution: {
+                                id: number;
+                                threadId: number;
+                                /** @description 1 for the opening post */
+                                number: number;
+                                author: {
+                                    id: number;
+                                    username: string;
+                                    displayName: string;
+                                    trustLevel: number;
+                                } | null;
+                                /** @description markdown source; empty when hidden or deleted for this viewer */
+                                body: string;
+                                /** @description sanitized HTML rendered from body */
+                                html: string;
+                                replyToId: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                editedAt: string | null;
+                                revision: number;
+                                score: number;
+                                viewerVoted: boolean;
+                                hidden: boolean;
+                                deleted: boolean;
+                                /** @description waiting for a moderator’s approval; only its author and the community’s moderators see it */
+                                held: boolean;
+                                isSolution: boolean;
+                                abilities: {
+                                    edit: boolean;
+                                    hide: boolean;
+                                    delete: boolean;
+                                    vote: boolean;
+                                    accept: boolean;
+                                    history: boolean;
+                                    flag: boolean;
+                                    /** @description may resolve its flags or approve it */
+                                    review: boolean;
+                                };
+                            } | null;
+                            /** @description The accepted answer is among thread.posts */
+                            solutionOnPage: boolean;
+                            /** @description The viewer’s watch level; null when anonymous */
+                            watch: {
+                                level: "watching" | "tracking" | "normal" | "muted";
+                                /** @description No explicit choice; this is the default level */
+                                isDefault: boolean;
+                            } | null;
+                            /** @description Expert matching for the viewer (why they were asked; who was asked); null when anonymous */
+                            matching: {
+                                viewerMatch: {
+                                    matchId: number;
+                                    kind: "expert" | "leader";
+                                    round: number;
+                                    reasons: string[];
+                                    state: "notified" | "seen" | "declined" | "answered" | "accepted" | "expired";
+                                    /** Format: date-time */
+                                    notifiedAt: string;
+                                    abilities: {
+                                        decline: boolean;
+                                    };
+                                } | null;
+                                /** @description For the asker and the community’s leaders; null when nobody was asked */
+                                asked: {
+                                    /** @description Members asked as experts */
+                                    count: number;
+                                    tags: string[];
+                                    /** @description null when the community hides who was asked */
+                                    names: {
+                                        username: string;
+                                        displayName: string;
+                                    }[] | null;
+                                } | null;
+                                /** @description Every match with its outcome; only for the community’s leaders and moderators */
+                                matches: {
+                                    id: number;
+                                    expert: {
+                                        id: number;
+                                        username: string;
+                                        displayName: string;
+                                        trustLevel: number;
+                                    };
+                                    kind: "expert" | "leader";
+                                    round: number;
+                                    rank: number;
+                                    score: number;
+                                    reasons: string[];
+                                    state: "notified" | "seen" | "declined" | "answered" | "accepted" | "expired";
+                                    declineReason: ("not_my_area" | "no_time") | null;
+                                    /** Format: date-time */
+                                    notifiedAt: string;
+                                    respondedAt: string | null;
+                                }[] | null;
+                            } | null;
+                            guides: {
+                                /** @description Guides that cite answers of this thread */
+                                cited: {
+                                    id: number;
+                                    title: string;
+                                    status: "draft" | "in_review" | "published" | "archived";
+                                    community: {
+                                        slug: string;
+                                        name: string;
+                                    };
+                                    tags: string[];
+                                    revision: number;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                }[];
+                                /** @description Drafts an answer can be added to (curators only; empty otherwise) */
+                                drafts: {
+                                    id: number;
+                                    title: string;
+                                    status: "draft" | "in_review" | "published" | "archived";
+                                    community: {
+                                        slug: string;
+                                        name: string;
+                                    };
+                                    tags: string[];
+                                    revision: number;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                }[];
+                                canCurate: boolean;
+                            };
+                            /** @description Where a moderator may move the thread; empty for others */
+                            moveTargets: {
+                                slug: string;
+                                name: string;
+                            }[];
+                            unreadCount: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/reads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record what you were shown: each thread’s read position, its notifications read, your expert match seen (one batch, sent after a page renders) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Threads the reader was shown, each up to a post number */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            threadId: number;
+                            /** @description The highest post number shown to the reader */
+                            lastPostNumber: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unreadCount: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

@@ -62,6 +62,8 @@ export const eventSchemas = {
   'user.suspended': Type.Object({ userId: Type.Integer(), by: Type.Integer(), until: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }),
   'user.role-changed': Type.Object({ userId: Type.Integer(), by: Type.Integer(), role: Type.String(), communityId: Type.Optional(Type.Integer()) }),
   'trust.changed': Type.Object({ userId: Type.Integer(), from: Type.Integer(), to: Type.Integer() }),
+  /** A member's reading stats moved (a day visited, threads and posts read): the worker recomputes their trust level, off the request path. */
+  'user.activity-recorded': Type.Object({ userId: Type.Integer() }),
   'reindex.requested': Type.Object({ requestedBy: Type.Integer() }),
   'job.retried': Type.Object({ deadLetterId: Type.Integer(), by: Type.Integer() }),
 } as const;

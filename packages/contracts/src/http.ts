@@ -796,3 +796,45 @@ export const CharterDiff = Type.Object({
 export type CharterDiff = Static<typeof CharterDiff>;
 export const GuidePreviewBody = Type.Object({ body: Type.String({ maxLength: MAX_POST_BODY }) }, { additionalProperties: false });
 export const GuidePreview = Type.Object({ html: Type.String() });
+
+// ---- Page read models: one call per page; the writes a reader makes are one explicit batch ----
+export const ThreadPage = Type.Object({
+  thread: ThreadDetail,
+  solution: Type.Union([Post, Type.Null()], { description: 'The accepted answer, also when it is on another page of posts' }),
+  solutionOnPage: Type.Boolean({ description: 'The accepted answer is among thread.posts' }),
+  watch: Type.Union([WatchState, Type.Null()], { description: 'The viewer’s watch level; null when anonymous' }),
+  matching: Type.Union([ThreadMatching, Type.Null()], { description: 'Expert matching for the viewer (why they were asked; who was asked); null when anonymous' }),
+  guides: Type.Object({
+    cited: Type.Array(GuideSummary, { description: 'Guides that cite answers of this thread' }),
+    drafts: Type.Array(GuideSummary, { description: 'Drafts an answer can be added to (curators only; empty otherwise)' }),
+    canCurate: Type.Boolean(),
+  }),
+  moveTargets: Type.Array(Type.Object({ slug: Type.String(), name: Type.String() }), { description: 'Where a moderator may move the thread; empty for others' }),
+  unreadCount: Nullable(Type.Integer({ description: 'The viewer’s unread notifications; null when anonymous' })),
+});
+export type ThreadPage = Static<typeof ThreadPage>;
+
+export const ReadMarksBody = Type.Object(
+  {
+    items: Type.Array(Type.Object({ threadId: Id, lastPostNumber: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'The highest post number shown to the reader' }) }, { additionalProperties: false }), {
+      minItems: 1,
+      maxItems: 50,
+    }),
+  },
+  { additionalProperties: false, description: 'Threads the reader was shown, each up to a post number' },
+);
+export type ReadMarksBody = Static<typeof ReadMarksBody>;
+
+export const PostsAfterQuery = Type.Object(
+  {
+    after: Type.Integer({ minimum: 0, maximum: 2147483647, description: 'Posts with a number greater than this' }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+export const PostsAfter = Type.Object({
+  items: Type.Array(Post),
+  more: Type.Boolean({ description: 'More posts follow the last one returned' }),
+  totalPosts: Type.Integer(),
+});
+export type PostsAfter = Static<typeof PostsAfter>;

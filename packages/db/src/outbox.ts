@@ -36,6 +36,7 @@ const aggregateOf: Record<EventName, string> = {
   'user.suspended': 'user',
   'user.role-changed': 'user',
   'trust.changed': 'user',
+  'user.activity-recorded': 'user',
   'reindex.requested': 'system',
   'job.retried': 'system',
 };

@@ -7,6 +7,7 @@ export type Community = ResponseOf<'/api/v1/communities/{slug}', 'get'>;
 export type ThreadList = ResponseOf<'/api/v1/threads', 'get'>;
 export type ThreadSummary = ThreadList['items'][number];
 export type ThreadDetail = ResponseOf<'/api/v1/threads/{id}', 'get'>;
+export type ThreadPage = ResponseOf<'/api/v1/threads/{id}/page', 'get'>;
 export type Post = ThreadDetail['posts'][number];
 export type UserSummary = NonNullable<Post['author']>;
 export type Revision = ResponseOf<'/api/v1/posts/{id}/revisions', 'get'>['items'][number];

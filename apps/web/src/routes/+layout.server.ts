@@ -1,7 +1,7 @@
 import { unreadFor } from '$lib/server/unread';
 import type { LayoutServerLoad } from './$types';
 
-/** The thread page marks that thread's notifications read first and returns the count itself. */
+/** The thread page's one read returns the count itself. */
 const THREAD_ROUTE = '/t/[id=id]/[[slug]]';
 
 /** What every page may know about the viewer (the email stays on the server), and the bell's count. */

@@ -16,7 +16,7 @@ describe('root layout load', () => {
     expect(unread?.at).toBeGreaterThanOrEqual(before);
   });
 
-  it('leaves the count to the thread page, which marks that thread read first', async () => {
+  it('leaves the count to the thread page, whose one read returns it', async () => {
     const { result, calls } = run('/t/[id=id]/[[slug]]');
     expect((await result).unread).toBeNull();
     expect(calls).toEqual([]);

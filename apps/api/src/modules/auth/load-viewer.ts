@@ -1,4 +1,4 @@
-import { accessTokens, and, countVisit, eq, gt, isNull, loadViewer, recomputeTrustLevel, recordThreadRead, sessions, users } from '@praxis/db';
+import { accessTokens, and, appendEvent, countVisit, eq, gt, isNull, loadViewer, sessions, users } from '@praxis/db';
 import type { Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 
@@ -37,21 +37,12 @@ export async function userForAccessToken(deps: Deps, tokenHash: string): Promise
 /** "Last seen" to the minute decides whether notifications are emailed; writing it on every request would make reads writes. */
 export async function touchLastSeen(deps: Deps, user: UserRow): Promise<void> {
   const now = deps.clock.now();
-  // Days visited (trust levels): the first request of each UTC day counts, then the level is recomputed.
+  // Days visited (trust levels): the first request of each UTC day counts; the worker recomputes the level from the event.
   if (!user.lastSeenAt || user.lastSeenAt.toISOString().slice(0, 10) !== now.toISOString().slice(0, 10)) {
     await deps.db.transaction(async (tx) => {
-      if (await countVisit(tx, user.id, now)) await recomputeTrustLevel(tx, user.id, now);
+      if (await countVisit(tx, user.id, now)) await appendEvent(tx, 'user.activity-recorded', user.id, { userId: user.id }, user.id);
     });
   }
   if (user.lastSeenAt && now.getTime() - user.lastSeenAt.getTime() < 60_000) return;
   await deps.db.update(users).set({ lastSeenAt: now }).where(eq(users.id, user.id));
-}
-
-/** A signed-in thread read: counts a topic entered and the posts not seen before, then recomputes the trust level. */
-export async function recordRead(deps: Deps, userId: number, threadId: number, highestNumber: number): Promise<void> {
-  if (highestNumber < 1) return;
-  const now = deps.clock.now();
-  await deps.db.transaction(async (tx) => {
-    if (await recordThreadRead(tx, userId, threadId, highestNumber, now)) await recomputeTrustLevel(tx, userId, now);
-  });
 }

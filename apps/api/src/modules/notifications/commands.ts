@@ -1,24 +1,21 @@
 import { AppError, isUnsubscribeKind, type NotificationSettings } from '@praxis/contracts';
-import { and, appendEvent, eq, inArray, isNull, notifications, sql, users } from '@praxis/db';
+import { and, appendEvent, eq, inArray, isNull, notifications, sql, users, type Db, type SQL } from '@praxis/db';
 import type { Deps } from '../../context.js';
 
 /** Marks some, a thread's, or all of the viewer's notifications read; other tabs hear it through 'notification.read'. */
 export async function markNotificationsRead(deps: Deps, userId: number, which: { ids?: number[] | undefined; threadId?: number | undefined; all?: boolean | undefined }): Promise<void> {
   if (!which.all && !which.ids && which.threadId === undefined) throw new AppError('VALIDATION_FAILED', 'Say which notifications to mark read: ids, threadId or all', { ids: 'is missing' });
-  await deps.db.transaction(async (tx) => {
-    const marked = await tx
-      .update(notifications)
-      .set({ readAt: deps.clock.now() })
-      .where(
-        and(
-          eq(notifications.userId, userId),
-          isNull(notifications.readAt),
-          which.all ? undefined : which.ids ? inArray(notifications.id, which.ids) : eq(notifications.threadId, which.threadId!),
-        ),
-      )
-      .returning({ id: notifications.id });
-    if (marked.length > 0) await appendEvent(tx, 'notification.read', userId, { userId }, userId);
-  });
+  await deps.db.transaction((tx) => markReadIn(tx, userId, which.all ? undefined : which.ids ? inArray(notifications.id, which.ids) : eq(notifications.threadId, which.threadId!), deps.clock.now()));
+}
+
+/** Inside the caller's transaction: the viewer's unread notifications matching `which` (all when undefined) become read. */
+export async function markReadIn(tx: Db, userId: number, which: SQL | undefined, now: Date): Promise<void> {
+  const marked = await tx
+    .update(notifications)
+    .set({ readAt: now })
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), which))
+    .returning({ id: notifications.id });
+  if (marked.length > 0) await appendEvent(tx, 'notification.read', userId, { userId }, userId);
 }
 
 export async function updateNotificationSettings(deps: Deps, userId: number, changes: Partial<NotificationSettings>): Promise<void> {

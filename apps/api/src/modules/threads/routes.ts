@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams, Post, PostCreateBody, Problem, SolutionBody, SolutionResult, ThreadCreateBody, ThreadDetail, ThreadDetailQuery, ThreadList, ThreadListQuery, ThreadUpdateBody } from '@praxis/contracts';
 import { ensure } from '../../policy.js';
-import { recordRead } from '../auth/load-viewer.js';
-import { markMatchSeen } from '../experts/commands.js';
 import { findCommunityBySlug } from '../communities/queries.js';
 import { acceptSolution, createThread, editThread, replyToThread, unacceptSolution } from './commands.js';
 import { ensureThreadEditable, getThreadDetail, listThreads, loadThread, presentSinglePost } from './queries.js';
@@ -31,12 +29,8 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['threads'], summary: 'A thread with a page of its posts', params: IdParams, querystring: ThreadDetailQuery, response: { 200: ThreadDetail, '4xx': Problem } } },
     async (request, reply) => {
       const { id } = request.params;
-      if (request.viewer) {
-        const detail = await getThreadDetail(app.deps, request.viewer, id, request.query);
-        await markMatchSeen(app.deps, request.viewer.id, id);
-        await recordRead(app.deps, request.viewer.id, id, detail.posts.at(-1)?.number ?? 0);
-        return detail;
-      }
+      // Reads never write: read positions, notifications read and "match seen" are POST /api/v1/me/reads.
+      if (request.viewer) return getThreadDetail(app.deps, request.viewer, id, request.query);
       const pageKey = `${request.query.cursor ?? ''}|${request.query.limit ?? ''}`;
       const now = Date.now();
       let json = cache.get(id, pageKey, now);

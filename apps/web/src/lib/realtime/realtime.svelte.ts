@@ -72,6 +72,12 @@ class Realtime {
     this.unreadCount = unread.count;
   }
 
+  /** An unread count the API just answered (e.g. after marking a thread read): as fresh as a socket event. */
+  heardCount(count: number): void {
+    if (!browser) return;
+    this.unreadCount = count;
+  }
+
   /**
    * Receive this thread's events (`post.created`, `thread.updated`) until the returned function is called.
    * The join is repeated after every reconnect; the server checks that the viewer may read the thread.

@@ -22,6 +22,15 @@ export function publicOrigin(): string {
   }
 }
 
+/** Set by the embedded API before it loads this app (apps/api/src/in-process-fetch.ts): its routes, without loopback HTTP. */
+const IN_PROCESS_FETCH = Symbol.for('praxis.api.fetch');
+
+/** The fetch that reaches the API: in-process when the API embeds this app, HTTP to API_URL otherwise. */
+export function apiFetch(): typeof fetch {
+  const inProcess = (globalThis as Record<symbol, unknown>)[IN_PROCESS_FETCH];
+  return typeof inProcess === 'function' ? (inProcess as typeof fetch) : globalThis.fetch;
+}
+
 export interface RequestIdentity {
   /** The browser's praxis_session cookie, if any. */
   session: string | undefined;
@@ -34,7 +43,7 @@ export interface RequestIdentity {
  * A client for ONE request. It carries that visitor's session cookie, address and the public Origin
  * (the API refuses cookie-authenticated writes from any other origin). Never share it between requests.
  */
-export function createRequestApi(identity: RequestIdentity, fetchImpl: typeof fetch = globalThis.fetch): ApiClient {
+export function createRequestApi(identity: RequestIdentity, fetchImpl: typeof fetch = apiFetch()): ApiClient {
   const headers: Record<string, string> = { origin: publicOrigin(), accept: 'application/json' };
   if (identity.session) headers.cookie = `${SESSION_COOKIE}=${identity.session}`;
   if (identity.clientAddress) headers['x-forwarded-for'] = identity.clientAddress;

@@ -15,14 +15,3 @@ export async function unreadFor(locals: App.Locals): Promise<ServerUnread | null
     return null;
   }
 }
-
-/** Marks the viewer's notifications about one thread read (they are looking at it) and returns the new count. */
-export async function markThreadRead(locals: App.Locals, threadId: number): Promise<ServerUnread | null> {
-  if (!locals.viewer) return null;
-  try {
-    const { data } = await locals.api.POST('/api/v1/notifications/read', { body: { threadId } });
-    return data ? stampUnread(data.unreadCount) : await unreadFor(locals);
-  } catch {
-    return null;
-  }
-}

@@ -7,6 +7,9 @@ async function affectedUsers(db: Db, event: OutboxEvent): Promise<number[]> {
     case 'post.created':
     case 'thread.created':
       return [(event.payload as { authorId: number }).authorId];
+    // Reading stats moved (visits, threads and posts read): recomputed here, never while a page is served.
+    case 'user.activity-recorded':
+      return [(event.payload as { userId: number }).userId];
     case 'solution.accepted':
     case 'solution.unaccepted':
     case 'flag.resolved': {
@@ -27,7 +30,7 @@ async function affectedUsers(db: Db, event: OutboxEvent): Promise<number[]> {
 
 /**
  * Keeps user_stats' contribution counts (replies, topics created, accepted answers, flags upheld) current
- * and recomputes the trust level, writing users.trust_level and `trust.changed` in the same transaction.
+ * and recomputes the trust level (also after the API recorded visits and reads: never in a request), writing users.trust_level and `trust.changed` in the same transaction.
  * Counts are rebuilt from the database, so a repeated or reordered event changes nothing.
  */
 export const updateTrust: EventHandler = {
@@ -36,9 +39,11 @@ export const updateTrust: EventHandler = {
     const users = await affectedUsers(deps.db, event);
     if (users.length === 0) return 'skipped:no member to update';
     const now = deps.clock.now();
+    // Reading stats are counted by the API as they happen; only contributions are rebuilt here.
+    const contributions = event.type !== 'user.activity-recorded';
     for (const userId of users) {
       await deps.db.transaction(async (tx) => {
-        await recountContributions(tx, userId, now);
+        if (contributions) await recountContributions(tx, userId, now);
         await recomputeTrustLevel(tx, userId, now);
       });
     }

@@ -2,60 +2,44 @@ import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { isDeclineReason } from '$lib/expertise';
 import { slugify, threadPath } from '$lib/format';
 import { failWith, field, idField, throwLoadError } from '$lib/server/forms';
-import { markThreadRead } from '$lib/server/unread';
-import type { Post } from '$lib/types';
+import { stampUnread } from '$lib/server/unread';
 import { isFlagReason } from '$lib/moderation';
 import { isWatchLevel } from '$lib/watch';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url, depends }) => {
-  // 'praxis:thread': refreshed in place when the thread changes (live updates); 'praxis:unread': the bell's count.
+  // 'praxis:thread' and 'praxis:unread': reloaded whole only after a reconnection (live events patch the page instead).
   depends('praxis:thread', 'praxis:unread');
   const id = Number(params.id);
   const cursor = url.searchParams.get('cursor') || undefined;
-  const signedIn = !!locals.viewer;
-  const [{ data: thread, error, response }, unread, watch, matching] = await Promise.all([
-    locals.api.GET('/api/v1/threads/{id}', { params: { path: { id }, query: { ...(cursor && { cursor }) } } }),
-    // Reading the thread reads its notifications; the layout shows the count this returns.
-    markThreadRead(locals, id),
-    signedIn ? locals.api.GET('/api/v1/threads/{id}/watch', { params: { path: { id } } }).then((r) => r.data ?? null, () => null) : Promise.resolve(null),
-    // Expert matching: why the viewer was asked, who was asked (asker), the outcomes (leaders).
-    signedIn ? locals.api.GET('/api/v1/threads/{id}/matching', { params: { path: { id } } }).then((r) => r.data ?? null, () => null) : Promise.resolve(null),
-  ]);
-  if (!thread) {
+  // One read: everything the page shows (the layout's viewer came with the request; the unread count comes with this).
+  const { data: page, error, response } = await locals.api.GET('/api/v1/threads/{id}/page', { params: { path: { id }, query: { ...(cursor && { cursor }) } } });
+  if (!page) {
     if (cursor && response.status === 400) redirect(303, threadPath({ id, title: params.slug ?? '' }));
     throwLoadError(error, response);
   }
+  const thread = page.thread;
 
   // One canonical address per thread: /t/<id>/<slug-of-the-title>.
   const slug = slugify(thread.title);
   if (slug && params.slug !== slug) redirect(301, `${threadPath(thread)}${url.search}`);
 
-  // The accepted answer is always shown at the top, even when it is on another page of posts.
-  let solution: Post | null = thread.posts.find((p) => p.isSolution) ?? null;
-  let solutionOnPage = solution !== null;
-  if (!solution && thread.solutionPostId) {
-    const { data } = await locals.api.GET('/api/v1/posts/{id}', { params: { path: { id: thread.solutionPostId } } });
-    solution = data ?? null;
-    solutionOnPage = false;
-  }
-
   const isMember = locals.viewer?.memberships.some((m) => m.communityId === thread.community.id) ?? false;
-  const guides = await loadThreadGuides(locals, id, thread.community.slug, thread.abilities.moderate);
-  // Moderation: where the thread could be moved.
-  const moveTargets = thread.abilities.moderate ? ((await locals.api.GET('/api/v1/communities').then((r) => r.data?.items, () => undefined)) ?? []).map((c) => ({ slug: c.slug, name: c.name })) : [];
   const suspendedUntil = locals.viewer?.suspendedUntil && new Date(locals.viewer.suspendedUntil) > new Date() ? locals.viewer.suspendedUntil : null;
-  return { thread, solution, solutionOnPage, isMember, cursor: cursor ?? null, unread, watch, matching, guides, moveTargets, suspendedUntil };
+  return {
+    thread,
+    solution: page.solution,
+    solutionOnPage: page.solutionOnPage,
+    isMember,
+    cursor: cursor ?? null,
+    unread: stampUnread(page.unreadCount ?? undefined),
+    watch: page.watch,
+    matching: page.matching,
+    guides: page.guides,
+    moveTargets: page.moveTargets,
+    suspendedUntil,
+  };
 };
-
-/** Guides citing this thread, and for leaders the drafts an answer can be added to. Failures leave them out. */
-async function loadThreadGuides(locals: App.Locals, id: number, slug: string, curate: boolean) {
-  const [cited, library] = await Promise.all([
-    locals.api.GET('/api/v1/threads/{id}/guides', { params: { path: { id } } }).then((r) => r.data?.items ?? [], () => []),
-    curate ? locals.api.GET('/api/v1/communities/{slug}/guides', { params: { path: { slug } } }).then((r) => r.data ?? null, () => null) : Promise.resolve(null),
-  ]);
-  return { cited, drafts: (library?.items ?? []).filter((g) => g.status !== 'published' && g.status !== 'archived'), canCurate: library?.abilities.create ?? false };
-}
 
 type Event = RequestEvent<{ id: string; slug?: string }>;
 

@@ -1,0 +1,34 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams, PostsAfter, PostsAfterQuery, Problem, ReadMarksBody, ThreadDetailQuery, ThreadPage, UnreadCount } from '@praxis/contracts';
+import { requireViewer } from '../../policy.js';
+import { unreadCount } from '../notifications/queries.js';
+import { recordReads } from '../reading/commands.js';
+import { postsAfter, threadPage } from './thread-page.js';
+
+/** Page read models (one call per page, no writes) and the one batched write a reader makes. */
+export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = app.deps;
+  const problems = { '4xx': Problem };
+
+  app.get(
+    '/threads/:id/page',
+    { schema: { tags: ['pages'], summary: 'Everything the thread page shows, in one read: the thread and a page of its posts, the accepted answer, the viewer’s watch level, matching, guides, move targets and unread count. Never writes.', params: IdParams, querystring: ThreadDetailQuery, response: { 200: ThreadPage, ...problems } } },
+    (request) => threadPage(deps, request.viewer, request.params.id, request.query),
+  );
+
+  app.get(
+    '/threads/:id/posts',
+    { schema: { tags: ['pages'], summary: 'The posts after a number that you may see: what an open page fetches when a post is added', params: IdParams, querystring: PostsAfterQuery, response: { 200: PostsAfter, ...problems } } },
+    (request) => postsAfter(deps, request.viewer, request.params.id, request.query.after, request.query.limit),
+  );
+
+  app.post(
+    '/me/reads',
+    { schema: { tags: ['pages'], summary: 'Record what you were shown: each thread’s read position, its notifications read, your expert match seen (one batch, sent after a page renders)', body: ReadMarksBody, response: { 200: UnreadCount, ...problems } } },
+    async (request) => {
+      const viewer = requireViewer(request.viewer);
+      await recordReads(deps, viewer, request.body.items);
+      return { unreadCount: await unreadCount(deps, viewer.id) };
+    },
+  );
+};

@@ -1,0 +1,57 @@
+import { AppError, type Post, type PostsAfter, type ThreadPage } from '@praxis/contracts';
+import { can, type Viewer } from '@praxis/domain';
+import type { Deps } from '../../context.js';
+import { findCommunityBySlug, listCommunities } from '../communities/queries.js';
+import { threadMatching } from '../experts/queries.js';
+import { guideLibrary, threadGuides } from '../guides/queries.js';
+import { unreadCount, watchState } from '../notifications/queries.js';
+import { encodeCursor } from '../threads/cursor.js';
+import { getThreadDetail, loadThread, presentSinglePost } from '../threads/queries.js';
+
+/** A post that is gone or not readable for this viewer is left out of a page instead of failing it. */
+const unlessNotFound = <T>(promise: Promise<T>): Promise<T | null> =>
+  promise.catch((error: unknown) => {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  });
+
+/**
+ * Everything the thread page shows, for one viewer, from the existing queries: the access check first, then one
+ * round of independent reads (concurrent on a PostgreSQL pool; PGlite runs them one after another). Reads only.
+ */
+export async function threadPage(deps: Deps, viewer: Viewer | null, threadId: number, page: { cursor?: string | undefined; limit?: number | undefined }): Promise<ThreadPage> {
+  const { thread, community, ref } = await loadThread(deps, viewer, threadId);
+  const curate = can(viewer, 'thread.moderate', ref);
+  const [detail, solution, watch, matching, cited, library, communities, unread] = await Promise.all([
+    getThreadDetail(deps, viewer, threadId, page),
+    // The accepted answer shows at the top even when it is on another page of posts.
+    thread.solutionPostId ? unlessNotFound(presentSinglePost(deps, viewer, thread.solutionPostId)) : Promise.resolve(null),
+    viewer ? watchState(deps, viewer.id, { type: 'thread', threadId, authorId: thread.authorId }) : Promise.resolve(null),
+    viewer ? threadMatching(deps, viewer, thread, ref) : Promise.resolve(null),
+    threadGuides(deps, viewer, threadId),
+    curate ? findCommunityBySlug(deps, community.slug).then((row) => guideLibrary(deps, viewer, row, {})) : Promise.resolve(null),
+    curate ? listCommunities(deps, viewer) : Promise.resolve([]),
+    viewer ? unreadCount(deps, viewer.id) : Promise.resolve(null),
+  ]);
+  const onPage: Post | undefined = detail.posts.find((p) => p.isSolution);
+  return {
+    thread: detail,
+    solution: onPage ?? solution,
+    solutionOnPage: onPage !== undefined,
+    watch,
+    matching,
+    guides: {
+      cited: cited.items,
+      drafts: (library?.items ?? []).filter((g) => g.status !== 'published' && g.status !== 'archived'),
+      canCurate: library?.abilities.create ?? false,
+    },
+    moveTargets: communities.map((c) => ({ slug: c.slug, name: c.name })),
+    unreadCount: unread,
+  };
+}
+
+/** The posts after number `after` that this viewer may see: what an open page fetches when told a post was added. */
+export async function postsAfter(deps: Deps, viewer: Viewer | null, threadId: number, after: number, limit: number | undefined): Promise<PostsAfter> {
+  const detail = await getThreadDetail(deps, viewer, threadId, { cursor: encodeCursor([after]), limit });
+  return { items: detail.posts, more: detail.nextCursor !== null, totalPosts: detail.totalPosts };
+}
