@@ -1,4 +1,4 @@
-import { AppError, errorCatalogue, type ErrorCode, type Problem } from '@praxis/contracts';
+import { AppError, errorCatalogue, SINGLE_LINE_PATTERN, type ErrorCode, type Problem } from '@praxis/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 
 export function sendProblem(reply: FastifyReply, code: ErrorCode, detail?: string, errors?: Record<string, string>): FastifyReply {
@@ -44,7 +44,7 @@ function describeIssue(issue: ValidationIssue): string {
     case 'format':
       return `must be a valid ${String(p.format)}`;
     case 'pattern':
-      return 'contains characters that are not allowed';
+      return p.pattern === SINGLE_LINE_PATTERN ? 'must be one line, without control characters' : 'contains characters that are not allowed';
     case 'type':
       return `must be ${String(p.type)}`;
     case 'anyOf':

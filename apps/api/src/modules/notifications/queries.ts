@@ -3,6 +3,7 @@ import { and, communities, desc, eq, isNull, lt, notifications, posts, threads, 
 import type { Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { readableCommunities } from '../communities/queries.js';
+import { decodeIdCursor } from '../threads/cursor.js';
 
 const messages: Record<string, (actor: string) => string> = {
   reply_to_thread: (actor) => `${actor} replied to your question`,
@@ -60,6 +61,7 @@ export const unreadCount = (deps: Deps, userId: number): Promise<number> => unre
 /** The viewer's notifications, newest first; only those in communities they can still read. */
 export async function listNotifications(deps: Deps, viewer: Viewer, query: { cursor?: string | undefined; limit?: number | undefined; unread?: boolean | undefined }): Promise<NotificationList> {
   const limit = query.limit ?? 20;
+  const afterId = decodeIdCursor(query.cursor);
   const rows = await deps.db
     .select({
       notification: notifications,
@@ -77,7 +79,7 @@ export async function listNotifications(deps: Deps, viewer: Viewer, query: { cur
       and(
         eq(notifications.userId, viewer.id),
         readableCommunities(viewer),
-        query.cursor ? lt(notifications.id, Number(query.cursor)) : undefined,
+        afterId !== null ? lt(notifications.id, afterId) : undefined,
         query.unread ? isNull(notifications.readAt) : undefined,
       ),
     )
