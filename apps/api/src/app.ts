@@ -28,7 +28,7 @@ import { trustRoutes } from './modules/trust/routes.js';
 import { registerAuth, registerPrivateCaching } from './plugins/auth.js';
 import { registerWriteLimits } from './plugins/write-limits.js';
 import { registerRealtime } from './realtime/index.js';
-import { registerErrorHandling } from './plugins/errors.js';
+import { frameworkErrors, registerErrorHandling } from './plugins/errors.js';
 import { registerInputGate, validatorCompiler } from './plugins/validation.js';
 
 export type App = FastifyInstance;
@@ -52,6 +52,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     trustProxy: ['127.0.0.1', '::1'],
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 

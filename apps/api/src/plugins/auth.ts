@@ -57,7 +57,7 @@ export function registerAuth(app: FastifyInstance): void {
 export function registerPrivateCaching(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply) => {
     if (!request.url.startsWith('/api/')) return;
-    const personal = request.viewer !== null || request.headers.authorization !== undefined || request.cookies[SESSION_COOKIE] !== undefined || reply.hasHeader('set-cookie');
+    const personal = request.viewer !== null || request.headers.authorization !== undefined || request.cookies?.[SESSION_COOKIE] !== undefined || reply.hasHeader('set-cookie');
     if (personal) reply.header('cache-control', 'no-store');
   });
 }
