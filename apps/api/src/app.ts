@@ -26,11 +26,11 @@ import { charterRoutes } from './modules/communities/charter.js';
 import { moderationRoutes } from './modules/moderation/routes.js';
 import { peopleRoutes } from './modules/people/routes.js';
 import { trustRoutes } from './modules/trust/routes.js';
-import { registerAuth } from './plugins/auth.js';
+import { registerAuth, registerPrivateCaching } from './plugins/auth.js';
 import { registerWriteLimits } from './plugins/write-limits.js';
 import { registerRealtime } from './realtime/index.js';
-import { registerErrorHandling } from './plugins/errors.js';
-import { validatorCompiler } from './plugins/validation.js';
+import { frameworkErrors, registerErrorHandling } from './plugins/errors.js';
+import { registerInputGate, validatorCompiler } from './plugins/validation.js';
 
 export type App = FastifyInstance;
 
@@ -74,6 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     trustProxy: ['127.0.0.1', '::1'],
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 
@@ -108,6 +109,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   registerAuth(app);
+  registerPrivateCaching(app);
+  registerInputGate(app);
   registerWriteLimits(app);
   await app.register(healthRoutes, { prefix: '/api/v1' });
   await app.register(authRoutes, { prefix: '/api/v1' });

@@ -10,6 +10,18 @@ const readActionOf = (action: Action): Action | null => {
   return null;
 };
 
+/** The 404 for a community slug: word for word the same whether it does not exist or the viewer may not see it. */
+export function communityNotFound(slug: string): AppError {
+  return new AppError('NOT_FOUND', `No community "${slug.toLowerCase()}"`);
+}
+
+/** The 404 for something the viewer may not see, worded as if it did not exist (communities are found by slug, so the slug is in both). */
+function hidden(readAction: Action | null, resource: unknown): AppError {
+  const slug = (resource as { slug?: unknown } | null)?.slug;
+  if (readAction === 'community.read' && typeof slug === 'string') return communityNotFound(slug);
+  return new AppError('NOT_FOUND');
+}
+
 /**
  * The one gate every route goes through. A refused action on something the viewer may not even see
  * answers 404, so private communities stay invisible; otherwise 401 / suspended / 403.
@@ -20,8 +32,8 @@ export function ensure<A extends Action>(viewer: Viewer | null, action: A, resou
     return;
   }
   const readAction = readActionOf(action);
-  if (readAction && readAction !== action && !can(viewer, readAction, resource as never)) throw new AppError('NOT_FOUND');
-  if (readAction === action) throw new AppError('NOT_FOUND');
+  if (readAction && readAction !== action && !can(viewer, readAction, resource as never)) throw hidden(readAction, resource);
+  if (readAction === action) throw hidden(readAction, resource);
   if (!viewer) throw new AppError('UNAUTHENTICATED');
   if (viewer.suspended) throw new AppError('SUSPENDED', suspensionMessage(viewer));
   throw new AppError('FORBIDDEN');
@@ -37,7 +49,7 @@ export function suspensionMessage(viewer: Viewer): string {
 
 /** For read actions that anonymous visitors may pass. */
 export function ensureReadable<A extends Action>(viewer: Viewer | null, action: A, resource: ResourceFor<A>): void {
-  if (!can(viewer, action, resource)) throw new AppError('NOT_FOUND');
+  if (!can(viewer, action, resource)) throw hidden(readActionOf(action) ?? action, resource);
 }
 
 export function requireViewer(viewer: Viewer | null): Viewer {

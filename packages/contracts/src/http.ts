@@ -1,11 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { notificationKinds } from './notification-kinds.js';
+import { INT4_MAX, SingleLine } from './text.js';
 
 /** HTTP request and response schemas. The API validates with them and the OpenAPI document is built from them. */
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
-const Id = Type.Integer({ minimum: 1 });
+const Id = Type.Integer({ minimum: 1, maximum: INT4_MAX });
 
 export const MAX_POST_BODY = 60_000;
 export const MAX_TAGS = 5;
@@ -58,7 +59,7 @@ export const RegisterBody = Type.Object(
     username: Username,
     email: Type.String({ format: 'email', maxLength: 254 }),
     password: Type.String({ minLength: 10, maxLength: 256 }),
-    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    displayName: Type.Optional(SingleLine({ minLength: 1, maxLength: 60 })),
   },
   { additionalProperties: false },
 );
@@ -72,7 +73,7 @@ export type LoginBody = Static<typeof LoginBody>;
 
 export const AuthResult = Type.Object({ user: Me });
 
-export const TokenCreateBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 80 }) }, { additionalProperties: false });
+export const TokenCreateBody = Type.Object({ name: SingleLine({ minLength: 1, maxLength: 80 }) }, { additionalProperties: false });
 export const TokenSummary = Type.Object({ id: Id, name: Type.String(), createdAt: DateTime, lastUsedAt: Nullable(DateTime) });
 export const TokenCreated = Type.Object({ id: Id, name: Type.String(), createdAt: DateTime, token: Type.String({ description: 'Shown once; send as Authorization: Bearer <token>' }) });
 export const TokenList = Type.Object({ items: Type.Array(TokenSummary) });
@@ -107,7 +108,7 @@ export const CommunityList = Type.Object({ items: Type.Array(CommunitySummary) }
 export const CommunityCreateBody = Type.Object(
   {
     slug: Slug,
-    name: Type.String({ minLength: 2, maxLength: 80 }),
+    name: SingleLine({ minLength: 2, maxLength: 80 }),
     description: Type.String({ maxLength: 500, default: '' }),
     charter: Type.String({ maxLength: MAX_POST_BODY, default: '' }),
     visibility: Type.Optional(Visibility),
@@ -117,7 +118,7 @@ export const CommunityCreateBody = Type.Object(
 export type CommunityCreateBody = Static<typeof CommunityCreateBody>;
 export const CommunityUpdateBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 2, maxLength: 80 })),
+    name: Type.Optional(SingleLine({ minLength: 2, maxLength: 80 })),
     description: Type.Optional(Type.String({ maxLength: 500 })),
     charter: Type.Optional(Type.String({ maxLength: MAX_POST_BODY })),
     holdFirstPosts: Type.Optional(Type.Boolean({ description: 'hold everyone’s first post here for a moderator’s approval' })),
@@ -161,7 +162,7 @@ export type ThreadListQuery = Static<typeof ThreadListQuery>;
 export const ThreadCreateBody = Type.Object(
   {
     community: Type.String({ minLength: 1, maxLength: 50, description: 'community slug' }),
-    title: Type.String({ minLength: 8, maxLength: 200 }),
+    title: SingleLine({ minLength: 8, maxLength: 200 }),
     body: Type.String({ minLength: 1, maxLength: MAX_POST_BODY }),
     tags: Type.Array(TagName, { maxItems: MAX_TAGS, default: [] }),
     kind: Type.Optional(ThreadKind),
@@ -172,7 +173,7 @@ export type ThreadCreateBody = Static<typeof ThreadCreateBody>;
 
 export const ThreadUpdateBody = Type.Object(
   {
-    title: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+    title: Type.Optional(SingleLine({ minLength: 8, maxLength: 200 })),
     tags: Type.Optional(Type.Array(TagName, { maxItems: MAX_TAGS })),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -213,7 +214,7 @@ export const ThreadDetail = Type.Intersect([
   }),
 ]);
 export type ThreadDetail = Static<typeof ThreadDetail>;
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+export const IdParams = Type.Object({ id: Id });
 export const ThreadDetailQuery = Type.Object(
   { cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })) },
   { additionalProperties: false },
@@ -485,8 +486,8 @@ export type MatchingSettingsBody = Static<typeof MatchingSettingsBody>;
 // ---- Guides ----
 export const GuideStatus = Type.Union([Type.Literal('draft'), Type.Literal('in_review'), Type.Literal('published'), Type.Literal('archived')]);
 export type GuideStatus = Static<typeof GuideStatus>;
-const GuideTitle = Type.String({ minLength: 3, maxLength: 150 });
-const PostIds = Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), { minItems: 1, maxItems: 20, uniqueItems: true });
+const GuideTitle = SingleLine({ minLength: 3, maxLength: 150 });
+const PostIds = Type.Array(Id, { minItems: 1, maxItems: 20, uniqueItems: true });
 export const GuideSource = Type.Object({
   post: Type.Object({ id: Id, number: Type.Integer(), accepted: Type.Boolean({ description: 'The accepted answer of its thread' }), url: Type.String({ description: '/t/<threadId>#post-<postId>' }) }),
   thread: Type.Object({ id: Id, title: Type.String() }),

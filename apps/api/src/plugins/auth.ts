@@ -49,3 +49,15 @@ export function registerAuth(app: FastifyInstance): void {
     request.sessionTokenHash = tokenHash;
   });
 }
+
+/**
+ * Anything answered to a signed-in viewer (or that signs someone in or out) is theirs alone: no shared
+ * cache or browser history may keep it. Public answers to anonymous visitors keep their own caching.
+ */
+export function registerPrivateCaching(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.url.startsWith('/api/')) return;
+    const personal = request.viewer !== null || request.headers.authorization !== undefined || request.cookies?.[SESSION_COOKIE] !== undefined || reply.hasHeader('set-cookie');
+    if (personal) reply.header('cache-control', 'no-store');
+  });
+}

@@ -1,5 +1,5 @@
-import { AppError, errorCatalogue, type ErrorCode, type Problem } from '@praxis/contracts';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { AppError, errorCatalogue, SINGLE_LINE_PATTERN, type ErrorCode, type Problem } from '@praxis/contracts';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export function sendProblem(reply: FastifyReply, code: ErrorCode, detail?: string, errors?: Record<string, string>): FastifyReply {
   const { status, title } = errorCatalogue[code];
@@ -44,7 +44,7 @@ function describeIssue(issue: ValidationIssue): string {
     case 'format':
       return `must be a valid ${String(p.format)}`;
     case 'pattern':
-      return 'contains characters that are not allowed';
+      return p.pattern === SINGLE_LINE_PATTERN ? 'must be one line, without control characters' : 'contains characters that are not allowed';
     case 'type':
       return `must be ${String(p.type)}`;
     case 'anyOf':
@@ -87,4 +87,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return sendProblem(reply, 'INTERNAL');
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
+}
+
+/** Errors Fastify's router raises before any route runs (broken percent-encoding, an over-long path segment): problem+json like the rest. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') void sendProblem(reply, 'VALIDATION_FAILED', 'A part of the address is too long (at most 100 characters)');
+  else if (error.code === 'FST_ERR_BAD_URL') void sendProblem(reply, 'VALIDATION_FAILED', 'The address is not valid: it has broken percent-encoding or characters that are not UTF-8');
+  else void sendProblem(reply, 'VALIDATION_FAILED', error.message);
 }

@@ -6,6 +6,7 @@ import type { UserRow } from './load-viewer.js';
 import { requireViewer } from '../../policy.js';
 import { authenticate, createAccessToken, endSession, listAccessTokens, registerUser, revokeAccessToken, startSession } from './commands.js';
 import { presentMe } from './me.js';
+import { ensureStrongPassword } from './password-strength.js';
 import { SESSION_COOKIE } from './tokens.js';
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,6 +22,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/register',
     { config: authLimit, schema: { tags: ['auth'], summary: 'Create an account and sign in', body: RegisterBody, response: { 201: AuthResult, '4xx': Problem } } },
     async (request, reply) => {
+      await ensureStrongPassword(request.body);
       const user = await registerUser(app.deps, request.body);
       return reply.status(201).send(await signIn(request, reply, user));
     },

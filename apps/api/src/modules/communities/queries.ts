@@ -1,13 +1,14 @@
-import { AppError, type Community, type CommunitySummary } from '@praxis/contracts';
+import { type Community, type CommunitySummary } from '@praxis/contracts';
 import { communityReadableBy, and, asc, communities, desc, eq, gt, inArray, memberships, tags as tagsTable, users } from '@praxis/db';
 import { can, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
+import { communityNotFound } from '../../policy.js';
 
 export type CommunityRow = typeof communities.$inferSelect;
 
 export async function findCommunityBySlug(deps: Deps, slug: string): Promise<CommunityRow> {
   const [row] = await deps.db.select().from(communities).where(eq(communities.slug, slug.toLowerCase())).limit(1);
-  if (!row) throw new AppError('NOT_FOUND', `No community "${slug}"`);
+  if (!row) throw communityNotFound(slug);
   return row;
 }
 

@@ -3,6 +3,8 @@ import { communityReadableBy, and, asc, communities, desc, eq, guideRevisions, g
 import { can, canStepGuide, diffGuideRevisions, guidePostPath, normalizeTag, type GuideRef, type Viewer } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import type { Deps } from '../../context.js';
+import { decodeIdCursor } from '../threads/cursor.js';
+import { communityNotFound } from '../../policy.js';
 
 export type GuideRow = typeof guides.$inferSelect;
 export type GuideCommunity = { id: number; slug: string; name: string; visibility: 'public' | 'private'; guideSelfPublish: boolean };
@@ -137,13 +139,14 @@ export function readableGuides(viewer: Viewer | null): SQL {
 
 export async function guideLibrary(deps: Deps, viewer: Viewer | null, community: GuideCommunity, query: { tag?: string | undefined; cursor?: string | undefined; limit?: number | undefined }): Promise<GuideLibrary> {
   const limit = query.limit ?? 20;
+  const afterId = decodeIdCursor(query.cursor);
   const tag = query.tag === undefined ? undefined : normalizeTag(query.tag);
   const visible = and(eq(guides.communityId, community.id), sql`${guides.deletedAt} is null`, ne(guides.status, 'archived'), readableGuides(viewer));
   const rows = await deps.db
     .select()
     .from(guides)
     .innerJoin(communities, eq(communities.id, guides.communityId))
-    .where(and(visible, tag ? sql`${tag} = any(${guides.tags})` : undefined, query.cursor ? lt(guides.id, Number(query.cursor)) : undefined))
+    .where(and(visible, tag ? sql`${tag} = any(${guides.tags})` : undefined, afterId !== null ? lt(guides.id, afterId) : undefined))
     .orderBy(desc(guides.id))
     .limit(limit + 1);
   const tagRows = await deps.db
@@ -189,7 +192,7 @@ async function readableScope(deps: Deps, viewer: Viewer | null, slug: string | u
   const byId = new Map(readable.map((c) => [c.id, c]));
   if (slug === undefined) return { byId, communityId: undefined };
   const found = readable.find((c) => c.slug === slug.toLowerCase());
-  if (!found) throw new AppError('NOT_FOUND', `No community "${slug}"`);
+  if (!found) throw communityNotFound(slug);
   return { byId, communityId: found.id };
 }
 

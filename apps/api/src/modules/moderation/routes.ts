@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError, AuditList, CursorQuery, FlagCreateBody, FlagCreated, IdParams, Problem, ReviewBody, ReviewQueue, ReviewResult, SlugParams, ThreadDetail, ThreadMoveBody } from '@praxis/contracts';
 import { users, eq } from '@praxis/db';
-import { ensure } from '../../policy.js';
+import { ensure, ensureReadable } from '../../policy.js';
 import { findCommunityBySlug } from '../communities/queries.js';
 import { userRef } from '../people/queries.js';
 import { getThreadDetail, loadPost, loadThread } from '../threads/queries.js';
@@ -79,6 +79,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ensure(viewer, 'thread.move', ref);
       const from = await findCommunityBySlug(app.deps, community.slug);
       const to = await findCommunityBySlug(app.deps, request.body.community);
+      ensureReadable(viewer, 'community.read', to);
       ensure(viewer, 'thread.move', { ...ref, community: { id: to.id, visibility: to.visibility } });
       await moveThread(app.deps, viewer, thread, from, to);
       cache.invalidate(thread.id);

@@ -2,6 +2,7 @@ import { isNotificationKind, type Notification, type NotificationKind, type Noti
 import { communityReadableBy, and, communities, desc, eq, isNull, lt, notifications, posts, threads, unreadNotificationCount, users, watches } from '@praxis/db';
 import type { Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
+import { decodeIdCursor } from '../threads/cursor.js';
 
 
 /** What a moderator decided, as the author reads it (the notification's data.reason is the review action). */
@@ -66,6 +67,7 @@ export const unreadCount = (deps: Deps, userId: number): Promise<number> => unre
 /** The viewer's notifications, newest first; only those in communities they can still read. */
 export async function listNotifications(deps: Deps, viewer: Viewer, query: { cursor?: string | undefined; limit?: number | undefined; unread?: boolean | undefined }): Promise<NotificationList> {
   const limit = query.limit ?? 20;
+  const afterId = decodeIdCursor(query.cursor);
   const rows = await deps.db
     .select({
       notification: notifications,
@@ -83,7 +85,7 @@ export async function listNotifications(deps: Deps, viewer: Viewer, query: { cur
       and(
         eq(notifications.userId, viewer.id),
         communityReadableBy(viewer),
-        query.cursor ? lt(notifications.id, Number(query.cursor)) : undefined,
+        afterId !== null ? lt(notifications.id, afterId) : undefined,
         query.unread ? isNull(notifications.readAt) : undefined,
       ),
     )

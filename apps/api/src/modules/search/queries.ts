@@ -3,6 +3,8 @@ import { communityReadableBy, and, communities, inArray, isNull, threads } from 
 import { normalizeTag, type Viewer } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import type { Deps } from '../../context.js';
+import { decodeIdCursor } from '../threads/cursor.js';
+import { communityNotFound } from '../../policy.js';
 
 type CommunityLabel = { id: number; slug: string; name: string };
 
@@ -15,7 +17,7 @@ async function readableCommunityLabels(deps: Deps, viewer: Viewer | null): Promi
 function communityBySlug(readable: Map<number, CommunityLabel>, slug: string | undefined): number | undefined {
   if (slug === undefined) return undefined;
   const found = [...readable.values()].find((c) => c.slug === slug.toLowerCase());
-  if (!found) throw new AppError('NOT_FOUND', `No community "${slug}"`);
+  if (!found) throw communityNotFound(slug);
   return found.id;
 }
 
@@ -43,7 +45,7 @@ async function liveThreads(deps: Deps, ids: number[], readable: Map<number, Comm
 export async function searchThreads(deps: Deps, index: SearchIndex, viewer: Viewer | null, query: SearchQuery): Promise<SearchResults> {
   const readable = await readableCommunityLabels(deps, viewer);
   const limit = query.limit ?? 20;
-  const offset = Number(query.cursor ?? 0);
+  const offset = decodeIdCursor(query.cursor) ?? 0;
   const communityId = communityBySlug(readable, query.community);
   const result = await engine(
     index.search({
