@@ -3,6 +3,7 @@ import type { Database, Db } from '@praxis/db';
 import type { Viewer } from '@praxis/domain';
 import type { EventBus } from '@praxis/realtime';
 import type { SearchIndex } from '@praxis/search';
+import type { AccessTokenGrant } from './modules/auth/load-viewer.js';
 import type { ThreadReadCache } from './modules/threads/read-cache.js';
 
 export interface Clock {
@@ -49,5 +50,11 @@ declare module 'fastify' {
     viewer: Viewer | null;
     authMethod: 'cookie' | 'token' | null;
     sessionTokenHash: string | null;
+    /** The personal access token a request came with (its id and scopes), when it came with one. */
+    accessToken: AccessTokenGrant | null;
+  }
+  interface FastifyContextConfig {
+    /** Only a signed-in session may call this route, never a personal access token (managing tokens, signing out). */
+    sessionOnly?: boolean;
   }
 }

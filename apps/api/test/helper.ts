@@ -4,6 +4,7 @@ import { createInProcessEventBus, type EventBus } from '@praxis/realtime';
 import { createEmbeddedSearchIndex } from '@praxis/search';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
+import type { Clock } from '../src/context.js';
 import { registerUser } from '../src/modules/auth/commands.js';
 
 export const ORIGIN = 'http://localhost:3000';
@@ -19,11 +20,11 @@ export interface TestApp {
 /** A fresh API on a fresh database: PGlite in memory, or a new PostgreSQL database when TEST_DATABASE_URL is set. */
 const RELAXED_NEWCOMER_LIMITS = { linksPerPost: 1000, mentionsPerPost: 1000, postsPerDay: 100000, topicsPerDay: 100000 };
 
-export async function buildTestApp(env: Record<string, string> = {}, options: { bus?: EventBus; /** 'defaults': keep the real TL0 limits */ newcomerLimits?: 'defaults' } = {}): Promise<TestApp> {
+export async function buildTestApp(env: Record<string, string> = {}, options: { bus?: EventBus; /** 'defaults': keep the real TL0 limits */ newcomerLimits?: 'defaults'; clock?: Clock } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const bus = options.bus ?? createInProcessEventBus();
   const search = createEmbeddedSearchIndex();
-  const app = await buildApp({ config: loadConfig({ AUTH_RATE_LIMIT: '10000', WRITE_RATE_LIMIT: '10000', ...env }), database, search, bus, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const app = await buildApp({ config: loadConfig({ AUTH_RATE_LIMIT: '10000', WRITE_RATE_LIMIT: '10000', ...env }), database, search, bus, clock: options.clock, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await app.ready();
   // Test users are newcomers (TL0) who post more in a day than its limits allow; trust tests restore the defaults.
   if (!options.newcomerLimits) await database.db.insert(settings).values({ key: TRUST_SETTINGS_KEY, value: { newcomerLimits: RELAXED_NEWCOMER_LIMITS } });

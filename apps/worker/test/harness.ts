@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type Database } from '@praxis/db';
 import type { JobQueue } from '@praxis/queue';
-import { createInProcessEventBus, type RealtimeMessage } from '@praxis/realtime';
+import { createInProcessEventBus, isAccessChanged, type AccessChangedMessage, type RealtimeMessage } from '@praxis/realtime';
 import { createEmbeddedSearchIndex, type SearchIndex } from '@praxis/search';
 import type { WorkerDeps } from '../src/deps.js';
 import { createFileMailer } from '../src/email/mailer.js';
@@ -15,6 +15,8 @@ export interface Harness {
   database: Database;
   search: SearchIndex;
   messages: RealtimeMessage[];
+  /** What the API nodes would re-check their live connections for. */
+  accessChanges: AccessChangedMessage[];
   mailDir: string;
   deps: WorkerDeps;
   start(queue: JobQueue, options?: WorkerOptions): Promise<RunningWorker>;
@@ -26,7 +28,8 @@ export async function createHarness(search: SearchIndex = createEmbeddedSearchIn
   const database = await createTestDatabase();
   const bus = createInProcessEventBus();
   const messages: RealtimeMessage[] = [];
-  bus.subscribe((m) => messages.push(m));
+  const accessChanges: AccessChangedMessage[] = [];
+  bus.subscribe((m) => (isAccessChanged(m) ? accessChanges.push(m) : messages.push(m)));
   const mailDir = mkdtempSync(join(tmpdir(), 'praxis-mail-'));
   const deps: WorkerDeps = {
     db: database.db,
@@ -44,6 +47,7 @@ export async function createHarness(search: SearchIndex = createEmbeddedSearchIn
     database,
     search,
     messages,
+    accessChanges,
     mailDir,
     deps,
     async start(queue, options = {}) {

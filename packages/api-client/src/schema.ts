@@ -268,7 +268,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End this session */
+        /** End this session, or with allSessions every session of the account */
         post: {
             parameters: {
                 query?: never;
@@ -276,7 +276,14 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Sign out of every session of this account, not only this one */
+                        allSessions?: boolean;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -392,7 +399,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your personal access tokens */
+        /** Your personal access tokens (needs a session) */
         get: {
             parameters: {
                 query?: never;
@@ -412,8 +419,10 @@ export interface paths {
                             items: {
                                 id: number;
                                 name: string;
+                                scopes: ("read" | "write" | "admin")[];
                                 /** Format: date-time */
                                 createdAt: string;
+                                expiresAt: string | null;
                                 lastUsedAt: string | null;
                             }[];
                         };
@@ -440,7 +449,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a personal access token (shown once) */
+        /** Create a personal access token (shown once; needs a session) */
         post: {
             parameters: {
                 query?: never;
@@ -452,6 +461,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
+                        /** @description Default ["read", "write"]; must include "read" */
+                        scopes?: ("read" | "write" | "admin")[];
+                        /** @description Omit for a token that does not expire */
+                        expiresInDays?: number;
                     };
                 };
             };
@@ -465,8 +478,11 @@ export interface paths {
                         "application/json": {
                             id: number;
                             name: string;
+                            scopes: ("read" | "write" | "admin")[];
                             /** Format: date-time */
                             createdAt: string;
+                            expiresAt: string | null;
+                            lastUsedAt: string | null;
                             /** @description Shown once; send as Authorization: Bearer <token> */
                             token: string;
                         };
@@ -508,7 +524,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a personal access token */
+        /** Revoke a personal access token (needs a session) */
         delete: {
             parameters: {
                 query?: never;

@@ -6,6 +6,8 @@ export const errorCatalogue = {
   INVALID_CREDENTIALS: { status: 401, title: 'Wrong username, email or password' },
   FORBIDDEN: { status: 403, title: 'You are not allowed to do this' },
   CSRF_REJECTED: { status: 403, title: 'Cross-site request refused' },
+  SESSION_REQUIRED: { status: 403, title: 'This needs a signed-in session, not an access token' },
+  TOKEN_SCOPE: { status: 403, title: 'The access token does not have the scope this needs' },
   SUSPENDED: { status: 403, title: 'Your account is suspended' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   USERNAME_TAKEN: { status: 409, title: 'That username is taken' },
@@ -23,6 +25,7 @@ export const errorCatalogue = {
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send JSON with Content-Type: application/json' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  LOGIN_THROTTLED: { status: 429, title: 'Too many failed sign-ins for this account' },
   /** A TL0 limit (links or mentions per post, posts or topics per day); 422, not 429: waiting a minute does not help, the detail says what will. */
   NEWCOMER_LIMIT: { status: 422, title: 'New members cannot do that yet' },
   ALREADY_FLAGGED: { status: 409, title: 'You already flagged this post' },

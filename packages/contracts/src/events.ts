@@ -61,6 +61,10 @@ export const eventSchemas = {
   'thread.moderated': Type.Object({ threadId: Type.Integer(), by: Type.Integer(), action: Type.Union([Type.Literal('lock'), Type.Literal('unlock'), Type.Literal('move'), Type.Literal('retag')]), fromCommunityId: Type.Optional(Type.Integer()), toCommunityId: Type.Optional(Type.Integer()) }),
   'user.suspended': Type.Object({ userId: Type.Integer(), by: Type.Integer(), until: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }),
   'user.role-changed': Type.Object({ userId: Type.Integer(), by: Type.Integer(), role: Type.String(), communityId: Type.Optional(Type.Integer()) }),
+  /** A user signed out: one session, or every session ("sign out of all sessions"). Live connections of ended sessions close. */
+  'session.ended': Type.Object({ userId: Type.Integer(), allSessions: Type.Boolean() }),
+  /** A personal access token was revoked: live connections opened with it close. */
+  'token.revoked': Type.Object({ userId: Type.Integer(), tokenId: Type.Integer() }),
   'trust.changed': Type.Object({ userId: Type.Integer(), from: Type.Integer(), to: Type.Integer() }),
   /** A member's reading stats moved (a day visited, threads and posts read): the worker recomputes their trust level, off the request path. */
   'user.activity-recorded': Type.Object({ userId: Type.Integer() }),

@@ -73,10 +73,33 @@ export type LoginBody = Static<typeof LoginBody>;
 
 export const AuthResult = Type.Object({ user: Me });
 
-export const TokenCreateBody = Type.Object({ name: SingleLine({ minLength: 1, maxLength: 80 }) }, { additionalProperties: false });
-export const TokenSummary = Type.Object({ id: Id, name: Type.String(), createdAt: DateTime, lastUsedAt: Nullable(DateTime) });
-export const TokenCreated = Type.Object({ id: Id, name: Type.String(), createdAt: DateTime, token: Type.String({ description: 'Shown once; send as Authorization: Bearer <token>' }) });
+export const TokenScope = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')], {
+  description: 'read: GET requests and live streams; write: every other method; admin: act with your site role (admins and moderators only). Tokens never manage tokens.',
+});
+export const TokenCreateBody = Type.Object(
+  {
+    name: SingleLine({ minLength: 1, maxLength: 80 }),
+    scopes: Type.Optional(Type.Array(TokenScope, { minItems: 1, maxItems: 3, description: 'Default ["read", "write"]; must include "read"' })),
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'Omit for a token that does not expire' })),
+  },
+  { additionalProperties: false },
+);
+export const TokenSummary = Type.Object({ id: Id, name: Type.String(), scopes: Type.Array(TokenScope), createdAt: DateTime, expiresAt: Nullable(DateTime), lastUsedAt: Nullable(DateTime) });
+export const TokenCreated = Type.Object({
+  id: Id,
+  name: Type.String(),
+  scopes: Type.Array(TokenScope),
+  createdAt: DateTime,
+  expiresAt: Nullable(DateTime),
+  lastUsedAt: Nullable(DateTime),
+  token: Type.String({ description: 'Shown once; send as Authorization: Bearer <token>' }),
+});
+export const LogoutBody = Type.Object(
+  { allSessions: Type.Optional(Type.Boolean({ description: 'Sign out of every session of this account, not only this one' })) },
+  { additionalProperties: false },
+);
 export const TokenList = Type.Object({ items: Type.Array(TokenSummary) });
+export type TokenCreateBody = Static<typeof TokenCreateBody>;
 
 export const CommunityAbilities = Type.Object({ edit: Type.Boolean(), join: Type.Boolean(), leave: Type.Boolean(), post: Type.Boolean(), health: Type.Boolean({ description: 'may see the health dashboard' }), review: Type.Boolean({ description: 'may work the review queue' }), audit: Type.Boolean({ description: 'may read the moderation log' }) });
 export const CommunitySummary = Type.Object({

@@ -35,6 +35,8 @@ const aggregateOf: Record<EventName, string> = {
   'thread.moderated': 'thread',
   'user.suspended': 'user',
   'user.role-changed': 'user',
+  'session.ended': 'user',
+  'token.revoked': 'user',
   'trust.changed': 'user',
   'user.activity-recorded': 'user',
   'reindex.requested': 'system',

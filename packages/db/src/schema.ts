@@ -70,6 +70,9 @@ export const accessTokens = pgTable(
     createdAt: createdAt(),
     lastUsedAt: ts('last_used_at'),
     revokedAt: ts('revoked_at'),
+    /** What the token may do: 'read', 'write', and for admins 'admin'. Managing tokens always needs a session. */
+    scopes: text('scopes').array().notNull().default(sql`'{read,write}'::text[]`),
+    expiresAt: ts('expires_at'),
   },
   (t) => [index('access_tokens_user_idx').on(t.userId)],
 );

@@ -11,3 +11,5 @@ export * from './trust.js';
 export * from './participation.js';
 export * from './health.js';
 export * from './charter.js';
+export * from './tokens.js';
+export * from './login-throttle.js';

@@ -1,8 +1,8 @@
-import type { EventBus, RealtimeMessage } from './types.js';
+import type { EventBus, BusMessage } from './types.js';
 
 /** The embedded mode's bus: the worker and the transports live in one process. */
 export function createInProcessEventBus(): EventBus {
-  const listeners = new Set<(message: RealtimeMessage) => void>();
+  const listeners = new Set<(message: BusMessage) => void>();
   return {
     kind: 'in-process',
     async publish(message) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRealtimeMessage, parseRoom, roomTarget } from './message.js';
+import { parseBusMessage, parseRoom, roomTarget } from './message.js';
 
 describe('rooms', () => {
   it('accepts user and thread rooms with positive integer ids only', () => {
@@ -11,15 +11,25 @@ describe('rooms', () => {
   });
 });
 
-describe('parseRealtimeMessage', () => {
+describe('parseBusMessage', () => {
   it('reads a well-formed message', () => {
     const message = { room: 'user:1', event: 'notification.read', data: { unreadCount: 0 } };
-    expect(parseRealtimeMessage(JSON.stringify(message))).toEqual(message);
+    expect(parseBusMessage(JSON.stringify(message))).toEqual(message);
   });
 
   it('returns null for anything else', () => {
     for (const text of ['', '{', 'null', '[]', '{"room":"user:1","event":"notification.read"}', '{"room":"user:1","event":"toString","data":{}}', '{"room":"x","event":"notification.read","data":{}}']) {
-      expect(parseRealtimeMessage(text)).toBeNull();
+      expect(parseBusMessage(text)).toBeNull();
+    }
+  });
+});
+
+describe('access changes on the bus', () => {
+  it('reads a user or thread scope, and nothing else', () => {
+    expect(parseBusMessage('{"event":"access.changed","scope":{"userId":4}}')).toEqual({ event: 'access.changed', scope: { userId: 4 } });
+    expect(parseBusMessage('{"event":"access.changed","scope":{"threadId":9}}')).toEqual({ event: 'access.changed', scope: { threadId: 9 } });
+    for (const text of ['{"event":"access.changed"}', '{"event":"access.changed","scope":{"userId":0}}', '{"event":"access.changed","scope":{"communityId":1}}']) {
+      expect(parseBusMessage(text)).toBeNull();
     }
   });
 });

@@ -1,4 +1,4 @@
-import type { ClientEventName, ClientEvents, RealtimeMessage, Room } from './types.js';
+import type { AccessScope, BusMessage, ClientEventName, ClientEvents, Room } from './types.js';
 
 const clientEventNames: Record<ClientEventName, true> = {
   'post.created': true,
@@ -36,15 +36,29 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A message from the wire, or null when it is not JSON or not shaped like a RealtimeMessage. */
-export function parseRealtimeMessage(text: string): RealtimeMessage | null {
+const isId = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+
+function parseAccessScope(value: unknown): AccessScope | null {
+  if (!isRecord(value)) return null;
+  if (isId(value.userId)) return { userId: value.userId };
+  if (isId(value.threadId)) return { threadId: value.threadId };
+  return null;
+}
+
+/** A message from the wire, or null when it is not JSON or not shaped like a RealtimeMessage or an access change. */
+export function parseBusMessage(text: string): BusMessage | null {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return null;
   }
-  if (!isRecord(value) || !isClientEventName(value.event) || !isRecord(value.data)) return null;
+  if (!isRecord(value)) return null;
+  if (value.event === 'access.changed') {
+    const scope = parseAccessScope(value.scope);
+    return scope ? { event: 'access.changed', scope } : null;
+  }
+  if (!isClientEventName(value.event) || !isRecord(value.data)) return null;
   const room = parseRoom(value.room);
   if (!room) return null;
   // The payload's fields are not checked one by one: only our own worker publishes on this channel,

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { parseRealtimeMessage } from './message.js';
-import type { EventBus, RealtimeMessage } from './types.js';
+import { parseBusMessage } from './message.js';
+import type { EventBus, BusMessage } from './types.js';
 
 export const DEFAULT_REALTIME_CHANNEL = 'praxis:realtime';
 
@@ -21,7 +21,7 @@ export interface RedisEventBus extends EventBus {
   ready(): Promise<void>;
 }
 
-type Listener = (message: RealtimeMessage) => void;
+type Listener = (message: BusMessage) => void;
 
 /** One connection per role: a Redis connection in subscriber mode cannot publish. */
 function connect(redisUrl: string, role: 'publisher' | 'subscriber', logger: BusLogger): Redis {
@@ -55,13 +55,13 @@ async function disconnect(redis: Redis): Promise<void> {
   redis.disconnect();
 }
 
-function deliver(listeners: Set<Listener>, message: RealtimeMessage, logger: BusLogger): void {
+function deliver(listeners: Set<Listener>, message: BusMessage, logger: BusLogger): void {
   for (const listener of listeners) {
     // A throwing listener would otherwise surface inside ioredis's socket data handler.
     try {
       listener(message);
     } catch (error) {
-      logger.warn({ err: error, room: message.room, event: message.event }, 'Realtime bus: a listener failed');
+      logger.warn({ err: error, event: message.event }, 'Realtime bus: a listener failed');
     }
   }
 }
@@ -76,7 +76,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): RedisEventBu
 
   subscriber.on('message', (from: string, text: string) => {
     if (from !== channel) return;
-    const message = parseRealtimeMessage(text);
+    const message = parseBusMessage(text);
     if (!message) return logger.warn({ channel }, 'Realtime bus: dropped a malformed message');
     deliver(listeners, message, logger);
   });

@@ -25,19 +25,44 @@ export interface RealtimeMessage<E extends ClientEventName = ClientEventName> {
 }
 
 /**
+ * Who may have lost access to something, so that every API node re-checks the live connections concerned
+ * against current data: a user (membership, role, suspension, a session or token ended) or a thread (moved).
+ * Not delivered to clients; what they may still receive is decided by the re-check.
+ */
+export type AccessScope = { userId: number } | { threadId: number };
+
+export interface AccessChangedMessage {
+  event: 'access.changed';
+  scope: AccessScope;
+}
+
+/** Everything the bus carries: messages for clients' rooms, and access changes for the API nodes. */
+export type BusMessage = RealtimeMessage | AccessChangedMessage;
+
+export const isAccessChanged = (message: BusMessage): message is AccessChangedMessage => message.event === 'access.changed';
+
+/**
  * One bus between whoever produces realtime messages (the worker) and the transports (socket.io and the
  * plain WebSocket stream in every API node): in-process when embedded, Redis pub/sub when distributed.
  */
 export interface EventBus {
   readonly kind: 'in-process' | 'redis';
-  publish(message: RealtimeMessage): Promise<void>;
+  publish(message: BusMessage): Promise<void>;
   /** Returns an unsubscribe function. */
-  subscribe(listener: (message: RealtimeMessage) => void): () => void;
+  subscribe(listener: (message: BusMessage) => void): () => void;
   close(): Promise<void>;
 }
 
-/** socket.io's server → client map, built from ClientEvents. */
-export type ServerToClientEvents = { [E in ClientEventName]: (data: ClientEvents[E]) => void };
+/** Sent by an API node itself, never through the bus. */
+export interface ConnectionEvents {
+  /** The viewer may no longer read this thread (left or lost a role in its community, it moved): its room was dropped. */
+  'thread.left': { threadId: number; reason: 'access_changed' };
+  /** The session or token this connection was opened with ended (logout, revoked, expired); the server disconnects next. */
+  'session.ended': { reason: 'signed_out' };
+}
+
+/** socket.io's server → client map, built from ClientEvents and ConnectionEvents. */
+export type ServerToClientEvents = { [E in ClientEventName]: (data: ClientEvents[E]) => void } & { [E in keyof ConnectionEvents]: (data: ConnectionEvents[E]) => void };
 
 export type JoinAck = { ok: true } | { ok: false; error: 'not_found' | 'bad_request' | 'unavailable' };
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hashToken, SESSION_COOKIE } from '../modules/auth/tokens.js';
-import { touchLastSeen, userForAccessToken, userForSession, viewerForUser } from '../modules/auth/load-viewer.js';
+import { scopeForMethod, viewerThroughToken } from '@praxis/domain';
+import { accessTokenFor, touchLastSeen, userForSession, viewerForUser } from '../modules/auth/load-viewer.js';
 import { sendProblem } from './errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -17,15 +18,21 @@ export function registerAuth(app: FastifyInstance): void {
   app.decorateRequest('viewer', null);
   app.decorateRequest('authMethod', null);
   app.decorateRequest('sessionTokenHash', null);
+  app.decorateRequest('accessToken', null);
 
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/')) return;
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
-      const user = await userForAccessToken(app.deps, hashToken(authorization.slice(7).trim()));
-      if (!user) return sendProblem(reply, 'UNAUTHENTICATED', 'The access token is not valid or was revoked');
-      request.viewer = await viewerForUser(app.deps, user);
+      const token = await accessTokenFor(app.deps, { hash: hashToken(authorization.slice(7).trim()) });
+      if (!token) return sendProblem(reply, 'UNAUTHENTICATED', 'The access token is not valid: it was revoked, has expired, or never existed');
+      // Token scopes are enforced here, for every route: one place, nothing to forget on a new route.
+      if (request.routeOptions.config.sessionOnly) return sendProblem(reply, 'SESSION_REQUIRED', 'Access tokens cannot manage tokens: sign in with your password to do this');
+      const needed = scopeForMethod(request.method);
+      if (!token.grant.scopes.includes(needed)) return sendProblem(reply, 'TOKEN_SCOPE', `This access token lacks the "${needed}" scope; create one with it in your settings`);
+      request.viewer = viewerThroughToken(await viewerForUser(app.deps, token.user), token.grant.scopes);
       request.authMethod = 'token';
+      request.accessToken = token.grant;
       return;
     }
 

@@ -1,16 +1,37 @@
-import type { Viewer } from '@praxis/domain';
+import { viewerThroughToken, type Viewer } from '@praxis/domain';
 import type { Deps } from '../context.js';
-import { userForAccessToken, userForSession, viewerForUser } from '../modules/auth/load-viewer.js';
+import { accessTokenFor, userForSession, viewerForUser } from '../modules/auth/load-viewer.js';
 import { hashToken } from '../modules/auth/tokens.js';
 
-/** The viewer a personal access token belongs to, or null when it is unknown or revoked. */
-export async function viewerForAccessToken(deps: Deps, token: string): Promise<Viewer | null> {
-  const user = await userForAccessToken(deps, hashToken(token));
-  return user ? viewerForUser(deps, user) : null;
+/**
+ * What a live connection was opened with. Kept instead of the viewer it gave at the handshake: every join and
+ * every access change resolves it again, so a connection never outlives its session or token, nor keeps rights
+ * its user lost since.
+ */
+export type LiveCredential = { kind: 'session'; sessionId: string } | { kind: 'token'; tokenId: number } | { kind: 'anonymous' };
+
+/** The viewer a credential gives now: null for an anonymous connection, 'ended' once its session or token is gone. */
+export async function currentViewer(deps: Deps, credential: LiveCredential): Promise<Viewer | null | 'ended'> {
+  if (credential.kind === 'anonymous') return null;
+  if (credential.kind === 'session') {
+    const user = await userForSession(deps, credential.sessionId);
+    return user ? viewerForUser(deps, user) : 'ended';
+  }
+  const token = await accessTokenFor(deps, { id: credential.tokenId });
+  if (!token || !token.grant.scopes.includes('read')) return 'ended';
+  return viewerThroughToken(await viewerForUser(deps, token.user), token.grant.scopes);
 }
 
-/** The viewer of a session cookie's value, or null (anonymous) when the session is unknown or expired. */
-export async function viewerForSessionToken(deps: Deps, token: string): Promise<Viewer | null> {
-  const user = await userForSession(deps, hashToken(token));
-  return user ? viewerForUser(deps, user) : null;
+/** A personal access token's credential, or null when it is unknown, revoked, expired or cannot read. */
+export async function credentialForAccessToken(deps: Deps, token: string): Promise<{ credential: LiveCredential; viewer: Viewer } | null> {
+  const found = await accessTokenFor(deps, { hash: hashToken(token) });
+  if (!found || !found.grant.scopes.includes('read')) return null;
+  return { credential: { kind: 'token', tokenId: found.grant.id }, viewer: viewerThroughToken(await viewerForUser(deps, found.user), found.grant.scopes) };
+}
+
+/** A session cookie's credential; an unknown or expired session is an anonymous connection. */
+export async function credentialForSessionToken(deps: Deps, token: string): Promise<{ credential: LiveCredential; viewer: Viewer | null }> {
+  const sessionId = hashToken(token);
+  const user = await userForSession(deps, sessionId);
+  return user ? { credential: { kind: 'session', sessionId }, viewer: await viewerForUser(deps, user) } : { credential: { kind: 'anonymous' }, viewer: null };
 }

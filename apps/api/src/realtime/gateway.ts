@@ -1,15 +1,17 @@
 import type { Viewer } from '@praxis/domain';
-import { threadRoom, userRoom, type ClientToServerEvents, type JoinAck, type RealtimeMessage, type ServerToClientEvents } from '@praxis/realtime';
+import { roomTarget, threadRoom, userRoom, type ClientToServerEvents, type JoinAck, type RealtimeMessage, type Room, type ServerToClientEvents } from '@praxis/realtime';
 import type { FastifyInstance } from 'fastify';
 import { Server, type Socket } from 'socket.io';
 import { SESSION_COOKIE } from '../modules/auth/tokens.js';
-import { viewerForAccessToken, viewerForSessionToken } from './credentials.js';
+import { credentialForAccessToken, credentialForSessionToken, type LiveCredential } from './credentials.js';
+import { mayJoinNow, recheckIfAccessChangedDuring, type LiveConnection, type LiveConnections } from './live-connections.js';
 import { isSameOrigin } from './origin.js';
-import { mayJoinRoom } from './room-access.js';
 
 export const SOCKET_IO_PATH = '/socket.io/';
 
 interface SocketData {
+  credential: LiveCredential;
+  /** As of the handshake: only its id is used later, every permission is checked against current data. */
   viewer: Viewer | null;
 }
 
@@ -19,16 +21,16 @@ type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<s
 class HandshakeRefused extends Error {}
 
 /** A personal access token in `auth.token`, else the session cookie; an unknown token is refused, a stale cookie is anonymous. */
-async function authenticate(app: FastifyInstance, socket: GatewaySocket): Promise<Viewer | null> {
+async function authenticate(app: FastifyInstance, socket: GatewaySocket): Promise<SocketData> {
   const token: unknown = socket.handshake.auth.token;
   if (typeof token === 'string' && token !== '') {
-    const viewer = await viewerForAccessToken(app.deps, token);
-    if (!viewer) throw new HandshakeRefused('unauthenticated');
-    return viewer;
+    const found = await credentialForAccessToken(app.deps, token);
+    if (!found) throw new HandshakeRefused('unauthenticated');
+    return found;
   }
   const cookieHeader = socket.request.headers.cookie;
   const session = cookieHeader ? app.parseCookie(cookieHeader)[SESSION_COOKIE] : undefined;
-  return session ? viewerForSessionToken(app.deps, session) : null;
+  return session ? credentialForSessionToken(app.deps, session) : { credential: { kind: 'anonymous' }, viewer: null };
 }
 
 function threadIdOf(payload: unknown): number | null {
@@ -37,12 +39,17 @@ function threadIdOf(payload: unknown): number | null {
   return typeof threadId === 'number' && Number.isSafeInteger(threadId) && threadId > 0 ? threadId : null;
 }
 
-async function joinThread(app: FastifyInstance, socket: GatewaySocket, payload: unknown): Promise<JoinAck> {
+async function joinThread(app: FastifyInstance, connections: LiveConnections, connection: LiveConnection, socket: GatewaySocket, payload: unknown): Promise<JoinAck> {
   const threadId = threadIdOf(payload);
   if (threadId === null) return { ok: false, error: 'bad_request' };
   const room = threadRoom(threadId);
+  const changesBefore = connections.accessChanges;
   try {
-    if (!(await mayJoinRoom(app.deps, socket.data.viewer, room))) return { ok: false, error: 'not_found' };
+    const allowed = await mayJoinNow(app, connection, room);
+    // After the refusal below has been acknowledged.
+    if (allowed === 'ended') setImmediate(() => connection.end('session_ended'));
+    // A thread hidden from the viewer, one in a community they left, and one that does not exist answer alike.
+    if (allowed !== true) return { ok: false, error: 'not_found' };
   } catch (error) {
     app.log.error({ err: error, threadId }, 'socket.io thread.join failed');
     return { ok: false, error: 'unavailable' };
@@ -50,14 +57,35 @@ async function joinThread(app: FastifyInstance, socket: GatewaySocket, payload: 
   // The permission check is async: the client may have gone meanwhile, and a join then would leak the room entry.
   if (!socket.connected) return { ok: false, error: 'unavailable' };
   await socket.join(room);
-  return { ok: true };
+  await recheckIfAccessChangedDuring(app, connections, connection, changesBefore, threadId);
+  return socket.rooms.has(room) ? { ok: true } : { ok: false, error: 'not_found' };
 }
 
-function onConnection(app: FastifyInstance, socket: GatewaySocket): void {
+function liveConnection(socket: GatewaySocket): LiveConnection {
+  return {
+    credential: socket.data.credential,
+    userId: socket.data.viewer?.id ?? null,
+    threadRooms: () => [...socket.rooms].filter((room): room is Room => roomTarget(room)?.kind === 'thread'),
+    dropThread: (threadId) => {
+      void socket.leave(threadRoom(threadId));
+      socket.emit('thread.left', { threadId, reason: 'access_changed' });
+    },
+    end: (reason) => {
+      if (reason === 'session_ended') socket.emit('session.ended', { reason: 'signed_out' });
+      socket.disconnect(true);
+    },
+    isOpen: () => socket.connected,
+  };
+}
+
+function onConnection(app: FastifyInstance, connections: LiveConnections, socket: GatewaySocket): void {
   const { viewer } = socket.data;
   if (viewer) void socket.join(userRoom(viewer.id));
+  const connection = liveConnection(socket);
+  connections.add(connection);
+  socket.on('disconnect', () => connections.remove(connection));
   socket.on('thread.join', (payload, ack) => {
-    void joinThread(app, socket, payload).then((result) => {
+    void joinThread(app, connections, connection, socket, payload).then((result) => {
       if (typeof ack === 'function') ack(result);
     });
   });
@@ -69,7 +97,7 @@ function onConnection(app: FastifyInstance, socket: GatewaySocket): void {
 }
 
 /** socket.io on the API's HTTP server. Its upgrades reach it only through the upgrade dispatcher (see index.ts). */
-export function createGateway(app: FastifyInstance): Gateway {
+export function createGateway(app: FastifyInstance, connections: LiveConnections): Gateway {
   const io: Gateway = new Server(app.server, {
     path: SOCKET_IO_PATH,
     serveClient: false,
@@ -83,8 +111,9 @@ export function createGateway(app: FastifyInstance): Gateway {
   });
   io.use((socket, next) => {
     authenticate(app, socket).then(
-      (viewer) => {
-        socket.data.viewer = viewer;
+      (data) => {
+        socket.data.credential = data.credential;
+        socket.data.viewer = data.viewer;
         next();
       },
       (error: unknown) => {
@@ -94,7 +123,7 @@ export function createGateway(app: FastifyInstance): Gateway {
       },
     );
   });
-  io.on('connection', (socket) => onConnection(app, socket));
+  io.on('connection', (socket) => onConnection(app, connections, socket));
   return io;
 }
 

@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import websocket from '@fastify/websocket';
-import { roomTarget, type RealtimeMessage } from '@praxis/realtime';
+import { isAccessChanged, roomTarget, type BusMessage, type RealtimeMessage } from '@praxis/realtime';
 import type { FastifyInstance } from 'fastify';
 import { createGateway, disconnectGateway, emitToRoom, SOCKET_IO_PATH, type Gateway } from './gateway.js';
+import { applyAccessChange, LiveConnections } from './live-connections.js';
 import { MAX_FRAME_BYTES } from './stream-frames.js';
 import { StreamHub } from './stream-hub.js';
 import { registerStream } from './stream.js';
@@ -41,8 +42,12 @@ function routeUpgrades(app: FastifyInstance, routes: UpgradeRoutes): void {
   app.addHook('onClose', async () => uninstall());
 }
 
-function feedFromBus(app: FastifyInstance, io: Gateway, hub: StreamHub): void {
-  const unsubscribe = app.bus.subscribe((message) => {
+function feedFromBus(app: FastifyInstance, io: Gateway, hub: StreamHub, connections: LiveConnections): void {
+  const unsubscribe = app.bus.subscribe((message: BusMessage) => {
+    if (isAccessChanged(message)) {
+      void applyAccessChange(app, connections, message.scope);
+      return;
+    }
     // The in-process bus calls listeners inside publish(): a fan-out bug must not fail the publisher.
     try {
       fanOut(app, io, hub, message);
@@ -60,12 +65,13 @@ function feedFromBus(app: FastifyInstance, io: Gateway, hub: StreamHub): void {
 /** socket.io gateway and the /api/v1/stream WebSocket, both fed by app.bus. */
 export async function registerRealtime(app: FastifyInstance): Promise<void> {
   const hub = new StreamHub();
+  const connections = new LiveConnections();
   const { listener: streamUpgrade } = await upgradeListenerAddedBy(app.server, '@fastify/websocket', () =>
     app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } }),
   );
   destroyRefusedUpgrades(app);
-  registerStream(app, hub);
-  const { result: io, listener: socketIoUpgrade } = await upgradeListenerAddedBy(app.server, 'socket.io', () => createGateway(app));
+  registerStream(app, { hub, connections });
+  const { result: io, listener: socketIoUpgrade } = await upgradeListenerAddedBy(app.server, 'socket.io', () => createGateway(app, connections));
   routeUpgrades(app, { prefix: SOCKET_IO_PATH, prefixListener: socketIoUpgrade, otherListener: streamUpgrade });
-  feedFromBus(app, io, hub);
+  feedFromBus(app, io, hub, connections);
 }

@@ -3,9 +3,14 @@ import type { ClientEventName, ClientEvents, Room } from '@praxis/realtime';
 /** What a /api/v1/stream client may send. */
 export type ClientFrame = { type: 'subscribe' | 'unsubscribe'; room: string } | { type: 'ping' };
 
-/** What the server sends. `room` on an error names the room a refused subscribe was for. */
+/**
+ * What the server sends. `room` on an error names the room a refused subscribe was for. An `unsubscribed` with a
+ * `reason` was not asked for: the viewer may no longer read that thread. A connection whose session or token
+ * ended is closed with code 4401.
+ */
 export type ServerFrame =
-  | { type: 'subscribed' | 'unsubscribed'; room: Room }
+  | { type: 'subscribed'; room: Room }
+  | { type: 'unsubscribed'; room: Room; reason?: 'access_changed' }
   | { type: 'event'; event: ClientEventName; room: Room; data: ClientEvents[ClientEventName] }
   | { type: 'error'; message: string; room?: string }
   | { type: 'pong' };

@@ -25,6 +25,10 @@ export class StreamHub {
     this.bySubscriber.delete(subscriber);
   }
 
+  roomsOf(subscriber: StreamSubscriber): Room[] {
+    return [...(this.bySubscriber.get(subscriber) ?? [])];
+  }
+
   publish(message: RealtimeMessage): void {
     const frame: ServerFrame = { type: 'event', event: message.event, room: message.room, data: message.data };
     for (const subscriber of this.byRoom.get(message.room) ?? []) subscriber.send(frame);

@@ -1,11 +1,11 @@
 import type { Viewer } from '@praxis/domain';
-import { parseRoom, userRoom } from '@praxis/realtime';
+import { parseRoom, roomTarget, threadRoom, userRoom, type Room } from '@praxis/realtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocket, type RawData } from 'ws';
 import { sendProblem } from '../plugins/errors.js';
-import { viewerForAccessToken } from './credentials.js';
+import { credentialForAccessToken, type LiveCredential } from './credentials.js';
+import { mayJoinNow, recheckIfAccessChangedDuring, type LiveConnection, type LiveConnections } from './live-connections.js';
 import { isSameOrigin } from './origin.js';
-import { mayJoinRoom } from './room-access.js';
 import { parseClientFrame, type ServerFrame } from './stream-frames.js';
 import type { StreamHub, StreamSubscriber } from './stream-hub.js';
 
@@ -31,11 +31,19 @@ async function authenticateStream(app: FastifyInstance, request: FastifyRequest,
   }
   if (request.viewer) return undefined;
   const token = queryToken(request.query);
-  const viewer = token ? await viewerForAccessToken(app.deps, token) : null;
-  if (!viewer) return sendProblem(reply, 'UNAUTHENTICATED', 'Sign in, or pass a personal access token (Authorization: Bearer, or ?token=)');
-  request.viewer = viewer;
+  const found = token ? await credentialForAccessToken(app.deps, token) : null;
+  if (!found) return sendProblem(reply, 'UNAUTHENTICATED', 'Sign in, or pass a personal access token (Authorization: Bearer, or ?token=)');
+  request.viewer = found.viewer;
   request.authMethod = 'token';
+  request.accessToken = found.credential.kind === 'token' ? { id: found.credential.tokenId, scopes: [] } : null;
   return undefined;
+}
+
+/** What the request was authenticated with, kept by the connection so that every later check resolves it again. */
+function credentialOf(request: FastifyRequest): LiveCredential | null {
+  if (request.authMethod === 'cookie' && request.sessionTokenHash) return { kind: 'session', sessionId: request.sessionTokenHash };
+  if (request.authMethod === 'token' && request.accessToken) return { kind: 'token', tokenId: request.accessToken.id };
+  return null;
 }
 
 function sendFrame(socket: WebSocket, frame: ServerFrame): void {
@@ -44,30 +52,44 @@ function sendFrame(socket: WebSocket, frame: ServerFrame): void {
   socket.send(JSON.stringify(frame));
 }
 
-async function subscribe(app: FastifyInstance, hub: StreamHub, connection: Connection, roomName: string): Promise<ServerFrame> {
+async function subscribe(app: FastifyInstance, live: Live, connection: Connection, roomName: string): Promise<ServerFrame> {
   const room = parseRoom(roomName);
   if (!room) return { type: 'error', message: 'Rooms look like "thread:<id>" or "user:<id>"', room: roomName };
-  if (!(await mayJoinRoom(app.deps, connection.viewer, room))) return { type: 'error', message: `No room ${room} for you`, room };
+  const changesBefore = live.connections.accessChanges;
+  const allowed = await mayJoinNow(app, connection.live, room);
+  // After this refusal has been sent.
+  if (allowed === 'ended') setImmediate(() => connection.live.end('session_ended'));
+  // A thread hidden from the viewer, one in a community they left, and one that does not exist answer alike.
+  if (allowed !== true) return { type: 'error', message: `No room ${room} for you`, room };
   // The check above is async: the socket may have closed meanwhile, and joining then would leak.
-  if (connection.socket.readyState === WebSocket.OPEN) hub.join(connection.subscriber, room);
+  if (connection.socket.readyState !== WebSocket.OPEN) return { type: 'error', message: 'The connection is closing', room };
+  live.hub.join(connection.subscriber, room);
+  const target = roomTarget(room);
+  if (target?.kind === 'thread') await recheckIfAccessChangedDuring(app, live.connections, connection.live, changesBefore, target.id);
+  if (!live.hub.roomsOf(connection.subscriber).includes(room)) return { type: 'error', message: `No room ${room} for you`, room };
   return { type: 'subscribed', room };
+}
+
+interface Live {
+  hub: StreamHub;
+  connections: LiveConnections;
 }
 
 interface Connection {
   socket: WebSocket;
-  viewer: Viewer;
   subscriber: StreamSubscriber;
+  live: LiveConnection;
 }
 
-async function answerFrame(app: FastifyInstance, hub: StreamHub, connection: Connection, data: RawData, isBinary: boolean): Promise<ServerFrame> {
+async function answerFrame(app: FastifyInstance, live: Live, connection: Connection, data: RawData, isBinary: boolean): Promise<ServerFrame> {
   if (isBinary) return { type: 'error', message: 'Frames must be JSON text' };
   const frame = parseClientFrame(data.toString());
   if ('error' in frame) return { type: 'error', message: frame.error };
   if (frame.type === 'ping') return { type: 'pong' };
-  if (frame.type === 'subscribe') return subscribe(app, hub, connection, frame.room);
+  if (frame.type === 'subscribe') return subscribe(app, live, connection, frame.room);
   const room = parseRoom(frame.room);
   if (!room) return { type: 'error', message: 'Rooms look like "thread:<id>" or "user:<id>"', room: frame.room };
-  hub.leave(connection.subscriber, room);
+  live.hub.leave(connection.subscriber, room);
   return { type: 'unsubscribed', room };
 }
 
@@ -86,8 +108,30 @@ function keepAlive(socket: WebSocket): void {
   socket.on('close', () => clearInterval(timer));
 }
 
-function serveConnection(app: FastifyInstance, hub: StreamHub, socket: WebSocket, viewer: Viewer): void {
-  const connection: Connection = { socket, viewer, subscriber: { send: (frame) => sendFrame(socket, frame) } };
+function liveConnection(hub: StreamHub, socket: WebSocket, subscriber: StreamSubscriber, credential: LiveCredential, viewer: Viewer): LiveConnection {
+  return {
+    credential,
+    userId: viewer.id,
+    threadRooms: () => hub.roomsOf(subscriber).filter((room): room is Room => roomTarget(room)?.kind === 'thread'),
+    dropThread: (threadId) => {
+      const room = threadRoom(threadId);
+      hub.leave(subscriber, room);
+      subscriber.send({ type: 'unsubscribed', room, reason: 'access_changed' });
+    },
+    end: (reason) => {
+      hub.leaveAll(subscriber);
+      if (reason === 'session_ended') socket.close(4401, 'session ended');
+      else socket.close(1011, 'unavailable');
+    },
+    isOpen: () => socket.readyState === WebSocket.OPEN,
+  };
+}
+
+function serveConnection(app: FastifyInstance, live: Live, socket: WebSocket, credential: LiveCredential, viewer: Viewer): void {
+  const subscriber: StreamSubscriber = { send: (frame) => sendFrame(socket, frame) };
+  const connection: Connection = { socket, subscriber, live: liveConnection(live.hub, socket, subscriber, credential, viewer) };
+  const { hub } = live;
+  live.connections.add(connection.live);
   const ownRoom = userRoom(viewer.id);
   hub.join(connection.subscriber, ownRoom);
   connection.subscriber.send({ type: 'subscribed', room: ownRoom });
@@ -97,7 +141,7 @@ function serveConnection(app: FastifyInstance, hub: StreamHub, socket: WebSocket
   socket.on('message', (data, isBinary) => {
     if (++pending > MAX_PENDING_FRAMES) return socket.close(1008, 'Too many frames in flight');
     queue = queue
-      .then(() => answerFrame(app, hub, connection, data, isBinary))
+      .then(() => answerFrame(app, live, connection, data, isBinary))
       .catch((error: unknown): ServerFrame => {
         app.log.error({ err: error }, 'stream frame failed');
         return { type: 'error', message: 'Something went wrong on our side' };
@@ -107,14 +151,18 @@ function serveConnection(app: FastifyInstance, hub: StreamHub, socket: WebSocket
         connection.subscriber.send(reply);
       });
   });
-  socket.on('close', () => hub.leaveAll(connection.subscriber));
+  socket.on('close', () => {
+    hub.leaveAll(connection.subscriber);
+    live.connections.remove(connection.live);
+  });
   keepAlive(socket);
 }
 
 /** GET /api/v1/stream: the plain WebSocket alternative to socket.io, for scripts and integrations. */
-export function registerStream(app: FastifyInstance, hub: StreamHub): void {
+export function registerStream(app: FastifyInstance, live: Live): void {
   app.get(STREAM_PATH, { websocket: true, preHandler: (request, reply) => authenticateStream(app, request, reply) }, (socket, request) => {
-    if (!request.viewer) return socket.close(4401, 'unauthenticated');
-    serveConnection(app, hub, socket, request.viewer);
+    const credential = credentialOf(request);
+    if (!request.viewer || !credential) return socket.close(4401, 'unauthenticated');
+    serveConnection(app, live, socket, credential, request.viewer);
   });
 }

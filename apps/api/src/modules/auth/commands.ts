@@ -1,6 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
-import { AppError, type LoginBody, type RegisterBody } from '@praxis/contracts';
-import { accessTokens, and, appendEvent, eq, isNull, lt, or, sessions, sql, users } from '@praxis/db';
+import { AppError, type LoginBody, type RegisterBody, type TokenCreateBody } from '@praxis/contracts';
+import { grantableScopes, type GlobalRole, type TokenScope } from '@praxis/domain';
+import { accessTokens, and, appendEvent, eq, gt, isNull, lt, or, sessions, sql, users } from '@praxis/db';
 import type { Deps } from '../../context.js';
 import type { UserRow } from './load-viewer.js';
 import { hashToken, newToken } from './tokens.js';
@@ -69,27 +70,58 @@ export async function startSession(deps: Deps, userId: number, ttlDays: number, 
   return { token, expiresAt };
 }
 
-export async function endSession(deps: Deps, tokenHash: string): Promise<void> {
-  await deps.db.delete(sessions).where(eq(sessions.id, tokenHash));
+/** Ends one session, or every session of its user; the outbox event closes their live connections on every API node. */
+export async function endSession(deps: Deps, tokenHash: string, scope: 'this' | 'all' = 'this'): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const [session] = await tx.delete(sessions).where(eq(sessions.id, tokenHash)).returning({ userId: sessions.userId });
+    if (!session) return;
+    if (scope === 'all') await tx.delete(sessions).where(eq(sessions.userId, session.userId));
+    await appendEvent(tx, 'session.ended', session.userId, { userId: session.userId, allSessions: scope === 'all' }, session.userId);
+  });
 }
 
-export async function createAccessToken(deps: Deps, userId: number, name: string) {
+type TokenRow = typeof accessTokens.$inferSelect;
+
+const presentToken = (r: TokenRow) => ({
+  id: r.id,
+  name: r.name,
+  scopes: r.scopes as TokenScope[],
+  createdAt: r.createdAt.toISOString(),
+  expiresAt: r.expiresAt?.toISOString() ?? null,
+  lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+});
+
+export async function createAccessToken(deps: Deps, user: { id: number; role: GlobalRole }, input: TokenCreateBody) {
+  const scopes: TokenScope[] = [...new Set(input.scopes ?? (['read', 'write'] as const))];
+  const grantable = grantableScopes(user.role);
+  const refused = scopes.filter((scope) => !grantable.includes(scope));
+  if (refused.length > 0) throw new AppError('FORBIDDEN', `Only site staff may create tokens with the ${refused.map((s) => `"${s}"`).join(', ')} scope`, { scopes: `may only contain ${grantable.join(', ')}` });
+  if (!scopes.includes('read')) throw new AppError('VALIDATION_FAILED', 'A token needs the "read" scope: every other scope builds on it', { scopes: 'must include read' });
+  const expiresAt = input.expiresInDays ? new Date(deps.clock.now().getTime() + input.expiresInDays * 86_400_000) : null;
   const token = newToken('pxt');
-  const [row] = await deps.db.insert(accessTokens).values({ userId, name, tokenHash: hashToken(token) }).returning();
+  const [row] = await deps.db.insert(accessTokens).values({ userId: user.id, name: input.name, tokenHash: hashToken(token), scopes, expiresAt }).returning();
   if (!row) throw new Error('insert returned no row');
-  return { id: row.id, name: row.name, createdAt: row.createdAt.toISOString(), token };
+  return { ...presentToken(row), token };
 }
 
+/** Tokens still usable (not revoked, not expired), with when each was last used. */
 export async function listAccessTokens(deps: Deps, userId: number) {
-  const rows = await deps.db.select().from(accessTokens).where(and(eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt))).orderBy(accessTokens.id);
-  return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt.toISOString(), lastUsedAt: r.lastUsedAt?.toISOString() ?? null }));
+  const rows = await deps.db
+    .select()
+    .from(accessTokens)
+    .where(and(eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt), or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, deps.clock.now()))))
+    .orderBy(accessTokens.id);
+  return rows.map(presentToken);
 }
 
 export async function revokeAccessToken(deps: Deps, userId: number, tokenId: number): Promise<void> {
-  const revoked = await deps.db
-    .update(accessTokens)
-    .set({ revokedAt: deps.clock.now() })
-    .where(and(eq(accessTokens.id, tokenId), eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt)))
-    .returning({ id: accessTokens.id });
-  if (revoked.length === 0) throw new AppError('NOT_FOUND', 'No such token');
+  await deps.db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(accessTokens)
+      .set({ revokedAt: deps.clock.now() })
+      .where(and(eq(accessTokens.id, tokenId), eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt)))
+      .returning({ id: accessTokens.id });
+    if (revoked.length === 0) throw new AppError('NOT_FOUND', 'No such token');
+    await appendEvent(tx, 'token.revoked', userId, { userId, tokenId }, userId);
+  });
 }

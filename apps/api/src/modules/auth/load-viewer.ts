@@ -1,4 +1,4 @@
-import { accessTokens, and, appendEvent, countVisit, eq, gt, isNull, loadViewer, sessions, users } from '@praxis/db';
+import { accessTokens, and, appendEvent, countVisit, eq, gt, isNull, loadViewer, or, sessions, users } from '@praxis/db';
 import type { Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 
@@ -18,20 +18,33 @@ export async function userForSession(deps: Deps, tokenHash: string): Promise<Use
   return row?.user ?? null;
 }
 
-export async function userForAccessToken(deps: Deps, tokenHash: string): Promise<UserRow | null> {
+/** A personal access token that is still valid: what it lets its holder do and whose it is. */
+export interface AccessTokenGrant {
+  id: number;
+  scopes: string[];
+}
+
+/** The user and grant of a token by its hash (a request) or id (an open live connection); null once revoked or expired. */
+export async function accessTokenFor(deps: Deps, token: { hash: string } | { id: number }): Promise<{ user: UserRow; grant: AccessTokenGrant } | null> {
+  const now = deps.clock.now();
   const [row] = await deps.db
-    .select({ user: users, tokenId: accessTokens.id, lastUsedAt: accessTokens.lastUsedAt })
+    .select({ user: users, tokenId: accessTokens.id, scopes: accessTokens.scopes, lastUsedAt: accessTokens.lastUsedAt })
     .from(accessTokens)
     .innerJoin(users, eq(users.id, accessTokens.userId))
-    .where(and(eq(accessTokens.tokenHash, tokenHash), isNull(accessTokens.revokedAt)))
+    .where(
+      and(
+        'hash' in token ? eq(accessTokens.tokenHash, token.hash) : eq(accessTokens.id, token.id),
+        isNull(accessTokens.revokedAt),
+        or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, now)),
+      ),
+    )
     .limit(1);
   if (!row) return null;
   // "Last used" to the minute is enough; writing it on every request would make every read a write.
-  const now = deps.clock.now();
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     await deps.db.update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.id, row.tokenId));
   }
-  return row.user;
+  return { user: row.user, grant: { id: row.tokenId, scopes: row.scopes } };
 }
 
 /** "Last seen" to the minute decides whether notifications are emailed; writing it on every request would make reads writes. */

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AuthResult, IdParams, LoginBody, Me, Ok, Problem, RegisterBody, TokenCreateBody, TokenCreated, TokenList } from '@praxis/contracts';
+import { AppError, AuthResult, IdParams, LoginBody, LogoutBody, Me, Ok, Problem, RegisterBody, TokenCreateBody, TokenCreated, TokenList } from '@praxis/contracts';
 import { eq, users } from '@praxis/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserRow } from './load-viewer.js';
@@ -36,11 +36,23 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 200: Ok, '4xx': Problem } } }, async (request, reply) => {
-    if (request.sessionTokenHash) await endSession(app.deps, request.sessionTokenHash);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true };
-  });
+  app.post(
+    '/auth/logout',
+    {
+      // The body is optional: a bare POST (the web app's form, older clients) signs out of this session.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: { tags: ['auth'], summary: 'End this session, or with allSessions every session of the account', body: LogoutBody, response: { 200: Ok, '4xx': Problem } },
+    },
+    async (request, reply) => {
+      const all = request.body.allSessions === true;
+      if (all && !request.sessionTokenHash) throw new AppError('SESSION_REQUIRED', 'Signing out of all sessions needs a signed-in session');
+      if (request.sessionTokenHash) await endSession(app.deps, request.sessionTokenHash, all ? 'all' : 'this');
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true };
+    },
+  );
 
   app.get('/me', { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: Me, '4xx': Problem } } }, async (request) => {
     const viewer = requireViewer(request.viewer);
@@ -48,17 +60,23 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return presentMe(app.deps, user!);
   });
 
-  app.get('/me/tokens', { schema: { tags: ['auth'], summary: 'Your personal access tokens', response: { 200: TokenList, '4xx': Problem } } }, async (request) => ({
+  // Token management needs a session: a leaked token must not be able to outlive its revocation by minting another.
+  const sessionOnly = { sessionOnly: true };
+
+  app.get('/me/tokens', { config: sessionOnly, schema: { tags: ['auth'], summary: 'Your personal access tokens (needs a session)', response: { 200: TokenList, '4xx': Problem } } }, async (request) => ({
     items: await listAccessTokens(app.deps, requireViewer(request.viewer).id),
   }));
 
   app.post(
     '/me/tokens',
-    { schema: { tags: ['auth'], summary: 'Create a personal access token (shown once)', body: TokenCreateBody, response: { 201: TokenCreated, '4xx': Problem } } },
-    async (request, reply) => reply.status(201).send(await createAccessToken(app.deps, requireViewer(request.viewer).id, request.body.name)),
+    {
+      config: sessionOnly,
+      schema: { tags: ['auth'], summary: 'Create a personal access token (shown once; needs a session)', body: TokenCreateBody, response: { 201: TokenCreated, '4xx': Problem } },
+    },
+    async (request, reply) => reply.status(201).send(await createAccessToken(app.deps, requireViewer(request.viewer), request.body)),
   );
 
-  app.delete('/me/tokens/:id', { schema: { tags: ['auth'], summary: 'Revoke a personal access token', params: IdParams, response: { 200: Ok, '4xx': Problem } } }, async (request) => {
+  app.delete('/me/tokens/:id', { config: sessionOnly, schema: { tags: ['auth'], summary: 'Revoke a personal access token (needs a session)', params: IdParams, response: { 200: Ok, '4xx': Problem } } }, async (request) => {
     await revokeAccessToken(app.deps, requireViewer(request.viewer).id, request.params.id);
     return { ok: true };
   });

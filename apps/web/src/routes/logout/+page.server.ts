@@ -8,10 +8,12 @@ export const load: PageServerLoad = ({ locals }) => {
 };
 
 export const actions: Actions = {
-  default: async ({ locals, cookies }) => {
+  default: async ({ locals, cookies, request }) => {
+    // "Sign out of all sessions" ends every session of the account (other browsers, devices), and closes their live connections.
+    const allSessions = (await request.formData()).get('scope') === 'all';
     try {
       // End the session on the API too, so the token is useless even if it leaked.
-      await locals.api.POST('/api/v1/auth/logout');
+      await locals.api.POST('/api/v1/auth/logout', { body: { allSessions } });
     } catch (err) {
       console.error('[web] logout: the API could not be reached', err);
     }

@@ -1,6 +1,6 @@
 import type { EventName } from '@praxis/contracts';
 import { eq, threads, unreadNotificationCount, type Db } from '@praxis/db';
-import { threadRoom, userRoom, type RealtimeMessage } from '@praxis/realtime';
+import { accessChangeFor, threadRoom, userRoom, type BusMessage, type RealtimeMessage } from '@praxis/realtime';
 import { eventJobId, type EventHandler, type OutboxEvent } from '../../dispatch.js';
 
 /** The realtime message an event becomes: small invalidations (ids, counts), never documents. */
@@ -56,11 +56,16 @@ function firstTime(bus: object, key: string): boolean {
   return true;
 }
 
-/** Publishes on the event bus; every API node relays it to its socket.io and stream clients in that room. */
+/** A room message, or an access change that makes every API node re-check its live connections. */
+async function toBusMessage(event: OutboxEvent, db: Db): Promise<BusMessage | null> {
+  return accessChangeFor(event.type, event.payload) ?? (await toRealtimeMessage(event, db));
+}
+
+/** Publishes on the event bus; every API node relays it to its socket.io and stream clients in that room, or re-checks their access. */
 export const publishEvent: EventHandler = {
   queue: 'realtime',
   async handle(event, deps) {
-    const message = await toRealtimeMessage(event, deps.db);
+    const message = await toBusMessage(event, deps.db);
     if (!message) return `skipped:no realtime message for ${event.type}`;
     if (!firstTime(deps.bus, eventJobId(event))) return 'skipped:already published by this worker';
     try {
