@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExpertHistoryIndex, expertTerms, type HistoryAnswer } from './history.js';
-import { expertFeatureNames, expertFeatures, FEATURE_COUNT, groupContributions, scoreFeatures, trainRankingModel, type RankingModel, type TrainingList } from './learned.js';
+import { expertFeatureNames, expertFeatures, FEATURE_COUNT, groupContributions, parseRankingModel, scoreFeatures, trainRankingModel, type RankingModel, type TrainingList } from './learned.js';
 import { defaultRankingWeights, orderExperts, rankExperts } from './rank.js';
 import type { ExpertCandidate, ExpertQuestion } from './types.js';
 
@@ -191,5 +191,15 @@ describe('rankExperts with a model', () => {
     const parts = groupContributions(model, x, 0);
     const total = Object.values(parts).reduce((s, v) => s + v, 0);
     expect(total).toBeCloseTo(scoreFeatures(model, x, 1)[0] as number);
+  });
+});
+
+describe('parseRankingModel', () => {
+  it('accepts a stored model and rejects anything else', () => {
+    const model = trainRankingModel(syntheticLists(10), { l2: 0.1, steps: 20 });
+    expect(parseRankingModel(JSON.parse(JSON.stringify(model)))).toEqual(model);
+    expect(parseRankingModel(null)).toBeNull();
+    expect(parseRankingModel({ ...model, weights: model.weights.slice(1) })).toBeNull();
+    expect(parseRankingModel({ ...model, kind: 'tree' })).toBeNull();
   });
 });

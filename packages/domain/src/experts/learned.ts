@@ -10,7 +10,7 @@
  * See docs/decisions/2026-12-04-learned-ranking.md.
  */
 import type { RankingWeights } from './rank.js';
-import { tagExpertiseOf, topicalOf } from './signals.js';
+import { activityOf, tagExpertiseOf, topicalOf } from './signals.js';
 import type { CommunityExpertiseTotals, ExpertCandidate } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -35,6 +35,10 @@ export const expertFeatureNames = [
   'meanScore',
   'answerDelay',
   'coAnswer',
+  'recent90Share',
+  'weightedScore',
+  'topicalActive',
+  'tagActive',
 ] as const;
 export type ExpertFeatureName = (typeof expertFeatureNames)[number];
 export const FEATURE_COUNT = expertFeatureNames.length;
@@ -48,10 +52,12 @@ export const expertFeatureGroups = {
   profile: ['profile'],
   tags: ['tagShare', 'tagAnswers', 'tagRecency'],
   activity: ['answers'],
-  recency: ['recent1d', 'recent7d', 'recent30d', 'recent90d', 'daysSinceLast'],
+  recency: ['recent1d', 'recent7d', 'recent30d', 'recent90d', 'daysSinceLast', 'recent90Share'],
   timeOfDay: ['hourAffinity', 'weekdayAffinity'],
   quality: ['acceptedRate', 'meanScore', 'answerDelay'],
   network: ['coAnswer'],
+  weighted: ['weightedScore'],
+  interactions: ['topicalActive', 'tagActive'],
 } as const satisfies Record<string, readonly ExpertFeatureName[]>;
 export type ExpertFeatureGroup = keyof typeof expertFeatureGroups;
 
@@ -68,6 +74,17 @@ export interface RankingModel {
   mean: number[];
   scale: number[];
   weights: number[];
+}
+
+/** A stored model (JSON) if it has the shape of one, else null (the caller then uses the weighted score). */
+export function parseRankingModel(value: unknown): RankingModel | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const m = value as Partial<RankingModel>;
+  const numbers = (xs: unknown): xs is number[] => Array.isArray(xs) && xs.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (m.kind !== 'linear-pairwise' || !Array.isArray(m.features) || !m.features.every((f) => typeof f === 'string')) return null;
+  const n = m.features.length;
+  if (!numbers(m.mean) || !numbers(m.scale) || !numbers(m.weights) || m.mean.length !== n || m.scale.length !== n || m.weights.length !== n) return null;
+  return { kind: m.kind, features: [...m.features], mean: [...m.mean], scale: [...m.scale], weights: [...m.weights] };
 }
 
 /** How the hour-of-day profile is read: the answers within ±1 h of the question's hour, against a uniform day. */
@@ -105,6 +122,9 @@ export function expertFeatures(
   let maxProfile = 0;
   let maxTag = 0;
   let maxCo = 0;
+  let maxRecent = 0;
+  let maxAnswers = 0;
+  for (const c of candidates) if (c.community.answers > maxAnswers) maxAnswers = c.community.answers;
   const at = new Date(now);
   const hour = at.getUTCHours();
   const weekday = at.getUTCDay();
@@ -153,6 +173,11 @@ export function expertFeatures(
     const co = c.coAnswer ?? 0;
     x[o + 17] = co;
     if (co > maxCo) maxCo = co;
+    const recent = a?.last90d ?? 0;
+    x[o + 18] = recent;
+    if (recent > maxRecent) maxRecent = recent;
+    // The weighted score's relevance terms (rank.ts) as one feature: the model starts from what it knew.
+    x[o + 19] = w.activity * activityOf(c, maxAnswers, now, w);
   }
   for (let i = 0; i < n; i++) {
     const o = i * F;
@@ -160,6 +185,12 @@ export function expertFeatures(
     x[o + 2] = maxProfile > 0 ? (x[o + 2] as number) / maxProfile : 0;
     x[o + 3] = maxTag > 0 ? (x[o + 3] as number) / maxTag : 0;
     x[o + 17] = maxCo > 0 ? (x[o + 17] as number) / maxCo : 0;
+    x[o + 18] = maxRecent > 0 ? (x[o + 18] as number) / maxRecent : 0;
+    x[o + 19] = (x[o + 19] as number) + w.topical * (x[o] as number) + w.tag * (x[o + 3] as number);
+    // Topic knowledge counts most in someone still answering (a linear score cannot express "and").
+    const active = 1 - Math.exp(-(x[o + 10] as number));
+    x[o + 20] = (x[o] as number) * active;
+    x[o + 21] = (x[o + 3] as number) * active;
   }
   return x;
 }
@@ -219,6 +250,12 @@ export interface TrainingList {
 export interface TrainingOptions {
   /** L2 penalty on the standardised weights. */
   l2: number;
+  /**
+   * 'listwise' (default): softmax cross-entropy over each question's candidates (ListNet with the answerers as
+   * the target), which weighs the non-answerers ranked near the top most, as MRR does. 'pairwise': the logistic
+   * loss over (answerer, sampled non-answerer) pairs.
+   */
+  loss?: 'listwise' | 'pairwise';
   /** Optimiser steps (full batch). Default 300. */
   steps?: number;
   /** Non-answerers sampled per question (uniformly, seeded); plus the hardest by activity and by topical evidence. Default 40. */
@@ -272,6 +309,8 @@ export function trainRankingModel(lists: readonly TrainingList[], options: Train
     for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) sq[j] = (sq[j] as number) + ((list.features[i * F + j] as number) - (mean[j] as number)) ** 2;
   }
   const scale = Float64Array.from(sq, (s) => Math.sqrt(s / Math.max(1, rows)) || 1);
+
+  if ((options.loss ?? 'listwise') === 'listwise') return trainListwise(lists, { mean, scale, mask, steps, l2: options.l2 });
 
   // The pairs, as standardised differences, each weighted 1/(pairs of its question).
   const diffs: number[] = [];
@@ -331,4 +370,59 @@ export function trainRankingModel(lists: readonly TrainingList[], options: Train
     }
   }
   return { kind: 'linear-pairwise', features: [...expertFeatureNames], mean: [...mean], scale: [...scale], weights: [...w].map((v, j) => v * (mask[j] as number)) };
+}
+
+/** One Adam step on `w` (in place) with gradient `grad`. */
+function adamStep(w: Float64Array, grad: Float64Array, m1: Float64Array, m2: Float64Array, step: number, lr: number): void {
+  for (let j = 0; j < w.length; j++) {
+    const g = grad[j] as number;
+    m1[j] = 0.9 * (m1[j] as number) + 0.1 * g;
+    m2[j] = 0.999 * (m2[j] as number) + 0.001 * g * g;
+    const mHat = (m1[j] as number) / (1 - 0.9 ** step);
+    const vHat = (m2[j] as number) / (1 - 0.999 ** step);
+    w[j] = (w[j] as number) - (lr * mHat) / (Math.sqrt(vHat) + 1e-8);
+  }
+}
+
+/** Mean over questions of −Σ target·log softmax(score), target = the answerers, equally; plus l2/2·|w|². */
+function trainListwise(
+  lists: readonly TrainingList[],
+  o: { mean: Float64Array; scale: Float64Array; mask: Float64Array; steps: number; l2: number },
+): RankingModel {
+  const F = FEATURE_COUNT;
+  const used = lists.filter((l) => l.relevant.some((r) => r === 1) && l.relevant.some((r) => r === 0));
+  // Standardised copies, so that each step is a plain dot product.
+  const z = used.map((l) => Float64Array.from(l.features, (v, k) => ((v - (o.mean[k % F] as number)) / (o.scale[k % F] as number)) * (o.mask[k % F] as number)));
+  const w = new Float64Array(F);
+  const m1 = new Float64Array(F);
+  const m2 = new Float64Array(F);
+  const grad = new Float64Array(F);
+  for (let step = 1; step <= o.steps; step++) {
+    grad.fill(0);
+    for (let q = 0; q < used.length; q++) {
+      const x = z[q] as Float64Array;
+      const rel = (used[q] as TrainingList).relevant;
+      const n = rel.length;
+      const s = new Float64Array(n);
+      let max = -Infinity;
+      let positives = 0;
+      for (let i = 0; i < n; i++) {
+        let v = 0;
+        for (let j = 0; j < F; j++) v += (w[j] as number) * (x[i * F + j] as number);
+        s[i] = v;
+        if (v > max) max = v;
+        positives += rel[i] as number;
+      }
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += s[i] = Math.exp((s[i] as number) - max);
+      for (let i = 0; i < n; i++) {
+        const g = ((s[i] as number) / sum - (rel[i] as number) / positives) / used.length;
+        if (g === 0) continue;
+        for (let j = 0; j < F; j++) grad[j] = (grad[j] as number) + g * (x[i * F + j] as number);
+      }
+    }
+    for (let j = 0; j < F; j++) grad[j] = ((grad[j] as number) + o.l2 * (w[j] as number)) * (o.mask[j] as number);
+    adamStep(w, grad, m1, m2, step, 0.05);
+  }
+  return { kind: 'linear-pairwise', features: [...expertFeatureNames], mean: [...o.mean], scale: [...o.scale], weights: [...w].map((v, j) => v * (o.mask[j] as number)) };
 }

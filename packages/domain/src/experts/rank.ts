@@ -33,7 +33,7 @@ import type {
   RankedExpert,
 } from './types.js';
 import { expertFeatureNames, expertFeatures, FEATURE_COUNT, groupContributions, scoreFeatures, type RankingModel } from './learned.js';
-import { tagExpertiseOf, topicalOf } from './signals.js';
+import { activityOf, tagExpertiseOf, topicalOf } from './signals.js';
 
 const DAY_MS = 86_400_000;
 
@@ -200,14 +200,6 @@ function exclusionOf(
 }
 
 // ---------------------------------------------------------------- signals
-
-function activityOf(candidate: ExpertCandidate, maxAnswers: number, now: number, w: RankingWeights): number {
-  if (maxAnswers <= 0) return 0;
-  const share = Math.pow(candidate.community.answers / maxAnswers, w.activityExponent);
-  const last = candidate.lastAnswerAt;
-  if (last === undefined || last === null || !Number.isFinite(w.activityHalfLifeMs) || w.activityHalfLifeMs <= 0) return share;
-  return share * Math.pow(0.5, Math.max(0, now - last) / w.activityHalfLifeMs);
-}
 
 function responsivenessOf(candidate: ExpertCandidate, w: RankingWeights): number {
   const { matched, answered } = candidate.history;

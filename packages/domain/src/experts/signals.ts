@@ -41,3 +41,12 @@ export function tagExpertiseOf(candidate: ExpertCandidate, tags: readonly string
   return sum / tags.length;
 }
 
+
+export function activityOf(candidate: ExpertCandidate, maxAnswers: number, now: number, w: RankingWeights): number {
+  if (maxAnswers <= 0) return 0;
+  const share = Math.pow(candidate.community.answers / maxAnswers, w.activityExponent);
+  const last = candidate.lastAnswerAt;
+  if (last === undefined || last === null || !Number.isFinite(w.activityHalfLifeMs) || w.activityHalfLifeMs <= 0) return share;
+  return share * Math.pow(0.5, Math.max(0, now - last) / w.activityHalfLifeMs);
+}
+
