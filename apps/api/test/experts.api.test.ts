@@ -1,4 +1,4 @@
-import { communities, desc, eq, expertCommunityPreferences, expertMatches, expertStats, memberships, notifications, outboxEvents, threads } from '@praxis/db';
+import { communities, desc, eq, expertCommunityPreferences, expertMatches, expertStats, matchingModels, memberships, notifications, outboxEvents, threads } from '@praxis/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, buildTestApp, createCommunity, expectProblem, signUp, signUpAs, type Session, type TestApp } from './helper.js';
 
@@ -246,6 +246,7 @@ describe('community matching settings', () => {
       settings: { expertsPerRound: 3, rounds: 2, escalateMinutes: 120, newcomerEscalateMinutes: 30, matchQuestions: 'all', showExpertNames: true },
       isDefault: true,
       abilities: { edit: false },
+      ranking: null,
     });
     expect((await admin.inject({ method: 'GET', url: '/api/v1/communities/distilling/matching' })).json().abilities).toEqual({ edit: true });
   });
@@ -258,6 +259,29 @@ describe('community matching settings', () => {
     for (const payload of [{ expertsPerRound: 11 }, { expertsPerRound: 0 }, { rounds: 6 }, { escalateMinutes: 10081 }, { newcomerEscalateMinutes: 0 }, {}, { matchQuestions: 'some' }]) {
       expectProblem(await lea.inject({ method: 'PUT', url: '/api/v1/communities/brewing/matching', payload }), 400, 'VALIDATION_FAILED');
     }
+  });
+
+  it('leaders see the latest ranking model with its validation figures and the load of the last 8 weeks; members do not', async () => {
+    const leaders = async () => (await lea.inject({ method: 'GET', url: '/api/v1/communities/brewing/matching' })).json().ranking;
+    expect((await leaders()).model).toBeNull();
+    const figures = { kind: 'linear-pairwise', model: {}, trainingQuestions: 120, validationQuestions: 24, validationMrr: 0.61, validationS3: 0.7, weightedMrr: 0.58, mostActiveMrr: 0.55, mostActiveS3: 0.66 };
+    await db().insert(matchingModels).values([
+      { communityId: brewingId, version: 1, inUse: false, trainedAt: new Date('2026-11-01T00:00:00Z'), ...figures },
+      { communityId: brewingId, version: 2, inUse: true, trainedAt: new Date('2026-12-01T00:00:00Z'), ...figures },
+    ]);
+    const other = await ask(bob, 'brewing', 'Which yeast for a saison?', ['yeast']);
+    await match(other, eve.id, { notifiedAt: new Date() });
+    await match(other, sam.id, { notifiedAt: new Date() });
+    const ranking = await leaders();
+    expect(ranking.model).toEqual({ version: 2, trainedAt: '2026-12-01T00:00:00.000Z', inUse: true, trainingQuestions: 120, validationQuestions: 24, validationMrr: 0.61, validationS3: 0.7, weightedMrr: 0.58, mostActiveMrr: 0.55, mostActiveS3: 0.66 });
+    expect(ranking.load).toHaveLength(8);
+    const thisWeek = ranking.load[7];
+    expect(thisWeek.questions).toBeGreaterThanOrEqual(1);
+    expect(thisWeek.experts).toBeGreaterThanOrEqual(2);
+    expect(thisWeek.maxShare).toBeGreaterThan(0);
+    expect(thisWeek.maxShare).toBeLessThanOrEqual(1);
+    expect(ranking.load.slice(0, 7).every((w: { questions: number }) => w.questions === 0)).toBe(true);
+    expect((await bob.inject({ method: 'GET', url: '/api/v1/communities/brewing/matching' })).json().ranking).toBeNull();
   });
 
   it('refuses members (403), anonymous visitors (401), and hides private communities (404)', async () => {

@@ -16,6 +16,8 @@ export interface Metrics {
   gini: number;
   /** Experts ever in a top k. */
   distinct: number;
+  /** Per question, the rank of the first answerer (1-based; 0 = none ranked): what the bootstrap resamples. */
+  firsts: number[];
 }
 
 export const K = 3;
@@ -30,6 +32,7 @@ export class MetricsAccumulator {
   #p5 = 0;
   #round2 = 0;
   readonly #matches = new Map<number, number>();
+  readonly #firsts: number[] = [];
   readonly #population: number;
 
   constructor(population: number) {
@@ -51,6 +54,7 @@ export class MetricsAccumulator {
       if (first !== 0 && r >= 4) break;
     }
     this.#n++;
+    this.#firsts.push(first);
     this.#rr += first ? 1 / first : 0;
     this.#s1 += first === 1 ? 1 : 0;
     this.#s3 += first && first <= 3 ? 1 : 0;
@@ -78,6 +82,7 @@ export class MetricsAccumulator {
       maxShare: this.#n ? max / this.#n : 0,
       gini: gini([...this.#matches.values()], Math.max(this.#population, this.#matches.size)),
       distinct: this.#matches.size,
+      firsts: [...this.#firsts],
     };
   }
 }

@@ -1,5 +1,5 @@
 /** Time to rank 10,000 synthetic candidates with rankExperts (p50/p99 over repeated runs). */
-import { rankExperts, type AnswerCounts, type EvidenceAnswer, type ExpertCandidate, type ExpertQuestion } from '@praxis/domain';
+import { expertFeatureNames, rankExperts, type RankingModel, type AnswerCounts, type EvidenceAnswer, type ExpertCandidate, type ExpertQuestion } from '@praxis/domain';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -54,6 +54,23 @@ export function syntheticCandidates(count: number, now: number, seed = 7): Exper
       },
       availability: { optedIn: rnd() > 0.05, weeklyCap: rnd() < 0.5 ? 10 : null, quietHours: quiet, timeZone: pick(ZONES), mutedTags: rnd() < 0.05 ? ['stout'] : [], wantedTags: rnd() < 0.05 ? ['hops'] : [] },
       notMyAreaSimilarity: rnd() < 0.02 ? rnd() * 5 : 0,
+      lastAnswerAt: now - rnd() * 3e10,
+      activity: {
+        answers,
+        accepted: Math.floor(answers / 5),
+        scoreSum: Math.floor(answers * rnd() * 3),
+        last1d: rnd() < 0.05 ? 1 : 0,
+        last7d: Math.floor(rnd() * 3),
+        last30d: Math.floor(rnd() * 8),
+        last90d: Math.floor(rnd() * 20),
+        lastAnswerAt: now - rnd() * 3e10,
+        hourCounts: Array.from({ length: 24 }, () => Math.floor(rnd() * 5)),
+        weekdayCounts: Array.from({ length: 7 }, () => Math.floor(rnd() * 10)),
+        medianDelayMs: rnd() * 1e8,
+        tagLastAnswerAt: new Map([...tagCounts.keys()].map((t) => [t, now - rnd() * 3e10])),
+      },
+      profileSimilarity: rnd() < 0.2 ? rnd() * 10 : 0,
+      coAnswer: rnd() < 0.2 ? rnd() * 10 : 0,
     };
   });
 }
@@ -70,6 +87,8 @@ export interface RankTime {
   p50: number;
   p99: number;
   max: number;
+  /** rankExperts with a learned model (synthetic weights) over the same candidates. */
+  learned: { p50: number; p99: number };
   /** The baseline in the same run: the most-active ranking (sort by answer count, top 3) of the same candidates. */
   baseline: { p50: number; p99: number };
 }
@@ -80,21 +99,34 @@ export function measureRankTime(count = 10_000, runs = 50): RankTime {
   const totals = { answers: candidates.reduce((s, c) => s + c.community.answers, 0), tagAnswers: new Map(TAGS.map((t) => [t, 5000])) };
   const question: ExpertQuestion = { threadId: 1, communityId: 1, authorId: 42, title: 'Why does my IPA taste grassy?', tags: ['hops', 'ipa'], createdAt: now };
   const times: number[] = [];
+  const learned: number[] = [];
   const baseline: number[] = [];
+  const model: RankingModel = {
+    kind: 'linear-pairwise',
+    features: [...expertFeatureNames],
+    mean: expertFeatureNames.map(() => 0.5),
+    scale: expertFeatureNames.map(() => 1),
+    weights: expertFeatureNames.map((_, j) => ((j * 7) % 5) / 4 - 0.3),
+  };
   for (let r = 0; r < runs + 5; r++) {
     let start = performance.now();
     rankExperts(question, candidates, { now: now + r * 60_000, limit: 3, totals });
     if (r >= 5) times.push(performance.now() - start);
     start = performance.now();
+    rankExperts(question, candidates, { now: now + r * 60_000, limit: 3, totals, model });
+    if (r >= 5) learned.push(performance.now() - start);
+    start = performance.now();
     [...candidates].sort((a, b) => b.community.answers - a.community.answers || a.userId - b.userId).slice(0, 3);
     if (r >= 5) baseline.push(performance.now() - start);
   }
   const base = percentiles(baseline);
-  return { count, runs, ...percentiles(times), baseline: { p50: base.p50, p99: base.p99 } };
+  const withModel = percentiles(learned);
+  return { count, runs, ...percentiles(times), learned: { p50: withModel.p50, p99: withModel.p99 }, baseline: { p50: base.p50, p99: base.p99 } };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const t = measureRankTime();
   console.log(`rankExperts, ${t.count} synthetic candidates, ${t.runs} runs: p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms, max ${t.max.toFixed(2)} ms`);
+  console.log(`with a learned model: p50 ${t.learned.p50.toFixed(2)} ms, p99 ${t.learned.p99.toFixed(2)} ms`);
   console.log(`baseline (most-active: sort by answer count) p50 ${t.baseline.p50.toFixed(2)} ms, p99 ${t.baseline.p99.toFixed(2)} ms; ratio p50 ${(t.p50 / t.baseline.p50).toFixed(1)}×`);
 }

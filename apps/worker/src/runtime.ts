@@ -5,6 +5,7 @@ import { checkDispatchTable, fanOut, subscriptions, type OutboxEvent, type Outbo
 import { sendDailyDigests } from './handlers/email/send-digests.js';
 import { escalateDueQuestions } from './handlers/experts/escalate.js';
 import { rebuildExpertStats } from './handlers/experts/update-stats.js';
+import { retrainAllModels } from './experts/training.js';
 import { requestDueReviews } from './handlers/guides/freshness.js';
 import { reconcileGuideIndex } from './handlers/guides/guide-index.js';
 import { eventHandlers } from './handlers/index.js';
@@ -18,6 +19,8 @@ export interface WorkerOptions {
   relayIdleMs?: number;
   reconcileEveryMs?: number;
   digestEveryMs?: number;
+  /** How often every community's expert-ranking model is retrained. Default daily. */
+  retrainModelsEveryMs?: number;
   /** How often published guides are checked for a passed review date. Default hourly. */
   guideReviewEveryMs?: number;
   /** How often matched questions whose round ran out are escalated. Default 30 s. */
@@ -81,6 +84,12 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
       await rebuildExpertStats(deps.db);
       return 'done';
     },
+    // Each community's ranking model is retrained on its own history (docs/decisions/2026-12-04-learned-ranking.md).
+    'experts.retrain-models': async () => {
+      const run = await retrainAllModels(deps, deps.clock.now());
+      if (run.trained > 0) deps.log.info('ranking models retrained', { ...run });
+      return run.trained > 0 ? 'done' : 'skipped:no community with enough history';
+    },
     'participation.recompute': async () => {
       const run = await recomputeParticipation(deps);
       if (run.changed > 0) deps.log.info('participation recomputed', { ...run });
@@ -134,6 +143,7 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
   await deps.queue.schedule('matching', 'experts.escalate', options.escalateEveryMs ?? 30_000);
   await deps.queue.schedule('maintenance', 'experts.rebuild-stats', 86_400_000);
   await deps.queue.schedule('maintenance', 'maintenance.reconcile-counters', options.countersEveryMs ?? 3_600_000);
+  await deps.queue.schedule('maintenance', 'experts.retrain-models', options.retrainModelsEveryMs ?? 86_400_000);
   await deps.queue.schedule('maintenance', 'participation.recompute', options.participationEveryMs ?? 3_600_000);
 
   const relay = startOutboxRelay(deps, options.relayIdleMs === undefined ? {} : { idleMs: options.relayIdleMs });

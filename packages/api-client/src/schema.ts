@@ -4156,6 +4156,39 @@ export interface paths {
                             abilities: {
                                 edit: boolean;
                             };
+                            /** @description How well matching ranks and how the load spreads; only for the community’s leaders and moderators */
+                            ranking: {
+                                model: {
+                                    version: number;
+                                    /** Format: date-time */
+                                    trainedAt: string;
+                                    /** @description The matcher uses it: it beat the weighted score on the held-out questions */
+                                    inUse: boolean;
+                                    trainingQuestions: number;
+                                    /** @description The latest past questions held out for the figures */
+                                    validationQuestions: number;
+                                    /** @description Mean reciprocal rank of the first answerer on the held-out questions */
+                                    validationMrr: number;
+                                    /** @description Share of held-out questions with an answerer among the first 3 */
+                                    validationS3: number;
+                                    /** @description The weighted score on the same questions */
+                                    weightedMrr: number;
+                                    /** @description Asking the most active members, on the same questions */
+                                    mostActiveMrr: number;
+                                    mostActiveS3: number;
+                                } | null;
+                                /** @description The last 8 weeks, oldest first */
+                                load: {
+                                    /** Format: date-time */
+                                    weekStart: string;
+                                    /** @description Questions matched that week */
+                                    questions: number;
+                                    /** @description Different members asked */
+                                    experts: number;
+                                    /** @description The share of that week’s questions the most-asked member was asked about */
+                                    maxShare: number;
+                                }[];
+                            } | null;
                         };
                     };
                 };
@@ -4236,6 +4269,39 @@ export interface paths {
                             abilities: {
                                 edit: boolean;
                             };
+                            /** @description How well matching ranks and how the load spreads; only for the community’s leaders and moderators */
+                            ranking: {
+                                model: {
+                                    version: number;
+                                    /** Format: date-time */
+                                    trainedAt: string;
+                                    /** @description The matcher uses it: it beat the weighted score on the held-out questions */
+                                    inUse: boolean;
+                                    trainingQuestions: number;
+                                    /** @description The latest past questions held out for the figures */
+                                    validationQuestions: number;
+                                    /** @description Mean reciprocal rank of the first answerer on the held-out questions */
+                                    validationMrr: number;
+                                    /** @description Share of held-out questions with an answerer among the first 3 */
+                                    validationS3: number;
+                                    /** @description The weighted score on the same questions */
+                                    weightedMrr: number;
+                                    /** @description Asking the most active members, on the same questions */
+                                    mostActiveMrr: number;
+                                    mostActiveS3: number;
+                                } | null;
+                                /** @description The last 8 weeks, oldest first */
+                                load: {
+                                    /** Format: date-time */
+                                    weekStart: string;
+                                    /** @description Questions matched that week */
+                                    questions: number;
+                                    /** @description Different members asked */
+                                    experts: number;
+                                    /** @description The share of that week’s questions the most-asked member was asked about */
+                                    maxShare: number;
+                                }[];
+                            } | null;
                         };
                     };
                 };

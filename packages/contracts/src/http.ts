@@ -496,11 +496,35 @@ export const MatchingSettings = Type.Object({
   showExpertNames: Type.Boolean({ description: 'Whether the asker sees who was asked' }),
 });
 export type MatchingSettings = Static<typeof MatchingSettings>;
+export const MatchingModelSummary = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  trainedAt: DateTime,
+  inUse: Type.Boolean({ description: 'The matcher uses it: it beat the weighted score on the held-out questions' }),
+  trainingQuestions: Type.Integer({ minimum: 0 }),
+  validationQuestions: Type.Integer({ minimum: 0, description: 'The latest past questions held out for the figures' }),
+  validationMrr: Type.Number({ description: 'Mean reciprocal rank of the first answerer on the held-out questions' }),
+  validationS3: Type.Number({ description: 'Share of held-out questions with an answerer among the first 3' }),
+  weightedMrr: Type.Number({ description: 'The weighted score on the same questions' }),
+  mostActiveMrr: Type.Number({ description: 'Asking the most active members, on the same questions' }),
+  mostActiveS3: Type.Number(),
+});
+export type MatchingModelSummary = Static<typeof MatchingModelSummary>;
+export const MatchingLoadWeek = Type.Object({
+  weekStart: DateTime,
+  questions: Type.Integer({ minimum: 0, description: 'Questions matched that week' }),
+  experts: Type.Integer({ minimum: 0, description: 'Different members asked' }),
+  maxShare: Type.Number({ description: 'The share of that week’s questions the most-asked member was asked about' }),
+});
+export type MatchingLoadWeek = Static<typeof MatchingLoadWeek>;
 export const CommunityMatchingSettings = Type.Object({
   community: Type.Object({ slug: Type.String(), name: Type.String() }),
   settings: MatchingSettings,
   isDefault: Type.Boolean({ description: 'Nothing saved yet: these are the defaults' }),
   abilities: Type.Object({ edit: Type.Boolean() }),
+  ranking: Type.Union(
+    [Type.Object({ model: Nullable(MatchingModelSummary), load: Type.Array(MatchingLoadWeek, { description: 'The last 8 weeks, oldest first' }) }), Type.Null()],
+    { description: 'How well matching ranks and how the load spreads; only for the community’s leaders and moderators' },
+  ),
 });
 export type CommunityMatchingSettings = Static<typeof CommunityMatchingSettings>;
 export const MatchingSettingsBody = Type.Partial(MatchingSettings, { additionalProperties: false, minProperties: 1 });

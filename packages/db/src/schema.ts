@@ -3,6 +3,7 @@ import {
   bigserial,
   boolean,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -414,6 +415,31 @@ export const expertMatches = pgTable(
     index('expert_matches_expert_idx').on(t.expertId, t.notifiedAt),
     uniqueIndex('expert_matches_replaces_uq').on(t.replacesMatchId),
   ],
+);
+
+/**
+ * A community's learned expert-ranking model (domain `RankingModel`), one row per training run (version 1, 2, …).
+ * The matcher uses the latest version whose `in_use` is true: the model beat the weighted score on the
+ * community's own held-out questions. The validation figures are those of the held-out questions.
+ */
+export const matchingModels = pgTable(
+  'matching_models',
+  {
+    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    kind: text('kind').notNull(),
+    model: jsonb('model').notNull(),
+    inUse: boolean('in_use').notNull(),
+    trainedAt: ts('trained_at').notNull().defaultNow(),
+    trainingQuestions: integer('training_questions').notNull(),
+    validationQuestions: integer('validation_questions').notNull(),
+    validationMrr: doublePrecision('validation_mrr').notNull(),
+    validationS3: doublePrecision('validation_s3').notNull(),
+    weightedMrr: doublePrecision('weighted_mrr').notNull(),
+    mostActiveMrr: doublePrecision('most_active_mrr').notNull(),
+    mostActiveS3: doublePrecision('most_active_s3').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.version] })],
 );
 
 /** The escalation ladder of one matched question. */

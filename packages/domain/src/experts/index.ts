@@ -1,2 +1,4 @@
 export * from './types.js';
 export * from './rank.js';
+export * from './history.js';
+export * from './learned.js';

@@ -26,13 +26,14 @@
  */
 import type {
   CommunityExpertiseTotals,
-  EvidenceAnswer,
   ExclusionReason,
   ExpertCandidate,
   ExpertQuestion,
   ExpertRanking,
   RankedExpert,
 } from './types.js';
+import { expertFeatureNames, expertFeatures, FEATURE_COUNT, groupContributions, scoreFeatures, type RankingModel } from './learned.js';
+import { activityOf, tagExpertiseOf, topicalOf } from './signals.js';
 
 const DAY_MS = 86_400_000;
 
@@ -132,6 +133,12 @@ export interface RankingContext {
   limit: number;
   totals: CommunityExpertiseTotals;
   weights?: Partial<RankingWeights>;
+  /**
+   * The community's learned model (learned.ts). When given, its score replaces the relevance terms
+   * (topical, tag, activity); the feedback terms (responsiveness, speed, wanted tag, not my area) and load
+   * spreading are added as in the weighted score, since a community's history cannot teach them.
+   */
+  model?: RankingModel | null;
 }
 
 // ---------------------------------------------------------------- availability
@@ -194,53 +201,6 @@ function exclusionOf(
 
 // ---------------------------------------------------------------- signals
 
-function evidenceWeight(answer: EvidenceAnswer, now: number, w: RankingWeights): number {
-  if (!(answer.similarity > 0)) return 0;
-  const quality = 1 + (answer.accepted ? w.acceptedBoost : 0) + w.voteBoost * Math.log1p(Math.max(0, answer.score));
-  const age = Math.max(0, now - answer.answeredAt);
-  const decay = Number.isFinite(w.evidenceHalfLifeMs) && w.evidenceHalfLifeMs > 0 ? Math.pow(0.5, age / w.evidenceHalfLifeMs) : 1;
-  return answer.similarity * quality * decay;
-}
-
-/** Σ of the best `evidencePerAnswerer` weights; also which answer contributed most. */
-function topicalOf(evidence: readonly EvidenceAnswer[], now: number, w: RankingWeights): { sum: number; best: number } {
-  const n = evidence.length;
-  if (n === 0) return { sum: 0, best: -1 };
-  const weights = evidence.map((answer) => evidenceWeight(answer, now, w));
-  let best = 0;
-  for (let i = 1; i < n; i++) if ((weights[i] ?? 0) > (weights[best] ?? 0)) best = i;
-  const keep = Math.max(0, Math.floor(w.evidencePerAnswerer));
-  let sum = 0;
-  if (n <= keep) for (const value of weights) sum += value;
-  else {
-    const sorted = [...weights].sort((a, b) => b - a);
-    for (let i = 0; i < keep; i++) sum += sorted[i] ?? 0;
-  }
-  return { sum, best: (weights[best] ?? 0) > 0 ? best : -1 };
-}
-
-function tagExpertiseOf(candidate: ExpertCandidate, tags: readonly string[], totals: CommunityExpertiseTotals, w: RankingWeights): number {
-  const share = totals.answers > 0 ? candidate.community.answers / totals.answers : 0;
-  if (tags.length === 0) return share;
-  const mu = Math.max(0, w.tagSmoothing);
-  let sum = 0;
-  for (const tag of tags) {
-    const counts = candidate.tagCounts.get(tag);
-    const own = counts === undefined ? 0 : counts.answers + w.tagAcceptedBonus * counts.accepted;
-    const all = totals.tagAnswers.get(tag) ?? 0;
-    sum += all + mu > 0 ? (own + mu * share) / (all + mu) : share;
-  }
-  return sum / tags.length;
-}
-
-function activityOf(candidate: ExpertCandidate, maxAnswers: number, now: number, w: RankingWeights): number {
-  if (maxAnswers <= 0) return 0;
-  const share = Math.pow(candidate.community.answers / maxAnswers, w.activityExponent);
-  const last = candidate.lastAnswerAt;
-  if (last === undefined || last === null || !Number.isFinite(w.activityHalfLifeMs) || w.activityHalfLifeMs <= 0) return share;
-  return share * Math.pow(0.5, Math.max(0, now - last) / w.activityHalfLifeMs);
-}
-
 function responsivenessOf(candidate: ExpertCandidate, w: RankingWeights): number {
   const { matched, answered } = candidate.history;
   const s = Math.max(0, w.responsivenessPriorStrength);
@@ -275,6 +235,7 @@ function duration(ms: number): string {
 }
 
 const MAX_TITLE = 80;
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 function quoted(title: string): string {
   const clean = title.replace(/\s+/g, ' ').trim();
@@ -317,8 +278,9 @@ interface Prepared {
   scored: Scored[];
   bestEvidence: Int32Array;
   signalsOf(index: number): Record<string, number>;
-  contributions(signals: Record<string, number>): Record<string, number>;
+  contributions(signals: Record<string, number>, index: number): Record<string, number>;
   maxAnswers: number;
+  learned: boolean;
 }
 
 function scoreCandidates(question: ExpertQuestion, candidates: readonly ExpertCandidate[], context: RankingContext): Prepared {
@@ -350,11 +312,15 @@ function scoreCandidates(question: ExpertQuestion, candidates: readonly ExpertCa
     bestEvidence[i] = top;
     if (sum > maxTopical) maxTopical = sum;
     for (const answer of candidate.evidence) if (answer.similarity > maxSimilarity) maxSimilarity = answer.similarity;
-    const g = w.tag === 0 ? 0 : tagExpertiseOf(candidate, tags, totals, w);
+    const g = w.tag === 0 || context.model ? 0 : tagExpertiseOf(candidate, tags, totals, w);
     tagExpertise[i] = g;
     if (g > maxTag) maxTag = g;
     if (candidate.community.answers > maxAnswers) maxAnswers = candidate.community.answers;
   }
+
+  const model = context.model ?? null;
+  const features = model === null ? null : expertFeatures(tags, eligible, now, totals, w);
+  const modelScores = model === null || features === null ? null : scoreFeatures(model, features, n);
 
   const signalsOf = (i: number): Record<string, number> => {
     const candidate = eligible[i] as ExpertCandidate;
@@ -370,12 +336,13 @@ function scoreCandidates(question: ExpertQuestion, candidates: readonly ExpertCa
       notMyArea,
       recentMatches: candidate.history.recentMatches,
       recentShare: candidate.history.recentShare ?? 0,
+      ...(features === null ? {} : Object.fromEntries(expertFeatureNames.map((name, j) => [`f_${name}`, features[i * FEATURE_COUNT + j] as number]))),
     };
   };
-  const contributions = (s: Record<string, number>): Record<string, number> => ({
-    topical: w.topical * (s.topical ?? 0),
-    tag: w.tag * (s.tag ?? 0),
-    activity: w.activity * (s.activity ?? 0),
+  const contributions = (s: Record<string, number>, i: number): Record<string, number> => ({
+    ...(model === null || features === null
+      ? { topical: w.topical * (s.topical ?? 0), tag: w.tag * (s.tag ?? 0), activity: w.activity * (s.activity ?? 0) }
+      : groupContributions(model, features, i)),
     responsiveness: w.responsiveness * (s.responsiveness ?? 0),
     speed: w.speed * (s.speed ?? 0),
     wantedTag: w.wantedTag * (s.wantedTag ?? 0),
@@ -390,9 +357,12 @@ function scoreCandidates(question: ExpertQuestion, candidates: readonly ExpertCa
     const candidate = eligible[i] as ExpertCandidate;
     const answers = candidate.community.answers;
     let score = 0;
-    if (maxTopical > 0) score += (w.topical * (topical[i] as number)) / maxTopical;
-    if (maxTag > 0) score += (w.tag * (tagExpertise[i] as number)) / maxTag;
-    if (w.activity !== 0) score += w.activity * activityOf(candidate, maxAnswers, now, w);
+    if (modelScores !== null) score += modelScores[i] as number;
+    else {
+      if (maxTopical > 0) score += (w.topical * (topical[i] as number)) / maxTopical;
+      if (maxTag > 0) score += (w.tag * (tagExpertise[i] as number)) / maxTag;
+      if (w.activity !== 0) score += w.activity * activityOf(candidate, maxAnswers, now, w);
+    }
     score += w.responsiveness * responsivenessOf(candidate, w) + w.speed * speedOf(candidate, w);
     if (w.wantedTag !== 0 && candidate.availability.wantedTags.some((tag) => questionTags.has(tag.toLowerCase()))) score += w.wantedTag;
     if (candidate.notMyAreaSimilarity !== 0) {
@@ -403,7 +373,7 @@ function scoreCandidates(question: ExpertQuestion, candidates: readonly ExpertCa
     if (share !== undefined && share > 0) score -= shareCost(share, w);
     scored[i] = { index: i, score, answers, userId: candidate.userId };
   }
-  return { w, tags, questionTags, eligible, excluded, scored, bestEvidence, signalsOf, contributions, maxAnswers };
+  return { w, tags, questionTags, eligible, excluded, scored, bestEvidence, signalsOf, contributions, maxAnswers, learned: model !== null };
 }
 
 /**
@@ -429,8 +399,8 @@ export function rankExperts(question: ExpertQuestion, candidates: readonly Exper
   const shortlist: RankedExpert[] = best(p.scored, Math.floor(context.limit)).map(({ index, score }) => {
     const candidate = p.eligible[index] as ExpertCandidate;
     const signals = p.signalsOf(index);
-    const parts = p.contributions(signals);
-    const reasons = reasonsFor(candidate, p.tags, p.questionTags, p.bestEvidence[index] as number, p.maxAnswers, parts);
+    const parts = p.contributions(signals, index);
+    const reasons = reasonsFor(candidate, p.tags, p.questionTags, p.bestEvidence[index] as number, p.maxAnswers, parts, p.learned ? { now: context.now, signals } : null);
     return { userId: candidate.userId, score, signals: { ...signals, ...prefixed(parts) }, reasons };
   });
   return { shortlist, excluded: p.excluded };
@@ -447,8 +417,11 @@ function reasonsFor(
   bestEvidence: number,
   maxAnswers: number,
   parts: Record<string, number>,
+  learned: { now: number; signals: Record<string, number> } | null,
 ): string[] {
   const found: { text: string; weight: number }[] = [];
+  // The weighted score's reasons carry fixed offsets (evidence first); a model's are ordered by its contributions alone.
+  const offset = (value: number): number => (learned === null ? value : 0);
 
   const example = candidate.evidence[bestEvidence];
   if (example !== undefined) {
@@ -462,7 +435,7 @@ function reasonsFor(
     const count = threads.size;
     const text = `answered ${count === 1 ? 'a similar question' : `${count} similar questions`}, like ${quoted(example.threadTitle)}` +
       (accepted.size > 0 ? ` (${accepted.size} accepted)` : '');
-    found.push({ text, weight: (parts.topical ?? 0) + 1 });
+    found.push({ text, weight: (parts.topical ?? 0) + offset(1) });
   }
 
   let bestTag: { tag: string; answers: number; accepted: number } | undefined;
@@ -474,7 +447,7 @@ function reasonsFor(
   }
   if (bestTag !== undefined) {
     const text = `${plural(bestTag.answers, 'answer')} tagged ${bestTag.tag}` + (bestTag.accepted > 0 ? ` (${bestTag.accepted} accepted)` : '');
-    found.push({ text, weight: (parts.tag ?? 0) + 0.5 });
+    found.push({ text, weight: (parts.tag ?? parts.tags ?? 0) + offset(0.5) });
   }
 
   const wanted = candidate.availability.wantedTags.find((tag) => questionTags.has(tag.toLowerCase()));
@@ -482,9 +455,9 @@ function reasonsFor(
 
   const { history } = candidate;
   if (history.answered > 0 && history.medianResponseMs !== null && history.medianResponseMs <= 4 * 3_600_000) {
-    found.push({ text: `answers quickly when asked (median ${duration(history.medianResponseMs)})`, weight: (parts.speed ?? 0) + 0.2 });
+    found.push({ text: `answers quickly when asked (median ${duration(history.medianResponseMs)})`, weight: (parts.speed ?? 0) + offset(0.2) });
   } else if (history.matched >= 2 && history.answered * 2 >= history.matched) {
-    found.push({ text: `answered ${history.answered} of ${history.matched} questions they were asked`, weight: (parts.responsiveness ?? 0) + 0.2 });
+    found.push({ text: `answered ${history.answered} of ${history.matched} questions they were asked`, weight: (parts.responsiveness ?? 0) + offset(0.2) });
   }
 
   const answers = candidate.community.answers;
@@ -492,6 +465,31 @@ function reasonsFor(
     found.push({ text: `one of the community's most active answerers (${plural(answers, 'answer')})`, weight: parts.activity ?? 0 });
   } else if (answers > 0) {
     found.push({ text: `${plural(answers, 'answer')} in this community`, weight: (parts.activity ?? 0) - 1 });
+  }
+
+  const activity = candidate.activity;
+  if (learned !== null && activity !== undefined) {
+    const { now, signals } = learned;
+    if ((parts.recency ?? 0) > 0) {
+      const text =
+        activity.last7d > 0
+          ? `answered ${plural(activity.last7d, 'question')} in the last week`
+          : activity.last30d > 0
+            ? `answered ${plural(activity.last30d, 'question')} in the last 30 days`
+            : activity.lastAnswerAt !== null
+              ? `last answered ${duration(now - activity.lastAnswerAt)} ago`
+              : '';
+      if (text !== '') found.push({ text, weight: parts.recency ?? 0 });
+    }
+    if ((parts.timeOfDay ?? 0) > 0) {
+      const text = (signals.f_hourAffinity ?? 0) > 0 ? 'usually online at this hour' : `often answers on ${WEEKDAYS[new Date(now).getUTCDay()] ?? 'this day'}s`;
+      found.push({ text, weight: parts.timeOfDay ?? 0 });
+    }
+    if ((parts.quality ?? 0) > 0 && activity.accepted > 0) {
+      found.push({ text: `${activity.accepted} of their ${plural(activity.answers, 'answer')} accepted`, weight: parts.quality ?? 0 });
+    }
+    if ((parts.profile ?? 0) > 0 && example === undefined) found.push({ text: 'their answers cover this topic', weight: parts.profile ?? 0 });
+    if ((parts.network ?? 0) > 0) found.push({ text: 'often answers alongside those who answered similar questions', weight: parts.network ?? 0 });
   }
 
   if (found.length === 0) found.push({ text: 'open to questions in this community', weight: 0 });

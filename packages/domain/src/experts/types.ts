@@ -89,6 +89,33 @@ export interface ExpertCandidate {
   notMyAreaSimilarity: number;
   /** When they last answered in the community (epoch ms); absent or null = unknown (no recency discount). */
   lastAnswerAt?: number | null;
+  /** When and how they answer (the learned ranker's activity, time-of-day and quality features); absent = unknown. */
+  activity?: ExpertActivity;
+  /** BM25 of the question against their answers concatenated (profile-centric evidence); absent = 0. */
+  profileSimilarity?: number;
+  /** Co-answer network score around the question's similar threads (ExpertHistoryIndex.coAnswerScores); absent = 0. */
+  coAnswer?: number;
+}
+
+/** A candidate's answering history before the question (ExpertHistoryIndex.activityOf). */
+export interface ExpertActivity {
+  answers: number;
+  accepted: number;
+  /** Sum of the net votes on their answers. */
+  scoreSum: number;
+  /** Answers in the last 1, 7, 30 and 90 days before the question. */
+  last1d: number;
+  last7d: number;
+  last30d: number;
+  last90d: number;
+  lastAnswerAt: number | null;
+  /** Answers per UTC hour of day (24 entries) and per UTC weekday (7, Sunday first). */
+  hourCounts: readonly number[];
+  weekdayCounts: readonly number[];
+  /** Median time from a question being asked to their answer. */
+  medianDelayMs: number | null;
+  /** Per tag, when they last answered a question carrying it. */
+  tagLastAnswerAt: ReadonlyMap<string, number>;
 }
 
 /** Community-wide totals for smoothing per-tag expertise. */

@@ -1,5 +1,5 @@
 import { AppError, type CommunityMatchingSettings, type ExpertiseSettings, type MatchedQuestionList, type ThreadMatching } from '@praxis/contracts';
-import { threadReadableBy, and, asc, communities, desc, eq, expertCommunityPreferences, expertMatches, expertSettings, expertStats, inArray, loadMatchingSettings, memberships, sql, threads, users } from '@praxis/db';
+import { threadReadableBy, and, asc, communities, desc, eq, expertCommunityPreferences, expertMatches, expertSettings, expertStats, inArray, loadMatchingSettings, memberships, sql, threads, users, isNull, loadMatchingModel } from '@praxis/db';
 import { can, type ThreadRef, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../threads/cursor.js';
@@ -105,7 +105,57 @@ export async function presentMatchingSettings(
   community: { id: number; slug: string; name: string; visibility: 'public' | 'private' },
 ): Promise<CommunityMatchingSettings> {
   const { settings, isDefault } = await matchingSettingsFor(deps, community.id);
-  return { community: { slug: community.slug, name: community.name }, settings, isDefault, abilities: { edit: can(viewer, 'community.matching.edit', community) } };
+  const edit = can(viewer, 'community.matching.edit', community);
+  return { community: { slug: community.slug, name: community.name }, settings, isDefault, abilities: { edit }, ranking: edit ? await matchingRanking(deps, community.id) : null };
+}
+
+const LOAD_WEEKS = 8;
+const WEEK_MS = 7 * 86_400_000;
+
+/** Monday 00:00 UTC of the week holding `t`. */
+const weekStart = (t: number): number => {
+  const d = new Date(t);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+};
+
+/** The latest ranking model's figures and, per week of the last eight, how the matches spread over the members. */
+async function matchingRanking(deps: Deps, communityId: number): Promise<NonNullable<CommunityMatchingSettings['ranking']>> {
+  const model = await loadMatchingModel(deps.db, communityId, 'latest');
+  const first = weekStart(deps.clock.now().getTime()) - (LOAD_WEEKS - 1) * WEEK_MS;
+  const result = (await deps.db.execute(sql`
+    with m as (
+      select (extract(epoch from date_trunc('week', m.notified_at at time zone 'UTC') at time zone 'UTC') * 1000)::float8 as week, m.thread_id, m.expert_id
+      from ${expertMatches} m join ${threads} t on t.id = m.thread_id
+      where t.community_id = ${communityId} and m.kind = 'expert' and m.notified_at >= ${new Date(first)}
+    ), per_expert as (select week, expert_id, count(distinct thread_id)::int as n from m group by week, expert_id)
+    select q.week, q.questions, q.experts, (select max(n) from per_expert p where p.week = q.week)::int as top
+    from (select week, count(distinct thread_id)::int as questions, count(distinct expert_id)::int as experts from m group by week) q`)) as unknown as {
+    rows: { week: number; questions: number; experts: number; top: number }[];
+  };
+  const byWeek = new Map(result.rows.map((r) => [Number(r.week), r]));
+  const load = Array.from({ length: LOAD_WEEKS }, (_, i) => {
+    const week = first + i * WEEK_MS;
+    const row = byWeek.get(week);
+    return { weekStart: new Date(week).toISOString(), questions: row?.questions ?? 0, experts: row?.experts ?? 0, maxShare: row && row.questions > 0 ? row.top / row.questions : 0 };
+  });
+  return {
+    model:
+      model === null
+        ? null
+        : {
+            version: model.version,
+            trainedAt: model.trainedAt.toISOString(),
+            inUse: model.inUse,
+            trainingQuestions: model.trainingQuestions,
+            validationQuestions: model.validationQuestions,
+            validationMrr: model.validationMrr,
+            validationS3: model.validationS3,
+            weightedMrr: model.weightedMrr,
+            mostActiveMrr: model.mostActiveMrr,
+            mostActiveS3: model.mostActiveS3,
+          },
+    load,
+  };
 }
 
 /** The matching panel of a thread: what the viewer may know about who was asked. */

@@ -1,7 +1,8 @@
-import { and, desc, eq, expertCommunityPreferences, expertMatches, expertSettings, expertStats, inArray, loadViewers, lte, ne, posts, sql, threadRef, threads, type Db, replyVisibleToAll, threadListedForAll } from '@praxis/db';
-import { can, defaultShareWindow, markdownToText, type AnswerCounts, type CommunityExpertiseTotals, type ExpertCandidate, type ExpertQuestion } from '@praxis/domain';
+import { and, desc, eq, expertCommunityPreferences, expertMatches, expertSettings, expertStats, inArray, loadViewers, lte, ne, posts, sql, threadRef, threads, type Db, replyVisibleToAll, threadListedForAll, gt, isNull, loadMatchingModel } from '@praxis/db';
+import { can, defaultShareWindow, markdownToText, type AnswerCounts, type CommunityExpertiseTotals, type ExpertCandidate, type ExpertQuestion, parseRankingModel, type RankingModel } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import { gatherEvidence, type EvidencePort } from '../../experts/evidence.js';
+import { historyIndexOf, loadCommunityHistory, withHistoryFeatures } from '../../experts/training.js';
 import type { ThreadContext } from '../notifications/write-notifications.js';
 
 const DAY_MS = 86_400_000;
@@ -12,6 +13,8 @@ export interface MatchingInputs {
   question: ExpertQuestion;
   candidates: ExpertCandidate[];
   totals: CommunityExpertiseTotals;
+  /** The community's latest model in use; null = the weighted score. */
+  model: RankingModel | null;
 }
 
 /** Monday 00:00 UTC of the week holding `now`: where weekly caps start counting. */
@@ -53,7 +56,10 @@ export async function loadMatchingInputs(deps: { db: Db; search: SearchIndex }, 
   const { db } = deps;
   const { thread, community } = context;
   const [opening] = await db.select({ body: posts.body }).from(posts).where(and(eq(posts.threadId, thread.id), eq(posts.number, 1)));
-  const evidence = await gatherEvidence({ title: thread.title, body: markdownToText(opening?.body ?? '') }, evidencePort(db, deps.search, context));
+  const questionText = { title: thread.title, body: markdownToText(opening?.body ?? '') };
+  const evidence = await gatherEvidence(questionText, evidencePort(db, deps.search, context));
+  const storedRow = await loadMatchingModel(db, community.id, 'in_use');
+  const stored = storedRow === null ? null : parseRankingModel(storedRow.model);
 
   const statRows = await db
     .select()
@@ -170,9 +176,13 @@ export async function loadMatchingInputs(deps: { db: Db; search: SearchIndex }, 
     };
   });
 
+  // The learned model also reads when and how each candidate answers, their profile and the co-answer network.
+  const withFeatures =
+    stored === null ? candidates : withHistoryFeatures(candidates, historyIndexOf(await loadCommunityHistory(db, community.id, now)), questionText, evidence.similarity, now.getTime());
   return {
     question: { threadId: thread.id, communityId: community.id, authorId: thread.authorId, title: thread.title, tags: thread.tags, createdAt: thread.createdAt.getTime() },
-    candidates,
+    candidates: withFeatures,
     totals,
+    model: stored,
   };
 }

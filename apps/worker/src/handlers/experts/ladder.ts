@@ -91,7 +91,7 @@ const toMatch = (expert: RankedExpert, index: number, round: number): MatchToWri
 /** Ranks the candidates for this question now; those already asked are excluded by the ranking. */
 async function shortlist(deps: LadderDeps, context: ThreadContext, limit: number, now: Date): Promise<RankedExpert[]> {
   const inputs = await loadMatchingInputs(deps, context, now);
-  return rankExperts(inputs.question, inputs.candidates, { now: now.getTime(), limit, totals: inputs.totals }).shortlist;
+  return rankExperts(inputs.question, inputs.candidates, { now: now.getTime(), limit, totals: inputs.totals, model: inputs.model }).shortlist;
 }
 
 /** Leaders and moderators of the community who can read the thread, except the asker. */
