@@ -8,6 +8,7 @@ import { createEventBus, type EventBus } from '@praxis/realtime';
 import { createSearchIndex, type SearchIndex } from '@praxis/search';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { attachBenchProbe } from './bench-probe.js';
 import { ensureAdmin } from './seed/admin.js';
 import { seedDemoCommunity } from './seed/demo.js';
 
@@ -98,6 +99,7 @@ export async function start(options: StartOptions = {}): Promise<FastifyInstance
   await guideSearch.ensureReady();
   const bus = createEventBus({ redisUrl: config.redisUrl });
   const app = await buildApp({ config, database, search, guideSearch, bus, prettyLogs: process.stdout.isTTY === true });
+  attachBenchProbe(app);
   if (options.webBuildDir) {
     // The web app's server-side code calls this same process over loopback.
     process.env.API_URL ??= `http://127.0.0.1:${config.port}`;
