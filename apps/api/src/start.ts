@@ -8,6 +8,7 @@ import { createEventBus, type EventBus } from '@praxis/realtime';
 import { createSearchIndex, type SearchIndex } from '@praxis/search';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { attachBenchProbe } from './bench-probe.js';
 import { IN_PROCESS_FETCH, inProcessFetch } from './in-process-fetch.js';
 import { ensureAdmin } from './seed/admin.js';
 import { seedDemoCommunity } from './seed/demo.js';
@@ -99,6 +100,7 @@ export async function start(options: StartOptions = {}): Promise<FastifyInstance
   await guideSearch.ensureReady();
   const bus = createEventBus({ redisUrl: config.redisUrl });
   const app = await buildApp({ config, database, search, guideSearch, bus, prettyLogs: process.stdout.isTTY === true });
+  attachBenchProbe(app);
   if (options.webBuildDir) {
     // The web app's server-side code calls this same process in-process (app.inject), no loopback HTTP; API_URL only names it.
     process.env.API_URL ??= `http://127.0.0.1:${config.port}`;
