@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEventBus } from './create-event-bus.js';
 import { createInProcessEventBus } from './in-process-bus.js';
 import { createRedisEventBus } from './redis-bus.js';
-import type { EventBus, RealtimeMessage } from './types.js';
+import { isAccessChanged, type EventBus, type RealtimeMessage } from './types.js';
 
 // Set by `npm test` when Redis is reachable; without it the Redis cases are skipped.
 const REDIS_URL = process.env.TEST_REDIS_URL ?? '';
@@ -20,7 +20,7 @@ function nextMessage(bus: EventBus, match: (message: RealtimeMessage) => boolean
       reject(new Error('no message within the timeout'));
     }, timeoutMs);
     const unsubscribe = bus.subscribe((message) => {
-      if (!match(message)) return;
+      if (isAccessChanged(message) || !match(message)) return;
       clearTimeout(timer);
       unsubscribe();
       resolve(message);

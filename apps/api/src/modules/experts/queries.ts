@@ -1,5 +1,5 @@
 import { AppError, type CommunityMatchingSettings, type ExpertiseSettings, type MatchedQuestionList, type ThreadMatching } from '@praxis/contracts';
-import { threadReadableBy, and, asc, communities, desc, eq, expertCommunityPreferences, expertMatches, expertSettings, expertStats, inArray, loadMatchingSettings, memberships, sql, threads, users, isNull, loadMatchingModel } from '@praxis/db';
+import { threadReadableBy, and, asc, communities, desc, eq, expertCommunityPreferences, expertMatches, expertSettings, expertStats, inArray, loadMatchingSettings, memberships, sql, threads, users, loadMatchingModel } from '@praxis/db';
 import { can, type ThreadRef, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../threads/cursor.js';

@@ -1,4 +1,4 @@
-import { and, desc, eq, expertCommunityPreferences, expertMatches, expertSettings, expertStats, inArray, loadViewers, lte, ne, posts, sql, threadRef, threads, type Db, replyVisibleToAll, threadListedForAll, gt, isNull, loadMatchingModel } from '@praxis/db';
+import { and, desc, eq, expertCommunityPreferences, expertMatches, expertSettings, expertStats, inArray, loadViewers, lte, ne, posts, sql, threadRef, threads, type Db, replyVisibleToAll, threadListedForAll, loadMatchingModel } from '@praxis/db';
 import { can, defaultShareWindow, markdownToText, type AnswerCounts, type CommunityExpertiseTotals, type ExpertCandidate, type ExpertQuestion, parseRankingModel, type RankingModel } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import { gatherEvidence, type EvidencePort } from '../../experts/evidence.js';
