@@ -163,7 +163,7 @@ function refusal(socket: WebSocket): Promise<number> {
 const postCreated = (threadId: number, postId: number): RealtimeMessage<'post.created'> => ({
   room: `thread:${threadId}`,
   event: 'post.created',
-  data: { threadId, postId, postCount: postId },
+  data: { threadId, postId, number: postId, postCount: postId },
 });
 const unread = (userId: number, unreadCount: number): RealtimeMessage<'notification.read'> => ({ room: `user:${userId}`, event: 'notification.read', data: { unreadCount } });
 const withUnread = (count: number) => (data: unknown) => (data as ClientEvents['notification.read']).unreadCount === count;

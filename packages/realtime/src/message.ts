@@ -3,6 +3,7 @@ import type { ClientEventName, ClientEvents, RealtimeMessage, Room } from './typ
 const clientEventNames: Record<ClientEventName, true> = {
   'post.created': true,
   'thread.updated': true,
+  'matching.updated': true,
   'notification.created': true,
   'notification.read': true,
 };
