@@ -7,7 +7,7 @@
  * The embedded server runs the worker in-process: posts are indexed and notifications written within a
  * second or two, so every wait below polls with a generous timeout; none is a fixed sleep.
  */
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeCheck, axeViolations, joinBeer, makeUser, openReady, shot, signIn, signUp, startHarness, type Harness } from './harness.js';
 
@@ -35,6 +35,19 @@ const question = {
 /** The bell's accessible name, e.g. "Notifications, 2 unread". */
 const bellLabel = (page: Page) => page.locator('a.bell').getAttribute('aria-label');
 const unreadIn = (label: string | null) => Number(/(\d+) unread/.exec(label ?? '')?.[1] ?? 0);
+
+/** Records the page's loads (a document or SvelteKit's __data.json: the whole load re-run) and its delta fetches of new posts. */
+function watchLoads(page: Page) {
+  const loads: string[] = [];
+  const deltas: string[] = [];
+  const onRequest = (request: Request) => {
+    const url = request.url();
+    if (request.isNavigationRequest() || url.includes('/__data.json')) loads.push(url);
+    if (/\/api\/v1\/threads\/\d+\/posts\?after=\d+/.test(url)) deltas.push(url);
+  };
+  page.on('request', onRequest);
+  return { loads, deltas, stop: () => page.off('request', onRequest) };
+}
 
 /** Marks the document, so a later check can tell that the page was not reloaded meanwhile. */
 const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { __sameDocument?: boolean }).__sameDocument = true));
@@ -76,12 +89,17 @@ describe('live updates in the browser', () => {
     const draft = 'Half-written thoughts about glassware';
     await pageA.getByRole('textbox', { name: 'Your answer' }).fill(draft);
     await markDocument(pageA);
+    const requests = watchLoads(pageA);
 
     const text = `A tulip keeps the head and gathers the aroma (${suffix}).`;
     await reply(pageB, text);
 
     await pageA.locator('article', { hasText: text }).waitFor({ timeout: LIVE });
+    requests.stop();
     expect(await sameDocument(pageA)).toBe(true);
+    // The page fetched only the new post: no page load (document or __data.json) ran again.
+    expect(requests.loads).toEqual([]);
+    expect(requests.deltas.length).toBeGreaterThanOrEqual(1);
     expect(await pageA.getByRole('textbox', { name: 'Your answer' }).inputValue()).toBe(draft);
     expect(await pageA.getByRole('heading', { name: '1 answer' }).isVisible()).toBe(true);
     await shot(pageA, 'live-01-reply-appeared');
@@ -123,6 +141,8 @@ describe('live updates in the browser', () => {
   it('the bell count rises live when someone mentions you, and reading the thread clears it', async () => {
     await pageA.goto('/');
     await markDocument(pageA);
+    // Ben's two answers reached Ana while she was on her thread: read there, so the bell settles at none.
+    await expect.poll(() => bellLabel(pageA), { timeout: LIVE }).toBe('Notifications, none unread');
     const before = unreadIn(await bellLabel(pageA));
 
     // Ben starts a discussion that mentions Ana.

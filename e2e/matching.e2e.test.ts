@@ -43,6 +43,7 @@ describe('expert matching in the browser', () => {
   const experts = [makeUser('ex1', 'Hanna Hops', suffix), makeUser('ex2', 'Kai Kettle', suffix), makeUser('ex3', 'Mo Malt', suffix)];
   const newcomer = makeUser('nova', 'Nova Newcomer', suffix);
   const pages: Page[] = [];
+  let asker: Page;
   let admin: Page;
   let threadUrl = '';
 
@@ -78,7 +79,7 @@ describe('expert matching in the browser', () => {
       expect(await unread(page)).toBe(0);
     }
 
-    const asker = await h.newPage();
+    asker = await h.newPage();
     await signUp(asker, newcomer);
     await api(asker, 'POST', `/api/v1/communities/${slug}/join`, {});
     await openReady(asker, `/ask?community=${slug}`);
@@ -110,6 +111,8 @@ describe('expert matching in the browser', () => {
 
   it('the expert declines ("Not my area") and the next expert is asked at once', async () => {
     const [first, second, third] = pages as [Page, Page, Page];
+    // The asker's open page: its matching panel follows live, without a reload.
+    await asker.evaluate(() => ((window as unknown as { __sameDocument?: boolean }).__sameDocument = true));
     await first.getByRole('button', { name: 'Not my area' }).click();
     await first.getByText(/You declined/).waitFor({ timeout: LIVE });
     await expect.poll(() => unread(second), { timeout: LIVE }).toBe(1);
@@ -117,6 +120,8 @@ describe('expert matching in the browser', () => {
     await second.goto(threadUrl);
     await second.getByRole('heading', { name: 'You were asked' }).waitFor();
     await shot(second, 'matching-02-stand-in');
+    await expect.poll(async () => (await asker.locator('.matching').textContent()) ?? '', { timeout: LIVE }).toMatch(/We asked 2 members/);
+    expect(await asker.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument === true)).toBe(true);
   });
 
   it('nobody answers within T (one minute): round 2 asks the third expert', async () => {

@@ -128,3 +128,24 @@ describe('GET /api/v1/threads/{id}/posts?after=N', () => {
     expectProblem(await t.app.inject({ method: 'GET', url: '/api/v1/threads/999999/posts?after=0' }), 404, 'NOT_FOUND');
   });
 });
+
+describe('anonymous page reads (cached)', () => {
+  const anonymousPage = async () => (await t.app.inject({ method: 'GET', url: `/api/v1/threads/${threadId}/page` })).json();
+
+  it('show a reply on the next read, always', async () => {
+    for (let i = 1; i <= 3; i++) {
+      await anonymousPage();
+      const id = await reply(eve, threadId, `Fresh reply number ${i}`);
+      expect((await anonymousPage()).thread.posts.map((p: { id: number }) => p.id)).toContain(id);
+    }
+  });
+
+  it('drop a cached read when another API node changed the thread (its event on the bus)', async () => {
+    await anonymousPage();
+    // Another node's write: straight to the database, so this node's routes never saw it.
+    const title = 'Changed on another node: which water profile?';
+    await db().update(threads).set({ title }).where(eq(threads.id, threadId));
+    await t.bus.publish({ room: `thread:${threadId}`, event: 'thread.updated', data: { threadId, postId: null, reason: 'thread.edited' } });
+    expect((await anonymousPage()).thread.title).toBe(title);
+  });
+});

@@ -159,7 +159,7 @@ export function refusal(socket: WebSocket): Promise<number> {
 export const postCreated = (threadId: number, postId: number): RealtimeMessage<'post.created'> => ({
   room: `thread:${threadId}`,
   event: 'post.created',
-  data: { threadId, postId, postCount: postId },
+  data: { threadId, postId, number: postId, postCount: postId },
 });
 export const unread = (userId: number, unreadCount: number): RealtimeMessage<'notification.read'> => ({ room: `user:${userId}`, event: 'notification.read', data: { unreadCount } });
 export const withUnread = (count: number) => (data: unknown) => (data as ClientEvents['notification.read']).unreadCount === count;

@@ -123,6 +123,8 @@ describe('expert matching in the worker', () => {
     const standIn = await eventually(async () => (await matchesOf(h.database.db, questionId)).find((m) => m.replacesMatchId === declined!.id), 20_000, 'a stand-in');
     expect(standIn).toMatchObject({ round: 1, rank: 3, state: 'notified' });
     expect(standIn.expertId).not.toBe(declined!.expertId);
+    // The asker's open page hears that its matching panel changed (the decline, then the stand-in).
+    await eventually(async () => h.messages.filter((m) => m.event === 'matching.updated' && m.room === `user:${people.newbie!.id}` && (m.data as { threadId: number }).threadId === questionId).length >= 2 || null, 20_000, 'matching.updated for the asker');
     const event = { id: 2, type: 'expert.declined', aggregateId: questionId, actorId: null, createdAt: new Date().toISOString(), payload: { threadId: questionId, expertId: declined!.expertId, matchId: declined!.id, reason: 'not_my_area' } } as OutboxEvent;
     await replaceDeclined.handle(event, h.deps);
     expect((await matchesOf(h.database.db, questionId)).length).toBe(4);

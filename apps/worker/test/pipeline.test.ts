@@ -69,7 +69,8 @@ describe('the pipeline, embedded (in-process queue, embedded index)', () => {
     expect(rows.every((n) => n.postId === reply.id && n.actorId === helper.id)).toBe(true);
     const pushed = await eventually(async () => h.messages.filter((m) => m.event === 'notification.created' && (m.room === `user:${asker.id}` || m.room === `user:${watcher.id}`)).length === 2 || null, 15_000, 'pushes');
     expect(pushed).toBe(true);
-    expect(h.messages.some((m) => m.room === `thread:${thread.id}` && m.event === 'post.created')).toBe(true);
+    // The live event says what changed: which post, and its number (an open page fetches the posts after its last).
+    expect(h.messages.find((m) => m.room === `thread:${thread.id}` && m.event === 'post.created')?.data).toEqual({ threadId: thread.id, postId: reply.id, number: reply.number, postCount: reply.number });
     // The asker has never been seen: away, so emailed (emailAwayMs is 0 here).
     const mail = await eventually(async () => readdirSync(h.mailDir).find((name) => name.endsWith('.eml') && readFileSync(join(h.mailDir, name), 'utf8').includes('asker1@example.test')), 15_000, 'an email');
     const unfolded = readFileSync(join(h.mailDir, mail), 'utf8').replace(/\r?\n[ \t]+/g, ' ');

@@ -3,6 +3,7 @@ import type { AccessScope, BusMessage, ClientEventName, ClientEvents, Room } fro
 const clientEventNames: Record<ClientEventName, true> = {
   'post.created': true,
   'thread.updated': true,
+  'matching.updated': true,
   'notification.created': true,
   'notification.read': true,
 };

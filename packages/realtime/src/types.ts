@@ -3,10 +3,12 @@
  * the client refetches through the normal permission-checked API.
  */
 export interface ClientEvents {
-  /** A post was added to a thread the client has joined. */
-  'post.created': { threadId: number; postId: number; postCount: number };
+  /** A post was added to a thread the client has joined; an open page fetches the posts after the last number it shows. */
+  'post.created': { threadId: number; postId: number; number: number; postCount: number };
   /** A post changed (edited, hidden, deleted, voted) or the thread did (title, tags, solved). */
   'thread.updated': { threadId: number; postId: number | null; reason: string };
+  /** Sent to a question's asker: who was asked changed (an expert matched or declined); the page refetches its matching panel. */
+  'matching.updated': { threadId: number };
   /** Sent to the recipient only. */
   'notification.created': { notificationId: number; kind: string; threadId: number; unreadCount: number };
   /** The recipient's unread count changed elsewhere (marked read in another tab). */

@@ -13,7 +13,19 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/threads/:id/page',
     { schema: { tags: ['pages'], summary: 'Everything the thread page shows, in one read: the thread and a page of its posts, the accepted answer, the viewer’s watch level, matching, guides, move targets and unread count. Never writes.', params: IdParams, querystring: ThreadDetailQuery, response: { 200: ThreadPage, ...problems } } },
-    (request) => threadPage(deps, request.viewer, request.params.id, request.query),
+    async (request, reply) => {
+      const { id } = request.params;
+      if (request.viewer) return threadPage(deps, request.viewer, id, request.query);
+      // Anonymous: the same cache as the anonymous thread JSON (invalidated by every write to the thread, and by the bus).
+      const pageKey = `page|${request.query.cursor ?? ''}|${request.query.limit ?? ''}`;
+      const now = Date.now();
+      let json = app.threadCache.get(id, pageKey, now);
+      if (json === undefined) {
+        json = JSON.stringify(await threadPage(deps, null, id, request.query));
+        app.threadCache.set(id, pageKey, json, now);
+      }
+      return reply.type('application/json; charset=utf-8').send(json as never);
+    },
   );
 
   app.get(

@@ -195,6 +195,7 @@ class Realtime {
       });
       socket.on('post.created', (data) => this.#emit('post.created', data));
       socket.on('thread.updated', (data) => this.#emit('thread.updated', data));
+      socket.on('matching.updated', (data) => this.#emit('matching.updated', data));
       this.#socket = socket;
       return socket;
     });

@@ -1,5 +1,5 @@
 import type { EventName } from '@praxis/contracts';
-import { eq, threads, unreadNotificationCount, type Db } from '@praxis/db';
+import { eq, posts, threads, unreadNotificationCount, type Db } from '@praxis/db';
 import { accessChangeFor, threadRoom, userRoom, type BusMessage, type RealtimeMessage } from '@praxis/realtime';
 import { eventJobId, type EventHandler, type OutboxEvent } from '../../dispatch.js';
 
@@ -9,9 +9,17 @@ export async function toRealtimeMessage(event: OutboxEvent, db: Db): Promise<Rea
   switch (type) {
     case 'post.created': {
       const { threadId, postId } = (event as OutboxEvent<'post.created'>).payload;
-      const [thread] = await db.select({ postCount: threads.postCount }).from(threads).where(eq(threads.id, threadId));
-      if (!thread) return null;
-      return { room: threadRoom(threadId), event: 'post.created', data: { threadId, postId, postCount: thread.postCount } };
+      const [row] = await db.select({ postCount: threads.postCount, number: posts.number }).from(posts).innerJoin(threads, eq(threads.id, posts.threadId)).where(eq(posts.id, postId));
+      if (!row) return null;
+      return { room: threadRoom(threadId), event: 'post.created', data: { threadId, postId, number: row.number, postCount: row.postCount } };
+    }
+    case 'expert.matched':
+    case 'expert.declined': {
+      // The asker's matching panel ("who was asked") changed.
+      const { threadId } = event.payload as { threadId: number };
+      const [thread] = await db.select({ authorId: threads.authorId }).from(threads).where(eq(threads.id, threadId));
+      if (!thread?.authorId) return null;
+      return { room: userRoom(thread.authorId), event: 'matching.updated', data: { threadId } };
     }
     case 'post.edited':
     case 'post.hidden':
