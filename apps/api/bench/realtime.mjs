@@ -37,7 +37,8 @@ function startProcess(script, env, readyPattern) {
 }
 
 async function waitForHealth(origin) {
-  for (let i = 0; i < 200; i++) {
+  // Up to two minutes: PGlite's cold start (the WASM compile) takes tens of seconds on a busy 2-core machine.
+  for (let i = 0; i < 1200; i++) {
     try {
       if ((await fetch(`${origin}/api/v1/health`)).ok) return;
     } catch {

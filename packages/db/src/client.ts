@@ -40,9 +40,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return database;
 }
 
+/**
+ * PGlite's defaults plus 16 MB of shared buffers instead of PostgreSQL's 128 MB: inside WASM the buffer pool is process
+ * memory that is never given back, and with the demo data this alone took PSS from ≈ 270 to ≈ 160 MB
+ * (docs/decisions/2026-12-04-embedded-database.md). Pages beyond it come from the OS file cache.
+ */
+export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir ? { dataDir } : {});
+  const client = await PGlite.create({ ...(dataDir && { dataDir }), startParams: PGLITE_START_PARAMS });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,

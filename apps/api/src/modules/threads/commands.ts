@@ -86,10 +86,11 @@ export async function replyToThread(deps: Deps, viewer: Viewer, thread: ThreadRo
   const held = community ? await holdsFirstPost(deps, viewer, community) : false;
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
-    // Taking the next number through the thread row also serializes concurrent replies.
+    // Taking the next number through the thread row also serializes concurrent replies, so the visible-reply count can
+    // be kept by adding one (a held reply is not visible yet) instead of recounting the thread's posts under that lock.
     const [counter] = await tx
       .update(threads)
-      .set({ postCount: sql`${threads.postCount} + 1`, ...(!held && { lastActivityAt: now }), updatedAt: now })
+      .set({ postCount: sql`${threads.postCount} + 1`, ...(!held && { lastActivityAt: now, replyCount: sql`${threads.replyCount} + 1` }), updatedAt: now })
       .where(eq(threads.id, thread.id))
       .returning({ postCount: threads.postCount });
     if (!counter) throw new AppError('NOT_FOUND');
@@ -99,7 +100,6 @@ export async function replyToThread(deps: Deps, viewer: Viewer, thread: ThreadRo
       .returning();
     if (!post) throw new Error('insert returned no row');
     await tx.insert(postRevisions).values({ postId: post.id, revision: 1, body: input.body, editorId: viewer.id, createdAt: now });
-    await recountReplies(tx, thread.id);
     if (held) await appendEvent(tx, 'post.held', thread.id, { postId: post.id, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id }, viewer.id);
     else await appendEvent(tx, 'post.created', thread.id, { postId: post.id, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id, replyToId: post.replyToId, mentions }, viewer.id);
     return post;
