@@ -212,8 +212,9 @@ async function replies(origin, tokens, threadId) {
 
 /**
  * `viewers` signed-in viewers on one thread, each with the page loaded and a socket.io connection joined to the
- * thread, doing what the thread page does on `post.created`: `invalidate('praxis:thread')`, i.e. SvelteKit's
- * data request for the page node. (When the page changes what it fetches on an event, change `onPostCreated`.)
+ * thread, doing what the thread page does on `post.created` (apps/web live-thread.ts): fetch only the posts after the
+ * last one it shows (`GET /api/v1/threads/:id/posts?after=N`), and send its batched read mark (`POST /api/v1/me/reads`)
+ * at most every 10 s. (When the page changes what it fetches on an event, change `onPostCreated`.)
  * Replies are sent one at a time; each waits until every viewer's refetch shows it (or 10 s).
  */
 async function fanout(embedded, as, pagePath, threadId) {
@@ -234,8 +235,21 @@ async function fanout(embedded, as, pagePath, threadId) {
     if (!ack.ok) throw new Error(`thread.join refused: ${JSON.stringify(ack)}`);
     let refreshing = null;
     let again = false;
+    let lastNumber = 0;
+    let markedNumber = 0;
+    let markedAt = 0;
+    const markRead = () => {
+      if (lastNumber <= markedNumber || performance.now() - markedAt < 10_000) return;
+      markedNumber = lastNumber;
+      markedAt = performance.now();
+      void fetch(`${origin}/api/v1/me/reads`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin, cookie: viewer.cookie },
+        body: JSON.stringify({ items: [{ threadId, lastPostNumber: lastNumber }] }),
+      }).then((r) => r.text(), () => (failedRefreshes += 1));
+    };
     const refresh = async () => {
-      const url = `${origin}${pagePath}/__data.json?x-sveltekit-invalidated=01`;
+      const url = `${origin}/api/v1/threads/${threadId}/posts?after=${lastNumber}`;
       // One retry: a kept-alive connection the server closed meanwhile resets the first attempt.
       const text = await fetch(url, { headers: { cookie: viewer.cookie } })
         .catch(() => fetch(url, { headers: { cookie: viewer.cookie } }))
@@ -245,6 +259,12 @@ async function fanout(embedded, as, pagePath, threadId) {
           return '';
         });
       const now = performance.now();
+      try {
+        for (const post of JSON.parse(text).items ?? []) lastNumber = Math.max(lastNumber, post.number);
+      } catch {
+        failedRefreshes += 1;
+      }
+      markRead();
       for (const [marker, started] of sentAt) {
         const list = seen.get(marker);
         if (!list.done.has(viewer) && text.includes(marker)) {
