@@ -1,4 +1,4 @@
-import { eventNames, type EventName, type EventPayload } from '@praxis/contracts';
+import { eventNames, eventPayloadProblems, type EventName, type EventPayload } from '@praxis/contracts';
 import type { Outcome, QueueName } from '@praxis/queue';
 import type { WorkerDeps } from './deps.js';
 
@@ -69,6 +69,40 @@ export const subscriptions = {
 } as const satisfies Record<EventName, readonly string[]>;
 
 export type HandlerId = (typeof subscriptions)[EventName][number];
+
+/** The events the dispatch table sends to handler H. */
+export type EventsFor<H extends HandlerId> = { [E in EventName]: H extends (typeof subscriptions)[E][number] ? E : never }[EventName];
+
+/** One of these events with its own payload type: narrowing on `event.type` narrows the payload. */
+export type OneOf<E extends EventName> = { [K in E]: OutboxEvent<K> }[E];
+
+export interface HandlerDefinition<H extends HandlerId> {
+  queue: QueueName;
+  handle(event: OneOf<EventsFor<H>>, deps: WorkerDeps): Promise<Outcome>;
+}
+
+/** Payloads are checked against the event schemas in tests and development; production trusts the outbox writer (typed appendEvent). */
+const checkPayloads = process.env.NODE_ENV !== 'production' || process.env.PRAXIS_CHECK_EVENTS === '1';
+
+/**
+ * Checks that a job's event is one handler `id` subscribes to and that its payload fits the event's
+ * schema; throws an Error naming each problem otherwise. The one place an outbox row becomes typed.
+ */
+export function checkedEvent<H extends HandlerId>(id: H, event: OutboxEvent | OutboxJob): OneOf<EventsFor<H>> {
+  const subscribed = (subscriptions[event.type as EventName] as readonly string[] | undefined)?.includes(id) ?? false;
+  if (!subscribed) throw new Error(`handler "${id}" got event "${event.type}", which the dispatch table does not send it`);
+  const problems = eventPayloadProblems(event.type, event.payload);
+  if (problems.length > 0) throw new Error(`event ${event.id} (${event.type}) has a payload that does not fit its schema: ${problems.join('; ')}`);
+  return event as OneOf<EventsFor<H>>;
+}
+
+/** One typed handler per id: it receives exactly the events the dispatch table sends it, with their payload types. */
+export function defineHandler<H extends HandlerId>(id: H, definition: HandlerDefinition<H>): EventHandler {
+  return {
+    queue: definition.queue,
+    handle: async (event, deps) => definition.handle(checkPayloads ? checkedEvent(id, event) : (event as OneOf<EventsFor<H>>), deps),
+  };
+}
 
 /** Fails at start when an event has no entry, a handler is listed twice or missing, or a handler is never used. */
 export function checkDispatchTable(table: Record<string, readonly string[]>, handlers: Record<string, unknown>): void {

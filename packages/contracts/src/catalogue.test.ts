@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, errorCatalogue } from './errors.js';
-import { eventNames, eventSchemas } from './events.js';
+import { eventNames, eventPayloadProblems, eventSchemas } from './events.js';
 
 describe('event catalogue', () => {
   it('names every event <aggregate>.<past-tense> (or <aggregate>.<noun>-<past-tense>) and gives each an object payload schema', () => {
@@ -9,6 +9,14 @@ describe('event catalogue', () => {
       expect(name).toMatch(/^[a-z]+\.([a-z]+-)?([a-z]+(ed|en)|left|read|held)$/);
       expect(eventSchemas[name].type).toBe('object');
     }
+  });
+});
+
+describe('eventPayloadProblems', () => {
+  it('accepts a payload that fits its schema and names what is wrong with one that does not', () => {
+    expect(eventPayloadProblems('post.deleted', { postId: 1, threadId: 2, by: 3 })).toEqual([]);
+    expect(eventPayloadProblems('post.deleted', { postId: '1', threadId: 2 })).toEqual(expect.arrayContaining([expect.stringMatching(/^post\.deleted: must have required properties by/), expect.stringMatching(/^post\.deleted\/postId: must be integer/)]));
+    expect(eventPayloadProblems('post.exploded', {})).toEqual(['"post.exploded" is not an event of the catalogue']);
   });
 });
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
 
 /**
  * The event catalogue: every side effect starts as an outbox row whose `type` is a key here and whose
@@ -75,3 +76,16 @@ export const eventSchemas = {
 export type EventName = keyof typeof eventSchemas;
 export type EventPayload<E extends EventName> = Static<(typeof eventSchemas)[E]>;
 export const eventNames = Object.keys(eventSchemas) as EventName[];
+
+export const isEventName = (value: string): value is EventName => Object.hasOwn(eventSchemas, value);
+
+/**
+ * What is wrong with an event's payload against its schema, one line per problem (empty when it fits).
+ * The worker checks every payload with it in tests and development, where handlers read them.
+ */
+export function eventPayloadProblems(type: string, payload: unknown): string[] {
+  if (!isEventName(type)) return [`"${type}" is not an event of the catalogue`];
+  const schema = eventSchemas[type];
+  if (Value.Check(schema, payload)) return [];
+  return [...Value.Errors(schema, payload)].map((e) => `${type}${e.instancePath || ''}: ${e.message}`);
+}

@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from '@praxis/contracts';
+import { eventPayloadProblems, type EventName, type EventPayload } from '@praxis/contracts';
 import type { Db } from './client.js';
 import { outboxEvents } from './schema.js';
 
@@ -43,7 +43,14 @@ const aggregateOf: Record<EventName, string> = {
   'job.retried': 'system',
 };
 
+const checkPayloads = process.env.NODE_ENV !== 'production' || process.env.PRAXIS_CHECK_EVENTS === '1';
+
 /** Appends an event to the outbox. Call it with the transaction that writes the change it describes. */
 export async function appendEvent<E extends EventName>(tx: Db, type: E, aggregateId: number, payload: EventPayload<E>, actorId: number | null): Promise<void> {
+  // In tests and development a payload that does not fit its schema fails the write that produced it (the worker checks again where it reads).
+  if (checkPayloads) {
+    const problems = eventPayloadProblems(type, payload);
+    if (problems.length > 0) throw new Error(`appendEvent: the ${type} payload does not fit its schema: ${problems.join('; ')}`);
+  }
   await tx.insert(outboxEvents).values({ type, aggregate: aggregateOf[type], aggregateId, payload, actorId });
 }

@@ -2,6 +2,7 @@ import type { MembershipRole, ThreadRef, Viewer } from '@praxis/domain';
 import { and, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { memberships, notifications, threads, users } from './schema.js';
+import { threadListedForAll } from './visibility.js';
 
 type UserRow = typeof users.$inferSelect;
 
@@ -61,5 +62,5 @@ export async function unreadNotificationCount(db: Db, userId: number): Promise<n
 
 /** Threads the search index owes: never indexed, changed since, or indexed with an older document version (held threads wait for approval). */
 export function threadsNeedingIndex(documentVersion: number): SQL {
-  return and(isNull(threads.deletedAt), isNull(threads.heldAt), or(isNull(threads.indexedAt), lt(threads.indexedAt, threads.updatedAt), lt(threads.searchVersion, documentVersion)))!;
+  return and(threadListedForAll, or(isNull(threads.indexedAt), lt(threads.indexedAt, threads.updatedAt), lt(threads.searchVersion, documentVersion)))!;
 }

@@ -1,5 +1,5 @@
 import { AppError, type SearchQuery, type SearchResults, type SimilarThreads } from '@praxis/contracts';
-import { communityReadableBy, and, communities, inArray, isNull, threads } from '@praxis/db';
+import { communityReadableBy, and, communities, inArray, threads, threadListedForAll } from '@praxis/db';
 import { normalizeTag, type Viewer } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import type { Deps } from '../../context.js';
@@ -30,7 +30,7 @@ async function engine<T>(work: Promise<T>): Promise<T> {
 }
 
 /**
- * Hits are re-read from the database: a thread deleted (or moved out of reach) since it was indexed
+ * Hits are re-read from the database: a thread deleted or held (or moved out of reach) since it was indexed
  * is dropped here even before the index catches up.
  */
 async function liveThreads(deps: Deps, ids: number[], readable: Map<number, CommunityLabel>) {
@@ -38,7 +38,7 @@ async function liveThreads(deps: Deps, ids: number[], readable: Map<number, Comm
   const rows = await deps.db
     .select()
     .from(threads)
-    .where(and(inArray(threads.id, ids), isNull(threads.deletedAt)));
+    .where(and(inArray(threads.id, ids), threadListedForAll));
   return new Map(rows.filter((t) => readable.has(t.communityId)).map((t) => [t.id, t]));
 }
 

@@ -1,6 +1,6 @@
 import { and, communities, eq, isNull, lt, notifications, or, posts, threads, users } from '@praxis/db';
 import { excerpt, isNotificationKind, shouldEmailNow } from '@praxis/domain';
-import type { EventHandler, OutboxEvent } from '../../dispatch.js';
+import { defineHandler } from '../../dispatch.js';
 import { notificationEmail, unsubscribeUrl } from '../../email/templates.js';
 
 /**
@@ -10,10 +10,10 @@ import { notificationEmail, unsubscribeUrl } from '../../email/templates.js';
  * (settings.emailLeaseMs) and the re-delivered job sends. A duplicate needs a crash between the SMTP
  * server accepting the message and the stamp.
  */
-export const emailNotification: EventHandler = {
+export const emailNotification = defineHandler('email.notification', {
   queue: 'email',
   async handle(event, deps) {
-    const { notificationId } = (event as OutboxEvent<'notification.created'>).payload;
+    const { notificationId } = event.payload;
     const [row] = await deps.db
       .select({ notification: notifications, user: users, thread: { id: threads.id, title: threads.title }, community: { name: communities.name, slug: communities.slug } })
       .from(notifications)
@@ -75,4 +75,4 @@ export const emailNotification: EventHandler = {
       throw error;
     }
   },
-};
+});

@@ -1,14 +1,14 @@
 import { and, count, eq, loadMatchingSettings, lt, threads, users } from '@praxis/db';
 import { isNewcomer, shouldMatchQuestion } from '@praxis/domain';
-import type { EventHandler, OutboxEvent } from '../../dispatch.js';
+import { defineHandler } from '../../dispatch.js';
 import { loadThreadContext } from '../notifications/write-notifications.js';
 import { openMatchRequest } from './ladder.js';
 
 /** A new question: decide whether it is matched (newcomers' always are), then ask round 1. */
-export const matchThread: EventHandler = {
+export const matchThread = defineHandler('experts.match-thread', {
   queue: 'matching',
   async handle(event, deps) {
-    const { threadId, kind } = (event as OutboxEvent<'thread.created'>).payload;
+    const { threadId, kind } = event.payload;
     if (kind !== 'question') return 'skipped:not a question';
     const context = await loadThreadContext(deps.db, threadId);
     if (!context || context.thread.deletedAt || context.thread.authorId === null) return 'skipped:thread gone';
@@ -23,4 +23,4 @@ export const matchThread: EventHandler = {
     const outcome = await openMatchRequest(deps, context, isNewcomer(profile));
     return outcome === 'matched' || outcome === 'leaders' ? 'done' : `skipped:${outcome}`;
   },
-};
+});

@@ -1,14 +1,14 @@
 import { and, eq, expertMatches, inArray, matchRequests, posts, threads } from '@praxis/db';
-import type { EventHandler, OutboxEvent } from '../../dispatch.js';
+import { defineHandler } from '../../dispatch.js';
 
 /**
  * Outcomes that feed back into matching: an answer ends the question's ladder and marks the
  * answering expert's match answered; an accepted answer marks it accepted.
  */
-export const recordAnswer: EventHandler = {
+export const recordAnswer = defineHandler('experts.record-answer', {
   queue: 'matching',
   async handle(event, deps) {
-    const { threadId, postId } = (event as OutboxEvent<'post.created' | 'solution.accepted'>).payload;
+    const { threadId, postId } = event.payload;
     const [row] = await deps.db
       .select({ authorId: posts.authorId, createdAt: posts.createdAt, askerId: threads.authorId })
       .from(posts)
@@ -35,4 +35,4 @@ export const recordAnswer: EventHandler = {
     });
     return 'done';
   },
-};
+});

@@ -1,5 +1,5 @@
 import { and, eq, expertStats, inArray, posts, sql, threads, type Db, replyVisibleToAllAs, threadListedForAllAs } from '@praxis/db';
-import type { EventHandler, OutboxEvent } from '../../dispatch.js';
+import { defineHandler, type EventsFor, type OneOf } from '../../dispatch.js';
 
 /**
  * The answer counts behind expertise, per (member, community, tag), tag '' for the whole community:
@@ -55,13 +55,13 @@ async function authorsOfPosts(db: Db, postIds: number[]): Promise<{ userId: numb
   return rows.filter((r): r is { userId: number; communityId: number } => r.userId !== null);
 }
 
-function postIdsOf(event: OutboxEvent): number[] {
-  const payload = event.payload as { postId?: number; previousPostId?: number | null };
-  return [payload.postId, payload.previousPostId].filter((id): id is number => typeof id === 'number');
+function postIdsOf(event: OneOf<EventsFor<'experts.update-stats'>>): number[] {
+  if (event.type === 'solution.accepted') return [event.payload.postId, event.payload.previousPostId].filter((id): id is number => typeof id === 'number');
+  return [event.payload.postId];
 }
 
 /** Answer, accept, vote, hide and delete events: refresh the expertise of the authors they touch. */
-export const updateExpertStats: EventHandler = {
+export const updateExpertStats = defineHandler('experts.update-stats', {
   queue: 'matching',
   async handle(event, deps) {
     const pairs = await authorsOfPosts(deps.db, postIdsOf(event));
@@ -69,4 +69,4 @@ export const updateExpertStats: EventHandler = {
     for (const pair of unique.values()) await refreshExpertStats(deps.db, pair.userId, pair.communityId);
     return unique.size > 0 ? 'done' : 'skipped:no author';
   },
-};
+});

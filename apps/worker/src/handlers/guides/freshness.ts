@@ -1,7 +1,7 @@
 import { and, appendEvent, eq, guides, guideSimilarQuestions, isNotNull, lte, or, sql, threads, type Db } from '@praxis/db';
 import { GUIDE_SIMILAR_QUESTIONS_THRESHOLD } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
-import type { EventHandler, OutboxEvent } from '../../dispatch.js';
+import { defineHandler } from '../../dispatch.js';
 
 /**
  * Published guides whose review date has passed and whose owner was not yet asked for this due date:
@@ -60,11 +60,11 @@ export async function countSimilarQuestion(deps: { db: Db; guideSearch?: SearchI
   });
 }
 
-export const countSimilarQuestions: EventHandler = {
+export const countSimilarQuestions = defineHandler('guides.count-similar', {
   queue: 'matching',
   async handle(event, deps) {
-    const { threadId } = (event as OutboxEvent<'thread.created'>).payload;
+    const { threadId } = event.payload;
     const result = await countSimilarQuestion(deps, threadId);
     return result === 'none' ? 'skipped:no similar guide' : 'done';
   },
-};
+});

@@ -1,11 +1,11 @@
-import type { EventHandler, OutboxEvent } from '../../dispatch.js';
+import { defineHandler } from '../../dispatch.js';
 import { loadGuideContext, writeGuideNotifications } from './write-guide-notifications.js';
 
 /** On publish, every credited author hears that a guide credits their answer (once per guide). */
-export const notifyCredited: EventHandler = {
+export const notifyCredited = defineHandler('guides.notify-credited', {
   queue: 'notify',
   async handle(event, deps) {
-    const { guideId, by } = (event as OutboxEvent<'guide.published'>).payload;
+    const { guideId, by } = event.payload;
     const context = await loadGuideContext(deps.db, guideId);
     if (!context || context.guide.status !== 'published') return 'skipped:guide not published';
     const authors = [...new Set(context.sources.map((s) => s.authorId).filter((id): id is number => id !== null && id !== by))];
@@ -17,4 +17,4 @@ export const notifyCredited: EventHandler = {
     );
     return written > 0 ? 'done' : 'skipped:nobody to credit';
   },
-};
+});

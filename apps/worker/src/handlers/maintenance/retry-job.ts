@@ -1,6 +1,6 @@
 import { deadLetters, eq, type Db } from '@praxis/db';
 import { queueNames, type JobQueue, type QueueName } from '@praxis/queue';
-import type { EventHandler, OutboxEvent } from '../../dispatch.js';
+import { defineHandler } from '../../dispatch.js';
 
 /** Records a job that exhausted its retries, so an admin can see it and retry it. */
 export async function recordDeadLetter(db: Db, failed: { queue: QueueName; name: string; jobId: string; data: unknown; error: string; attempts: number }): Promise<void> {
@@ -23,10 +23,10 @@ export async function retryDeadLetter(deps: { db: Db; queue: JobQueue }, deadLet
   return true;
 }
 
-export const retryJob: EventHandler = {
+export const retryJob = defineHandler('maintenance.retry-job', {
   queue: 'maintenance',
   async handle(event, deps) {
-    const { deadLetterId } = (event as OutboxEvent<'job.retried'>).payload;
+    const { deadLetterId } = event.payload;
     return (await retryDeadLetter(deps, deadLetterId)) ? 'done' : 'skipped:already retried or unknown';
   },
-};
+});

@@ -1,5 +1,5 @@
 import { eq, posts } from '@praxis/db';
-import type { EventHandler, OutboxEvent } from '../../dispatch.js';
+import { defineHandler } from '../../dispatch.js';
 import { loadThreadContext, writeNotifications } from './write-notifications.js';
 
 /** Resolutions the author hears about: their held post approved, or their post hidden, deleted, or them suspended. */
@@ -9,10 +9,10 @@ const TOLD = new Set(['approve', 'hide', 'delete', 'suspend']);
  * Tells a post's author what a moderator decided about it (kind 'moderation_notice'). A kept post whose
  * flags were dismissed, or an approve of a post that was never held, tells nobody anything.
  */
-export const notifyModeration: EventHandler = {
+export const notifyModeration = defineHandler('notify.moderation', {
   queue: 'notify',
   async handle(event, deps) {
-    const { postId, threadId, resolution, by } = (event as OutboxEvent<'flag.resolved'>).payload;
+    const { postId, threadId, resolution, by } = event.payload;
     if (!TOLD.has(resolution)) return 'skipped:nothing to tell the author';
     const [post] = await deps.db.select({ authorId: posts.authorId, heldAt: posts.heldAt }).from(posts).where(eq(posts.id, postId));
     if (!post?.authorId || post.authorId === by) return 'skipped:no author to tell';
@@ -26,4 +26,4 @@ export const notifyModeration: EventHandler = {
     );
     return written > 0 ? 'done' : 'skipped:already notified or cannot read';
   },
-};
+});

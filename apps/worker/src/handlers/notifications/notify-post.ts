@@ -1,18 +1,18 @@
 import { eq, posts, isVisibleToAll, isListedForAll } from '@praxis/db';
 import { planPostNotifications } from '@praxis/domain';
-import type { EventHandler, OutboxEvent } from '../../dispatch.js';
+import { defineHandler } from '../../dispatch.js';
 import { loadThreadContext, loadWatchLevels, usersByUsername, writeNotifications } from './write-notifications.js';
 
 /**
  * A new thread or reply: mentions, the replied-to author, the thread's author, watchers. An edit only
  * adds mentions, and only for people not yet notified about this post (the dedupe key is per post).
  */
-export const notifyPost: EventHandler = {
+export const notifyPost = defineHandler('notify.post', {
   queue: 'notify',
   async handle(event, deps) {
     const isNewThread = event.type === 'thread.created';
     const isEdit = event.type === 'post.edited';
-    const { threadId, postId, mentions } = (event as OutboxEvent<'thread.created' | 'post.created' | 'post.edited'>).payload;
+    const { threadId, postId, mentions } = event.payload;
     if (isEdit && mentions.length === 0) return 'skipped:no mentions in the edit';
     const context = await loadThreadContext(deps.db, threadId);
     const [post] = await deps.db.select().from(posts).where(eq(posts.id, postId));
@@ -26,9 +26,9 @@ export const notifyPost: EventHandler = {
       users: await usersByUsername(deps.db, mentions),
       watchLevels: await loadWatchLevels(deps.db, context.thread),
     });
-    const actorId = isEdit ? (event as OutboxEvent<'post.edited'>).payload.editorId : post.authorId;
+    const actorId = isEdit ? event.payload.editorId : post.authorId;
     const planned = isEdit ? { ...plan, notify: plan.notify.filter((n) => n.kind === 'mention' && n.userId !== actorId) } : plan;
     const result = await writeNotifications(deps, context, planned, { postId: post.id, actorId });
     return result.written > 0 ? 'done' : 'skipped:nobody to notify';
   },
-};
+});

@@ -1,12 +1,12 @@
 import { eq, posts } from '@praxis/db';
 import { planSolvedNotifications } from '@praxis/domain';
-import type { EventHandler, OutboxEvent } from '../../dispatch.js';
+import { defineHandler } from '../../dispatch.js';
 import { loadThreadContext, loadWatchLevels, writeNotifications } from './write-notifications.js';
 
-export const notifySolved: EventHandler = {
+export const notifySolved = defineHandler('notify.solved', {
   queue: 'notify',
   async handle(event, deps) {
-    const { threadId, postId, acceptedBy } = (event as OutboxEvent<'solution.accepted'>).payload;
+    const { threadId, postId, acceptedBy } = event.payload;
     const context = await loadThreadContext(deps.db, threadId);
     const [post] = await deps.db.select({ id: posts.id, authorId: posts.authorId }).from(posts).where(eq(posts.id, postId));
     if (!context || !post) return 'skipped:thread or post gone';
@@ -20,4 +20,4 @@ export const notifySolved: EventHandler = {
     const result = await writeNotifications(deps, context, plan, { postId, actorId: acceptedBy });
     return result.written > 0 ? 'done' : 'skipped:nobody to notify';
   },
-};
+});

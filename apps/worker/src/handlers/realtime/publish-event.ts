@@ -1,14 +1,12 @@
-import type { EventName } from '@praxis/contracts';
 import { eq, posts, threads, unreadNotificationCount, type Db } from '@praxis/db';
 import { accessChangeFor, threadRoom, userRoom, type BusMessage, type RealtimeMessage } from '@praxis/realtime';
-import { eventJobId, type EventHandler, type OutboxEvent } from '../../dispatch.js';
+import { defineHandler, eventJobId, type EventsFor, type OneOf } from '../../dispatch.js';
 
 /** The realtime message an event becomes: small invalidations (ids, counts), never documents. */
-export async function toRealtimeMessage(event: OutboxEvent, db: Db): Promise<RealtimeMessage | null> {
-  const type: EventName = event.type;
-  switch (type) {
+export async function toRealtimeMessage(event: OneOf<EventsFor<'realtime.publish'>>, db: Db): Promise<RealtimeMessage | null> {
+  switch (event.type) {
     case 'post.created': {
-      const { threadId, postId } = (event as OutboxEvent<'post.created'>).payload;
+      const { threadId, postId } = event.payload;
       const [row] = await db.select({ postCount: threads.postCount, number: posts.number }).from(posts).innerJoin(threads, eq(threads.id, posts.threadId)).where(eq(posts.id, postId));
       if (!row) return null;
       return { room: threadRoom(threadId), event: 'post.created', data: { threadId, postId, number: row.number, postCount: row.postCount } };
@@ -16,7 +14,7 @@ export async function toRealtimeMessage(event: OutboxEvent, db: Db): Promise<Rea
     case 'expert.matched':
     case 'expert.declined': {
       // The asker's matching panel ("who was asked") changed.
-      const { threadId } = event.payload as { threadId: number };
+      const { threadId } = event.payload;
       const [thread] = await db.select({ authorId: threads.authorId }).from(threads).where(eq(threads.id, threadId));
       if (!thread?.authorId) return null;
       return { room: userRoom(thread.authorId), event: 'matching.updated', data: { threadId } };
@@ -28,19 +26,19 @@ export async function toRealtimeMessage(event: OutboxEvent, db: Db): Promise<Rea
     case 'post.unvoted':
     case 'solution.accepted':
     case 'solution.unaccepted': {
-      const { threadId, postId } = event.payload as { threadId: number; postId: number };
-      return { room: threadRoom(threadId), event: 'thread.updated', data: { threadId, postId, reason: type } };
+      const { threadId, postId } = event.payload;
+      return { room: threadRoom(threadId), event: 'thread.updated', data: { threadId, postId, reason: event.type } };
     }
     case 'thread.edited': {
-      const { threadId } = (event as OutboxEvent<'thread.edited'>).payload;
-      return { room: threadRoom(threadId), event: 'thread.updated', data: { threadId, postId: null, reason: type } };
+      const { threadId } = event.payload;
+      return { room: threadRoom(threadId), event: 'thread.updated', data: { threadId, postId: null, reason: event.type } };
     }
     case 'notification.created': {
-      const { notificationId, userId, kind, threadId } = (event as OutboxEvent<'notification.created'>).payload;
+      const { notificationId, userId, kind, threadId } = event.payload;
       return { room: userRoom(userId), event: 'notification.created', data: { notificationId, kind, threadId, unreadCount: await unreadNotificationCount(db, userId) } };
     }
     case 'notification.read': {
-      const { userId } = (event as OutboxEvent<'notification.read'>).payload;
+      const { userId } = event.payload;
       return { room: userRoom(userId), event: 'notification.read', data: { unreadCount: await unreadNotificationCount(db, userId) } };
     }
     default:
@@ -65,12 +63,12 @@ function firstTime(bus: object, key: string): boolean {
 }
 
 /** A room message, or an access change that makes every API node re-check its live connections. */
-async function toBusMessage(event: OutboxEvent, db: Db): Promise<BusMessage | null> {
+async function toBusMessage(event: OneOf<EventsFor<'realtime.publish'>>, db: Db): Promise<BusMessage | null> {
   return accessChangeFor(event.type, event.payload) ?? (await toRealtimeMessage(event, db));
 }
 
 /** Publishes on the event bus; every API node relays it to its socket.io and stream clients in that room, or re-checks their access. */
-export const publishEvent: EventHandler = {
+export const publishEvent = defineHandler('realtime.publish', {
   queue: 'realtime',
   async handle(event, deps) {
     const message = await toBusMessage(event, deps.db);
@@ -84,4 +82,4 @@ export const publishEvent: EventHandler = {
     }
     return 'done';
   },
-};
+});

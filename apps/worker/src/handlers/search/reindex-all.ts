@@ -1,6 +1,6 @@
 import { threads, type Db } from '@praxis/db';
 import type { SearchIndex } from '@praxis/search';
-import type { EventHandler } from '../../dispatch.js';
+import { defineHandler } from '../../dispatch.js';
 import { countStaleThreads, reconcileSearchIndex } from './reconcile.js';
 
 /** Empties the index and rebuilds it from the database in bounded batches, reporting progress. */
@@ -24,7 +24,7 @@ export async function rebuildSearchIndex(
   }
 }
 
-export const reindexAll: EventHandler = {
+export const reindexAll = defineHandler('search.reindex-all', {
   queue: 'maintenance',
   async handle(_event, deps) {
     const indexed = await rebuildSearchIndex(deps, (done, total) => {
@@ -33,4 +33,4 @@ export const reindexAll: EventHandler = {
     deps.log.info('search rebuild finished', { indexed });
     return 'done';
   },
-};
+});
