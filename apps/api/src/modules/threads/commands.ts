@@ -1,5 +1,5 @@
 import { AppError, type ThreadCreateBody, type ThreadUpdateBody } from '@praxis/contracts';
-import { and, appendEvent, auditLog, communities, countListedThread, eq, isListedForAll, isVisibleToAll, postApproved, postRevisions, posts, recountReplies, retagListedThread, sql, threads } from '@praxis/db';
+import { and, appendEvent, auditLog, communities, countListedThread, eq, isListedForAll, isVisibleToAll, postApproved, postRevisions, posts, retagListedThread, sql, threads } from '@praxis/db';
 import { excerpt, normalizeTags, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { enforceNewcomerLimits } from '../trust/commands.js';
