@@ -28,25 +28,27 @@ export function warmPasswordEstimator(): void {
 
 const letters = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 
-/** The words a person is likely to build a password from: their username, the parts of their email, their name. */
-function personalWords(owner: PasswordOwner): string[] {
+const distinct = (words: string[]) => [...new Set(words.map(letters).filter((w) => w.length >= 3))];
+
+/** What an account is known by, that its password must not be made of: the username and the parts of the email address. */
+function accountWords(owner: PasswordOwner): string[] {
   const [local = '', domain = ''] = (owner.email ?? '').toLowerCase().split('@');
-  const words = [owner.username ?? '', local, domain.split('.')[0] ?? '', ...(owner.displayName ?? '').split(/\s+/)];
-  return [...new Set(words.map(letters).filter((w) => w.length >= 3))];
+  return distinct([owner.username ?? '', local, domain.split('.')[0] ?? '']);
 }
 
 /**
  * Why this password would be refused, in a sentence a person can act on, or null when it is strong
- * enough. Refuses passwords made of one repeated character or mostly of the owner's own names, and
+ * enough. Refuses passwords made of one repeated character or mostly of the username or email, and
  * anything zxcvbn scores below MIN_PASSWORD_SCORE (common passwords, sequences, keyboard walks, dates).
  */
 export function passwordWeakness(password: string, owner: PasswordOwner = {}): string | null {
   if (password.trim() === '') return 'Your password cannot be only spaces.';
   if (new Set(password).size === 1) return 'Your password cannot be one character repeated.';
-  const words = personalWords(owner);
+  const words = accountWords(owner);
   const bare = letters(password);
-  if (words.some((w) => bare.includes(w) && w.length * 2 >= bare.length)) return 'Your password must not be built from your username, name or email address.';
-  const result = zxcvbn().check(password, words);
+  if (words.some((w) => bare.includes(w) && w.length * 2 >= bare.length)) return 'Your password must not be built from your username or email address.';
+  // The display name counts too, as words an attacker would try first; a passphrase that merely contains it can still pass.
+  const result = zxcvbn().check(password, [...words, ...distinct((owner.displayName ?? '').split(/\s+/))]);
   if (result.score >= MIN_PASSWORD_SCORE) return null;
   const warning = result.feedback.warning ?? 'This password is easy to guess.';
   const advice = result.feedback.suggestions.length > 0 ? result.feedback.suggestions.join(' ') : 'Add more words that are less common.';
