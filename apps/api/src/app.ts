@@ -29,6 +29,7 @@ import { trustRoutes } from './modules/trust/routes.js';
 import { registerAuth, registerPrivateCaching } from './plugins/auth.js';
 import { registerWriteLimits } from './plugins/write-limits.js';
 import { registerRealtime } from './realtime/index.js';
+import { createLoginThrottle, memoryLoginFailureStore, redisLoginFailureStore } from './modules/auth/login-throttle.js';
 import { frameworkErrors, registerErrorHandling } from './plugins/errors.js';
 import { registerInputGate, validatorCompiler } from './plugins/validation.js';
 
@@ -92,7 +93,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Counters in Redis when distributed (all API nodes share them), in-process otherwise.
   const limitStore = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
   if (limitStore) app.addHook('onClose', async () => void (await limitStore.quit().catch(() => limitStore.disconnect())));
-  await app.register(rateLimit, { global: false, keyGenerator: (request) => request.ip, ...(limitStore && { redis: limitStore, nameSpace: options.rateLimitNamespace ?? 'praxis-rate-limit:' }) });
+  const limitNamespace = options.rateLimitNamespace ?? 'praxis-rate-limit:';
+  await app.register(rateLimit, { global: false, keyGenerator: (request) => request.ip, ...(limitStore && { redis: limitStore, nameSpace: limitNamespace }) });
+  app.decorate('loginThrottle', createLoginThrottle(limitStore ? redisLoginFailureStore(limitStore, limitNamespace) : memoryLoginFailureStore(), app.log));
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

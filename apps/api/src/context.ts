@@ -4,6 +4,7 @@ import type { Viewer } from '@praxis/domain';
 import type { EventBus } from '@praxis/realtime';
 import type { SearchIndex } from '@praxis/search';
 import type { AccessTokenGrant } from './modules/auth/load-viewer.js';
+import type { LoginThrottle } from './modules/auth/login-throttle.js';
 import type { ThreadReadCache } from './modules/threads/read-cache.js';
 
 export interface Clock {
@@ -45,6 +46,8 @@ declare module 'fastify' {
     guideIndex: SearchIndex;
     bus: EventBus;
     threadCache: ThreadReadCache;
+    /** Per-account delays after failed sign-ins, shared through Redis when distributed. */
+    loginThrottle: LoginThrottle;
   }
   interface FastifyRequest {
     viewer: Viewer | null;

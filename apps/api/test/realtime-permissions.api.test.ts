@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { communities, eq, memberships } from '@praxis/db';
+import { accessTokens, communities, eq, memberships } from '@praxis/db';
 import { createRedisEventBus, type Room } from '@praxis/realtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -295,5 +295,20 @@ describe.skipIf(!REDIS_URL)('access changes across API nodes (needs TEST_REDIS_U
     // The worker of a distributed deployment publishes through any node's bus: here node A's.
     expect(await publishAccessChanges(nodeB.database, nodeA.bus, before)).toBe(1);
     expect(await left).toEqual({ threadId: thread, reason: 'access_changed' });
+  });
+});
+
+describe('a credential that expires while connected', () => {
+  it('closes the connection on both transports when its token expires, with no event needed', async () => {
+    const user = await signUp(t.app);
+    const token = await createToken(user);
+    const tokenId = ((await user.inject({ method: 'GET', url: '/api/v1/me/tokens' })).json().items as Array<{ id: number }>)[0]!.id;
+    // The API refuses expiries under a day; the test shortens this one in the database (the clock is the real one here).
+    await t.database.db.update(accessTokens).set({ expiresAt: new Date(Date.now() + 3_000) }).where(eq(accessTokens.id, tokenId));
+    const socket = await connected(ioClient(host, { token }));
+    const stream = await opens(openStream(host, { token }));
+    await stream.next();
+    expect(await disconnection(socket)).toBe('io server disconnect');
+    expect(await closeCode(stream)).toBe(4401);
   });
 });

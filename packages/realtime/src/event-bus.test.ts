@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEventBus } from './create-event-bus.js';
 import { createInProcessEventBus } from './in-process-bus.js';
 import { createRedisEventBus } from './redis-bus.js';
-import { isAccessChanged, type EventBus, type RealtimeMessage } from './types.js';
+import type { BusMessage, EventBus, RealtimeMessage } from './types.js';
 
 // Set by `npm test` when Redis is reachable; without it the Redis cases are skipped.
 const REDIS_URL = process.env.TEST_REDIS_URL ?? '';
@@ -13,14 +13,14 @@ const quiet = { warn: () => {} };
 const postCreated = (postId: number): RealtimeMessage => ({ room: 'thread:7', event: 'post.created', data: { threadId: 7, postId, number: postId, postCount: postId } });
 
 /** Resolves with the first message the listener sees that matches, rejects after a timeout. */
-function nextMessage(bus: EventBus, match: (message: RealtimeMessage) => boolean = () => true, timeoutMs = 3_000): Promise<RealtimeMessage> {
+function nextMessage(bus: EventBus, match: (message: BusMessage) => boolean = () => true, timeoutMs = 3_000): Promise<BusMessage> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       unsubscribe();
       reject(new Error('no message within the timeout'));
     }, timeoutMs);
     const unsubscribe = bus.subscribe((message) => {
-      if (isAccessChanged(message) || !match(message)) return;
+      if (!match(message)) return;
       clearTimeout(timer);
       unsubscribe();
       resolve(message);
@@ -91,6 +91,14 @@ for (const [kind, makeCluster] of Object.entries(clusters)) {
       await publisher.publish(postCreated(3));
       expect(await onA).toEqual(postCreated(3));
       expect(await onB).toEqual(postCreated(3));
+    });
+
+    it('carries access changes between nodes too', async () => {
+      cluster = makeCluster();
+      const [a, publisher] = [await cluster.node(), await cluster.node()];
+      const onA = nextMessage(a);
+      await publisher.publish({ event: 'access.changed', scope: { userId: 5 } });
+      expect(await onA).toEqual({ event: 'access.changed', scope: { userId: 5 } });
     });
   });
 }

@@ -1,6 +1,6 @@
 import { viewerThroughToken, type Viewer } from '@praxis/domain';
 import type { Deps } from '../context.js';
-import { accessTokenFor, userForSession, viewerForUser } from '../modules/auth/load-viewer.js';
+import { accessTokenFor, sessionExpiresAt, userForSession, viewerForUser, type AccessTokenGrant } from '../modules/auth/load-viewer.js';
 import { hashToken } from '../modules/auth/tokens.js';
 
 /**
@@ -23,10 +23,17 @@ export async function currentViewer(deps: Deps, credential: LiveCredential): Pro
 }
 
 /** A personal access token's credential, or null when it is unknown, revoked, expired or cannot read. */
-export async function credentialForAccessToken(deps: Deps, token: string): Promise<{ credential: LiveCredential; viewer: Viewer } | null> {
+export async function credentialForAccessToken(deps: Deps, token: string): Promise<{ credential: LiveCredential; viewer: Viewer; grant: AccessTokenGrant } | null> {
   const found = await accessTokenFor(deps, { hash: hashToken(token) });
   if (!found || !found.grant.scopes.includes('read')) return null;
-  return { credential: { kind: 'token', tokenId: found.grant.id }, viewer: viewerThroughToken(await viewerForUser(deps, found.user), found.grant.scopes) };
+  return { credential: { kind: 'token', tokenId: found.grant.id }, viewer: viewerThroughToken(await viewerForUser(deps, found.user), found.grant.scopes), grant: found.grant };
+}
+
+/** When a credential ends by itself (a session's or token's expiry), or null when it does not. */
+export async function credentialExpiresAt(deps: Deps, credential: LiveCredential): Promise<Date | null> {
+  if (credential.kind === 'anonymous') return null;
+  if (credential.kind === 'session') return sessionExpiresAt(deps, credential.sessionId);
+  return (await accessTokenFor(deps, { id: credential.tokenId }))?.grant.expiresAt ?? null;
 }
 
 /** A session cookie's credential; an unknown or expired session is an anonymous connection. */

@@ -83,6 +83,7 @@ function onConnection(app: FastifyInstance, connections: LiveConnections, socket
   if (viewer) void socket.join(userRoom(viewer.id));
   const connection = liveConnection(socket);
   connections.add(connection);
+  connections.closeAtExpiry(app, connection).catch((error: unknown) => app.log.error({ err: error }, 'socket.io: could not read the credential expiry'));
   socket.on('disconnect', () => connections.remove(connection));
   socket.on('thread.join', (payload, ack) => {
     void joinThread(app, connections, connection, socket, payload).then((result) => {

@@ -1,6 +1,6 @@
 import { roomTarget, threadRoom, type AccessScope, type Room } from '@praxis/realtime';
 import type { FastifyInstance } from 'fastify';
-import { currentViewer, type LiveCredential } from './credentials.js';
+import { credentialExpiresAt, currentViewer, type LiveCredential } from './credentials.js';
 import { mayJoinRoom } from './room-access.js';
 
 /** One open socket.io or /api/v1/stream connection, as the access re-check sees it. */
@@ -19,6 +19,7 @@ export interface LiveConnection {
 /** This node's open live connections, over both transports. */
 export class LiveConnections {
   private readonly all = new Set<LiveConnection>();
+  private readonly expiryTimers = new Map<LiveConnection, NodeJS.Timeout>();
   /** Access changes heard so far: a join whose check overlapped one checks again (they are rare; the extra check is cheap). */
   accessChanges = 0;
 
@@ -28,6 +29,27 @@ export class LiveConnections {
 
   remove(connection: LiveConnection): void {
     this.all.delete(connection);
+    clearTimeout(this.expiryTimers.get(connection));
+    this.expiryTimers.delete(connection);
+  }
+
+  /** Re-checks the connection when its session or token expires: nothing else would tell it that it ended. */
+  async closeAtExpiry(app: FastifyInstance, connection: LiveConnection): Promise<void> {
+    const expiresAt = await credentialExpiresAt(app.deps, connection.credential);
+    if (!expiresAt || !this.all.has(connection)) return;
+    // setTimeout holds at most ~24.8 days; a longer session is looked at again then.
+    const delay = Math.min(Math.max(0, expiresAt.getTime() - app.deps.clock.now().getTime()) + 1_000, 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      this.expiryTimers.delete(connection);
+      void recheckConnection(app, connection)
+        .then(() => (connection.isOpen() ? this.closeAtExpiry(app, connection) : undefined))
+        .catch((error: unknown) => {
+          app.log.error({ err: error }, 'live connection expiry re-check failed; closing it');
+          connection.end('unavailable');
+        });
+    }, delay);
+    timer.unref();
+    this.expiryTimers.set(connection, timer);
   }
 
   /** Those an access change concerns: a user's connections, or those in a thread's room. */

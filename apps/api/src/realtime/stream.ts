@@ -35,7 +35,7 @@ async function authenticateStream(app: FastifyInstance, request: FastifyRequest,
   if (!found) return sendProblem(reply, 'UNAUTHENTICATED', 'Sign in, or pass a personal access token (Authorization: Bearer, or ?token=)');
   request.viewer = found.viewer;
   request.authMethod = 'token';
-  request.accessToken = found.credential.kind === 'token' ? { id: found.credential.tokenId, scopes: [] } : null;
+  request.accessToken = found.grant;
   return undefined;
 }
 
@@ -132,6 +132,7 @@ function serveConnection(app: FastifyInstance, live: Live, socket: WebSocket, cr
   const connection: Connection = { socket, subscriber, live: liveConnection(live.hub, socket, subscriber, credential, viewer) };
   const { hub } = live;
   live.connections.add(connection.live);
+  live.connections.closeAtExpiry(app, connection.live).catch((error: unknown) => app.log.error({ err: error }, 'stream: could not read the credential expiry'));
   const ownRoom = userRoom(viewer.id);
   hub.join(connection.subscriber, ownRoom);
   connection.subscriber.send({ type: 'subscribed', room: ownRoom });

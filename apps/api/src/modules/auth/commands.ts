@@ -4,6 +4,7 @@ import { grantableScopes, type GlobalRole, type TokenScope } from '@praxis/domai
 import { accessTokens, and, appendEvent, eq, gt, isNull, lt, or, sessions, sql, users } from '@praxis/db';
 import type { Deps } from '../../context.js';
 import type { UserRow } from './load-viewer.js';
+import { accountKey, type LoginThrottle } from './login-throttle.js';
 import { hashToken, newToken } from './tokens.js';
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
@@ -48,15 +49,25 @@ export async function registerUser(deps: Deps, input: RegisterBody, role: UserRo
 // Verifying against a fixed hash when the user does not exist keeps the response time from telling who has an account.
 let decoyHash: Promise<string> | undefined;
 
-export async function authenticate(deps: Deps, input: LoginBody): Promise<UserRow> {
+/**
+ * Checks a password. The account's throttle is asked first, before the password is verified: while its delay
+ * runs even the right password is refused, so guessing from many addresses gains nothing.
+ */
+export async function authenticate(deps: Deps, input: LoginBody, throttle: LoginThrottle): Promise<UserRow> {
   const [user] = await deps.db
     .select()
     .from(users)
     .where(or(sql`lower(${users.username}) = lower(${input.login})`, sql`lower(${users.email}) = lower(${input.login})`))
     .limit(1);
+  const account = accountKey(user?.id ?? null, input.login);
+  await throttle.check(account, deps.clock.now());
   decoyHash ??= hashPassword('not-a-real-password');
   const ok = await verify(user?.passwordHash ?? (await decoyHash), input.password).catch(() => false);
-  if (!user || !user.passwordHash || !ok) throw new AppError('INVALID_CREDENTIALS');
+  if (!user || !user.passwordHash || !ok) {
+    await throttle.failed(account, deps.clock.now());
+    throw new AppError('INVALID_CREDENTIALS');
+  }
+  await throttle.succeeded(account);
   return user;
 }
 

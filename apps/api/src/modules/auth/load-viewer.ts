@@ -18,17 +18,24 @@ export async function userForSession(deps: Deps, tokenHash: string): Promise<Use
   return row?.user ?? null;
 }
 
+/** When a session ends by itself (null when it already has, or never existed). */
+export async function sessionExpiresAt(deps: Deps, tokenHash: string): Promise<Date | null> {
+  const [row] = await deps.db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.id, tokenHash)).limit(1);
+  return row?.expiresAt ?? null;
+}
+
 /** A personal access token that is still valid: what it lets its holder do and whose it is. */
 export interface AccessTokenGrant {
   id: number;
   scopes: string[];
+  expiresAt: Date | null;
 }
 
 /** The user and grant of a token by its hash (a request) or id (an open live connection); null once revoked or expired. */
 export async function accessTokenFor(deps: Deps, token: { hash: string } | { id: number }): Promise<{ user: UserRow; grant: AccessTokenGrant } | null> {
   const now = deps.clock.now();
   const [row] = await deps.db
-    .select({ user: users, tokenId: accessTokens.id, scopes: accessTokens.scopes, lastUsedAt: accessTokens.lastUsedAt })
+    .select({ user: users, tokenId: accessTokens.id, scopes: accessTokens.scopes, expiresAt: accessTokens.expiresAt, lastUsedAt: accessTokens.lastUsedAt })
     .from(accessTokens)
     .innerJoin(users, eq(users.id, accessTokens.userId))
     .where(
@@ -44,7 +51,7 @@ export async function accessTokenFor(deps: Deps, token: { hash: string } | { id:
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     await deps.db.update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.id, row.tokenId));
   }
-  return { user: row.user, grant: { id: row.tokenId, scopes: row.scopes } };
+  return { user: row.user, grant: { id: row.tokenId, scopes: row.scopes, expiresAt: row.expiresAt } };
 }
 
 /** "Last seen" to the minute decides whether notifications are emailed; writing it on every request would make reads writes. */

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserRow } from './load-viewer.js';
 import { requireViewer } from '../../policy.js';
 import { authenticate, createAccessToken, endSession, listAccessTokens, registerUser, revokeAccessToken, startSession } from './commands.js';
+import { LoginThrottled } from './login-throttle.js';
 import { presentMe } from './me.js';
 import { ensureStrongPassword } from './password-strength.js';
 import { SESSION_COOKIE } from './tokens.js';
@@ -32,7 +33,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/login',
     { config: authLimit, schema: { tags: ['auth'], summary: 'Sign in with username or email', body: LoginBody, response: { 200: AuthResult, '4xx': Problem } } },
     async (request, reply) => {
-      return signIn(request, reply, await authenticate(app.deps, request.body));
+      try {
+        return await signIn(request, reply, await authenticate(app.deps, request.body, app.loginThrottle));
+      } catch (error) {
+        if (error instanceof LoginThrottled) reply.header('retry-after', String(error.retryAfterSeconds));
+        throw error;
+      }
     },
   );
 

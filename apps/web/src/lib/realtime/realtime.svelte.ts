@@ -196,6 +196,10 @@ class Realtime {
       socket.on('post.created', (data) => this.#emit('post.created', data));
       socket.on('thread.updated', (data) => this.#emit('thread.updated', data));
       socket.on('matching.updated', (data) => this.#emit('matching.updated', data));
+      // The viewer may no longer read the thread (left its community, it moved): the server dropped the room.
+      socket.on('thread.left', ({ threadId }) => {
+        if (this.#joins.has(threadId)) this.threads[threadId] = 'failed';
+      });
       this.#socket = socket;
       return socket;
     });
