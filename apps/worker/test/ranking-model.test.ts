@@ -33,6 +33,8 @@ async function asked(communityId: number, day: number, title: string, body: stri
     const reply = await f.reply(thread.id, communityId, people[name]!.id, `From experience with ${tags.join(' and ')}: ${body.toLowerCase()}`);
     await h.database.db.update(posts).set({ createdAt: new Date(at.getTime() + (i + 1) * HOUR) }).where(eq(posts.id, reply.id));
   }
+  // Whole milliseconds: the index records indexedAt from a JS Date, so a microsecond now() would look stale forever.
+  await h.database.db.update(threads).set({ updatedAt: at }).where(eq(threads.id, thread.id));
   return thread.id;
 }
 
