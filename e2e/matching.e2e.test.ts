@@ -131,4 +131,17 @@ describe('expert matching in the browser', () => {
       [experts[2]!.username, 2, 'seen'],
     ]);
   }, 130_000);
+
+  it("the leader's matching page shows how well matching ranks and this week's load", async () => {
+    await openReady(admin, `/c/${slug}/matching`);
+    const ranking = admin.getByRole('region', { name: 'How well matching ranks' });
+    await ranking.waitFor();
+    // Three history questions: too few for a model, so the weighted score ranks.
+    await ranking.getByText('No ranking model yet').waitFor();
+    const rows = ranking.getByRole('table', { name: /Load over the last 8 weeks/ }).locator('tbody tr');
+    expect(await rows.count()).toBe(8);
+    // This week: one matched question, three members asked over two rounds, each asked once.
+    expect(await rows.last().locator('td').allTextContents()).toEqual(['1', '3', '100 %']);
+    await shot(admin, 'matching-ranking');
+  });
 });
