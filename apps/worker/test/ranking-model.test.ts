@@ -82,8 +82,9 @@ describe('per-community ranking models', () => {
     expect(first!.validationS3).toBe(1);
     expect(await modelsOf(small.id)).toEqual([]);
 
-    const run = await retrainAllModels(h.deps, new Date(NOW.getTime() + DAY));
-    expect(run).toEqual({ trained: 1, too_little_history: 0 });
+    // A model less than a day old is kept; a day later the community is retrained.
+    expect(await retrainAllModels(h.deps, new Date(NOW.getTime() + HOUR))).toEqual({ trained: 0, too_little_history: 0, fresh: 1 });
+    expect(await retrainAllModels(h.deps, new Date(NOW.getTime() + DAY))).toEqual({ trained: 1, too_little_history: 0, fresh: 0 });
     expect((await modelsOf(community.id)).map((m) => m.version)).toEqual([1, 2]);
   }, 120_000);
 
