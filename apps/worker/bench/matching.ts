@@ -264,10 +264,10 @@ async function main(): Promise<void> {
   const sites: Record<string, unknown> = {};
   for (const dir of dirs) sites[basename(resolve(dir))] = await runSite(dir);
   const t = measureRankTime();
-  console.log(`\nranking time over ${t.count} synthetic candidates, ${t.runs} runs, in this run: learned model p50 ${t.learned.p50.toFixed(2)} ms, p99 ${t.learned.p99.toFixed(2)} ms; weighted score p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms; most-active sort p50 ${t.baseline.p50.toFixed(2)} ms, p99 ${t.baseline.p99.toFixed(2)} ms`);
+  console.log(`\nranking time over ${t.count} synthetic candidates, ${t.runs} runs, in this run: learned model p50 ${t.learned.p50.toFixed(2)} ms, p99 ${t.learned.p99.toFixed(2)} ms; weighted score p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms; most-active sort p50 ${t.baseline.p50.toFixed(2)} ms, p99 ${t.baseline.p99.toFixed(2)} ms; CPU time per call: learned p50 ${t.cpu.learned.p50.toFixed(2)} ms, p99 ${t.cpu.learned.p99.toFixed(2)} ms, weighted p50 ${t.cpu.weighted.p50.toFixed(2)} ms, p99 ${t.cpu.weighted.p99.toFixed(2)} ms`);
   console.log(`bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const params = { ...defaultRankingWeights, shareWindow: defaultShareWindow, minTrainingQuestions };
-  console.log(JSON.stringify({ sites, params, evidence: defaultEvidenceOptions, rankTimeMs: { p50: t.learned.p50, p99: t.learned.p99, weighted: { p50: t.p50, p99: t.p99 }, mostActive: t.baseline } }));
+  console.log(JSON.stringify({ sites, params, evidence: defaultEvidenceOptions, rankTimeMs: { p50: t.learned.p50, p99: t.learned.p99, weighted: { p50: t.p50, p99: t.p99 }, mostActive: t.baseline, cpu: t.cpu } }));
 }
 
 await main();
