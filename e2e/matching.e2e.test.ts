@@ -136,4 +136,22 @@ describe('expert matching in the browser', () => {
       [experts[2]!.username, 2, 'seen'],
     ]);
   }, 130_000);
+
+  it("the leader's matching page shows how well matching ranks and this week's load", async () => {
+    await openReady(admin, `/c/${slug}/matching`);
+    const ranking = admin.getByRole('region', { name: 'How well matching ranks' });
+    await ranking.waitFor();
+    // Three history questions: too few for a model, so the weighted score ranks.
+    await ranking.getByText('No ranking model yet').waitFor();
+    const rows = ranking.getByRole('table', { name: /Load over the last 8 weeks/ }).locator('tbody tr');
+    expect(await rows.count()).toBe(8);
+    // This week's row shows what the API counted: the questions matched (the history questions were matched
+    // too when they were asked), the members asked, and the most-asked member's share.
+    const { ranking: data } = await api<{ ranking: { load: { questions: number; experts: number; maxShare: number }[] } }>(admin, 'GET', `/api/v1/communities/${slug}/matching`);
+    const week = data.load[7]!;
+    expect(week.questions).toBeGreaterThanOrEqual(1);
+    expect(week.experts).toBe(3);
+    expect(await rows.last().locator('td').allTextContents()).toEqual([String(week.questions), '3', `${Math.round(week.maxShare * 100)} %`]);
+    await shot(admin, 'matching-ranking');
+  });
 });

@@ -16,7 +16,8 @@
  * percentile, 2000 resamples, fixed seed) are over the test questions, paired for differences.
  */
 import { isAbsolute, basename, resolve } from 'node:path';
-import { defaultShareWindow, minTrainingQuestions, trainRankingModel, type ExpertFeatureGroup, expertFeatureGroups, type RankingModel, type RankingWeights } from '@praxis/domain';
+import { defaultRankingWeights, defaultShareWindow, expertFeatureGroups, minTrainingQuestions, trainRankingModel, type ExpertFeatureGroup, type RankingModel, type RankingWeights } from '@praxis/domain';
+import { defaultEvidenceOptions } from '../src/experts/evidence.js';
 import { baselineLabels, evaluateBaselines, type BaselineName } from './baselines.js';
 import { bootstrapCI, type MetricName } from './bootstrap.js';
 import { cutoffOf, loadSite, siteBefore, splitAt, type Site, type Split } from './data.js';
@@ -83,9 +84,15 @@ const run = (o: Origin, model: RankingModel | null, spreading: (typeof SPREADING
   replayRanker(o.data, { model, weights: spreading.weights, shareWindow: spreading.window }, o.split.candidates.length);
 
 const online = (o: Origin): Record<string, Metrics> => ({
-  'most-active, online (answers before the question)': replayStatic(o.data, (c) => c.activity?.answers ?? 0, o.split.candidates.length),
-  'recently active (answers in the last 30 days)': replayStatic(o.data, (c) => c.activity?.last30d ?? 0, o.split.candidates.length),
+  mostActiveOnline: replayStatic(o.data, (c) => c.activity?.answers ?? 0, o.split.candidates.length),
+  recentlyActive: replayStatic(o.data, (c) => c.activity?.last30d ?? 0, o.split.candidates.length),
 });
+/** Every baseline's label: the reference three (expert-eval.mjs) and the two computed at each question's time. */
+const LABELS: Record<string, string> = {
+  ...baselineLabels,
+  mostActiveOnline: 'most-active, online (answers before the question)',
+  recentlyActive: 'recently active (answers in the last 30 days)',
+};
 
 async function runSite(dir: string): Promise<Record<string, unknown>> {
   const name = basename(resolve(dir));
@@ -170,7 +177,7 @@ async function runSite(dir: string): Promise<Record<string, unknown>> {
   const built = await buildIndex(testSplit);
   const weighted = replay(await prepare(testSplit, evidencePortOf(built.index, built.answersByThread), {}), { weights: {}, loadWindowMs: 7 * 86_400_000, shareWindow: defaultShareWindow, feedback: true });
   const baselines: Record<string, Metrics> = {};
-  for (const b of Object.keys(baselineLabels) as BaselineName[]) baselines[baselineLabels[b]] = test.baselines[b];
+  for (const b of Object.keys(baselineLabels) as BaselineName[]) baselines[b] = test.baselines[b];
   Object.assign(baselines, online(test));
   const bestName = Object.keys(baselines).reduce((a, b) => ((baselines[b] as Metrics).mrr > (baselines[a] as Metrics).mrr ? b : a));
   const best = baselines[bestName] as Metrics;
@@ -186,18 +193,19 @@ async function runSite(dir: string): Promise<Record<string, unknown>> {
   line(`Praxis ${ranker} (no load spreading)`, noLoad);
   line(`Praxis ${ranker} (${spreading.label}, chosen for maxShare ≤ ${MAX_SHARE_GOAL})`, loadGoal);
   line('Praxis weighted score, 2026-12-02 defaults', weighted);
-  for (const [label, m] of Object.entries(baselines)) line(label, m);
+  for (const [key, m] of Object.entries(baselines)) line(LABELS[key] ?? key, m);
 
   console.log(`\npaired differences, ${productLabel} minus each baseline (95 % bootstrap CI):`);
   console.log('| baseline | ΔMRR [95 % CI] | ΔS@3 [95 % CI] |\n|---|---|---|');
   const deltas: Record<string, { mrr: number; mrrCI: [number, number]; s3: number; s3CI: [number, number] }> = {};
-  for (const [label, m] of Object.entries(baselines)) {
+  for (const [key, m] of Object.entries(baselines)) {
+    const label = LABELS[key] ?? key;
     const d = { mrr: product.mrr - m.mrr, mrrCI: bootstrapCI(product.firsts, 'mrr', m.firsts), s3: product.s3 - m.s3, s3CI: bootstrapCI(product.firsts, 's3', m.firsts) };
-    deltas[label] = d;
+    deltas[key] = d;
     console.log(`| ${label} | ${sgn(d.mrr)} ${dci(d.mrrCI)} | ${sgn(d.s3)} ${dci(d.s3CI)} |`);
   }
   const deltaBest = deltas[bestName] as (typeof deltas)[string];
-  console.log(`best baseline on test: ${bestName} (MRR ${f3(best.mrr)}); goal ΔMRR ≥ +0.050 with the CI above 0: ${deltaBest.mrr >= 0.05 && deltaBest.mrrCI[0] > 0 ? 'met' : 'not met'} (${sgn(deltaBest.mrr)} ${dci(deltaBest.mrrCI)})`);
+  console.log(`best baseline on test: ${LABELS[bestName] ?? bestName} (MRR ${f3(best.mrr)}); goal ΔMRR ≥ +0.050 with the CI above 0: ${deltaBest.mrr >= 0.05 && deltaBest.mrrCI[0] > 0 ? 'met' : 'not met'} (${sgn(deltaBest.mrr)} ${dci(deltaBest.mrrCI)})`);
   for (const [label, m] of [['product default', product], [spreading.label, loadGoal]] as const) {
     console.log(`S@3 ${f3(m.s3)} vs most-active ${f3(test.baselines.mostActive.s3)}, maxShare ${f3(m.maxShare)} with ${label} (goal: ≥ most-active with maxShare ≤ ${MAX_SHARE_GOAL}): ${m.s3 >= test.baselines.mostActive.s3 && m.maxShare <= MAX_SHARE_GOAL ? 'met' : 'not met'}`);
   }
@@ -256,9 +264,10 @@ async function main(): Promise<void> {
   const sites: Record<string, unknown> = {};
   for (const dir of dirs) sites[basename(resolve(dir))] = await runSite(dir);
   const t = measureRankTime();
-  console.log(`\nranking time over ${t.count} synthetic candidates, ${t.runs} runs, in this run: learned model p50 ${t.learned.p50.toFixed(2)} ms, p99 ${t.learned.p99.toFixed(2)} ms; weighted score p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms; most-active sort p50 ${t.baseline.p50.toFixed(2)} ms, p99 ${t.baseline.p99.toFixed(2)} ms`);
+  console.log(`\nranking time over ${t.count} synthetic candidates, ${t.runs} runs, in this run: learned model p50 ${t.learned.p50.toFixed(2)} ms, p99 ${t.learned.p99.toFixed(2)} ms; weighted score p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms; most-active sort p50 ${t.baseline.p50.toFixed(2)} ms, p99 ${t.baseline.p99.toFixed(2)} ms; CPU time per call: learned p50 ${t.cpu.learned.p50.toFixed(2)} ms, p99 ${t.cpu.learned.p99.toFixed(2)} ms, weighted p50 ${t.cpu.weighted.p50.toFixed(2)} ms, p99 ${t.cpu.weighted.p99.toFixed(2)} ms`);
   console.log(`bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  console.log(JSON.stringify({ sites, rankTimeMs: { p50: t.learned.p50, p99: t.learned.p99, weighted: { p50: t.p50, p99: t.p99 }, mostActive: t.baseline } }));
+  const params = { ...defaultRankingWeights, shareWindow: defaultShareWindow, minTrainingQuestions };
+  console.log(JSON.stringify({ sites, params, evidence: defaultEvidenceOptions, rankTimeMs: { p50: t.learned.p50, p99: t.learned.p99, weighted: { p50: t.p50, p99: t.p99 }, mostActive: t.baseline, cpu: t.cpu } }));
 }
 
 await main();

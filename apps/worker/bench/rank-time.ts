@@ -89,6 +89,11 @@ export interface RankTime {
   max: number;
   /** rankExperts with a learned model (synthetic weights) over the same candidates. */
   learned: { p50: number; p99: number };
+  /**
+   * Process CPU time per call (user + system, from process.cpuUsage), for the weighted score and the model: on a
+   * machine shared with other jobs, wall time mostly measures waiting for a core.
+   */
+  cpu: { weighted: { p50: number; p99: number }; learned: { p50: number; p99: number } };
   /** The baseline in the same run: the most-active ranking (sort by answer count, top 3) of the same candidates. */
   baseline: { p50: number; p99: number };
 }
@@ -100,6 +105,12 @@ export function measureRankTime(count = 10_000, runs = 50): RankTime {
   const question: ExpertQuestion = { threadId: 1, communityId: 1, authorId: 42, title: 'Why does my IPA taste grassy?', tags: ['hops', 'ipa'], createdAt: now };
   const times: number[] = [];
   const learned: number[] = [];
+  const cpuWeighted: number[] = [];
+  const cpuLearned: number[] = [];
+  const cpuMs = (since: NodeJS.CpuUsage): number => {
+    const d = process.cpuUsage(since);
+    return (d.user + d.system) / 1000;
+  };
   const baseline: number[] = [];
   const model: RankingModel = {
     kind: 'linear-pairwise',
@@ -109,24 +120,33 @@ export function measureRankTime(count = 10_000, runs = 50): RankTime {
     weights: expertFeatureNames.map((_, j) => ((j * 7) % 5) / 4 - 0.3),
   };
   for (let r = 0; r < runs + 5; r++) {
+    let cpu = process.cpuUsage();
     let start = performance.now();
     rankExperts(question, candidates, { now: now + r * 60_000, limit: 3, totals });
     if (r >= 5) times.push(performance.now() - start);
+    if (r >= 5) cpuWeighted.push(cpuMs(cpu));
+    cpu = process.cpuUsage();
     start = performance.now();
     rankExperts(question, candidates, { now: now + r * 60_000, limit: 3, totals, model });
     if (r >= 5) learned.push(performance.now() - start);
+    if (r >= 5) cpuLearned.push(cpuMs(cpu));
     start = performance.now();
     [...candidates].sort((a, b) => b.community.answers - a.community.answers || a.userId - b.userId).slice(0, 3);
     if (r >= 5) baseline.push(performance.now() - start);
   }
   const base = percentiles(baseline);
   const withModel = percentiles(learned);
-  return { count, runs, ...percentiles(times), learned: { p50: withModel.p50, p99: withModel.p99 }, baseline: { p50: base.p50, p99: base.p99 } };
+  const pick = (xs: number[]) => {
+    const p = percentiles(xs);
+    return { p50: p.p50, p99: p.p99 };
+  };
+  return { count, runs, ...percentiles(times), learned: { p50: withModel.p50, p99: withModel.p99 }, cpu: { weighted: pick(cpuWeighted), learned: pick(cpuLearned) }, baseline: { p50: base.p50, p99: base.p99 } };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const t = measureRankTime();
   console.log(`rankExperts, ${t.count} synthetic candidates, ${t.runs} runs: p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms, max ${t.max.toFixed(2)} ms`);
   console.log(`with a learned model: p50 ${t.learned.p50.toFixed(2)} ms, p99 ${t.learned.p99.toFixed(2)} ms`);
+  console.log(`CPU time per call: weighted p50 ${t.cpu.weighted.p50.toFixed(2)} ms, p99 ${t.cpu.weighted.p99.toFixed(2)} ms; learned model p50 ${t.cpu.learned.p50.toFixed(2)} ms, p99 ${t.cpu.learned.p99.toFixed(2)} ms`);
   console.log(`baseline (most-active: sort by answer count) p50 ${t.baseline.p50.toFixed(2)} ms, p99 ${t.baseline.p99.toFixed(2)} ms; ratio p50 ${(t.p50 / t.baseline.p50).toFixed(1)}×`);
 }

@@ -15,11 +15,14 @@ import { recordDeadLetter } from './handlers/maintenance/retry-job.js';
 import { reconcileSearchIndex } from './handlers/search/reconcile.js';
 import { startOutboxRelay, type RelayLoop } from './relay/outbox-relay.js';
 
+/** No model training in the first minutes after a start. */
+const RETRAIN_GRACE_MS = 5 * 60_000;
+
 export interface WorkerOptions {
   relayIdleMs?: number;
   reconcileEveryMs?: number;
   digestEveryMs?: number;
-  /** How often every community's expert-ranking model is retrained. Default daily. */
+  /** How often the worker looks for ranking models a day old (or missing) to retrain. Default hourly. */
   retrainModelsEveryMs?: number;
   /** How often published guides are checked for a passed review date. Default hourly. */
   guideReviewEveryMs?: number;
@@ -52,6 +55,7 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
   await deps.search.ensureReady();
   await deps.guideSearch?.ensureReady();
   const reconcileState = { sweepAfterId: 0 };
+  const startedAt = deps.clock.now().getTime();
 
   const scheduled: Record<string, () => Promise<Outcome>> = {
     'search.reconcile': async () => {
@@ -84,11 +88,13 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
       await rebuildExpertStats(deps.db);
       return 'done';
     },
-    // Each community's ranking model is retrained on its own history (docs/decisions/2026-12-04-learned-ranking.md).
+    // Each community's ranking model is retrained on its own history once a day (docs/decisions/2026-12-04-learned-ranking.md).
+    // Not in the first minutes after a start: training is CPU work, and a start has enough to do.
     'experts.retrain-models': async () => {
+      if (deps.clock.now().getTime() - startedAt < RETRAIN_GRACE_MS) return 'skipped:worker just started';
       const run = await retrainAllModels(deps, deps.clock.now());
       if (run.trained > 0) deps.log.info('ranking models retrained', { ...run });
-      return run.trained > 0 ? 'done' : 'skipped:no community with enough history';
+      return run.trained > 0 ? 'done' : 'skipped:no model due';
     },
     'participation.recompute': async () => {
       const run = await recomputeParticipation(deps);
@@ -143,7 +149,7 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
   await deps.queue.schedule('matching', 'experts.escalate', options.escalateEveryMs ?? 30_000);
   await deps.queue.schedule('maintenance', 'experts.rebuild-stats', 86_400_000);
   await deps.queue.schedule('maintenance', 'maintenance.reconcile-counters', options.countersEveryMs ?? 3_600_000);
-  await deps.queue.schedule('maintenance', 'experts.retrain-models', options.retrainModelsEveryMs ?? 86_400_000);
+  await deps.queue.schedule('maintenance', 'experts.retrain-models', options.retrainModelsEveryMs ?? 3_600_000);
   await deps.queue.schedule('maintenance', 'participation.recompute', options.participationEveryMs ?? 3_600_000);
 
   const relay = startOutboxRelay(deps, options.relayIdleMs === undefined ? {} : { idleMs: options.relayIdleMs });

@@ -33,6 +33,8 @@ async function asked(communityId: number, day: number, title: string, body: stri
     const reply = await f.reply(thread.id, communityId, people[name]!.id, `From experience with ${tags.join(' and ')}: ${body.toLowerCase()}`);
     await h.database.db.update(posts).set({ createdAt: new Date(at.getTime() + (i + 1) * HOUR) }).where(eq(posts.id, reply.id));
   }
+  // Whole milliseconds: the index records indexedAt from a JS Date, so a microsecond now() would look stale forever.
+  await h.database.db.update(threads).set({ updatedAt: at }).where(eq(threads.id, thread.id));
   return thread.id;
 }
 
@@ -80,8 +82,9 @@ describe('per-community ranking models', () => {
     expect(first!.validationS3).toBe(1);
     expect(await modelsOf(small.id)).toEqual([]);
 
-    const run = await retrainAllModels(h.deps, new Date(NOW.getTime() + DAY));
-    expect(run).toEqual({ trained: 1, too_little_history: 0 });
+    // A model less than a day old is kept; a day later the community is retrained.
+    expect(await retrainAllModels(h.deps, new Date(NOW.getTime() + HOUR))).toEqual({ trained: 0, too_little_history: 0, fresh: 1 });
+    expect(await retrainAllModels(h.deps, new Date(NOW.getTime() + DAY))).toEqual({ trained: 1, too_little_history: 0, fresh: 0 });
     expect((await modelsOf(community.id)).map((m) => m.version)).toEqual([1, 2]);
   }, 120_000);
 

@@ -143,6 +143,8 @@ export async function trainingListsOf(search: SearchIndex, communityId: number, 
   let next = 0;
   for (const q of history.questions) {
     if (q.createdAt >= labelsBefore) break;
+    // Long CPU work in a process that also serves requests (the embedded mode): let them through.
+    await new Promise((resolve) => setImmediate(resolve));
     while (next < history.answers.length && (history.answers[next] as HistoryAnswerRow).createdAt < q.createdAt) {
       const a = history.answers[next++] as HistoryAnswerRow;
       const aq = byId.get(a.threadId);
@@ -201,7 +203,7 @@ const L2_GRID = [0.01, 0.1, 1];
 /** The latest fifth of the training questions is held out for the validation figures and the choices. */
 const HOLDOUT = 0.2;
 
-export type RetrainOutcome = 'trained' | 'too_little_history';
+export type RetrainOutcome = 'trained' | 'too_little_history' | 'fresh';
 
 /**
  * Trains the community's model on its history before `now` and stores it as the next version with its
@@ -254,15 +256,26 @@ export async function retrainCommunityModel(deps: { db: Db; search: SearchIndex 
   return 'trained';
 }
 
-/** Every community with at least `minTrainingQuestions` answered questions: retrained one after another. */
-export async function retrainAllModels(deps: { db: Db; search: SearchIndex }, now: Date): Promise<Record<RetrainOutcome, number>> {
+/**
+ * Every community with at least `minTrainingQuestions` answered questions whose latest model is older than
+ * `maxAgeMs` (or that has none): retrained one after another.
+ */
+export async function retrainAllModels(deps: { db: Db; search: SearchIndex }, now: Date, maxAgeMs = 86_400_000): Promise<Record<RetrainOutcome, number>> {
   const rows = await deps.db
     .select({ communityId: threads.communityId })
     .from(threads)
     .where(and(eq(threads.kind, 'question'), isNull(threads.deletedAt), gt(threads.replyCount, 0)))
     .groupBy(threads.communityId)
     .having(sql`count(*) >= ${minTrainingQuestions}`);
-  const outcomes: Record<RetrainOutcome, number> = { trained: 0, too_little_history: 0 };
-  for (const { communityId } of rows) outcomes[await retrainCommunityModel(deps, communityId, now)]++;
+  const outcomes: Record<RetrainOutcome, number> = { trained: 0, too_little_history: 0, fresh: 0 };
+  for (const { communityId } of rows) {
+    const [latest] = await deps.db
+      .select({ trainedAt: sql<Date>`max(${matchingModels.trainedAt})` })
+      .from(matchingModels)
+      .where(eq(matchingModels.communityId, communityId));
+    const trainedAt = latest?.trainedAt ? new Date(latest.trainedAt).getTime() : null;
+    if (trainedAt !== null && trainedAt > now.getTime() - maxAgeMs) outcomes.fresh++;
+    else outcomes[await retrainCommunityModel(deps, communityId, now)]++;
+  }
   return outcomes;
 }

@@ -158,7 +158,8 @@ export class ExpertHistoryIndex {
   countsOf(authorId: number): { community: AnswerCounts; tagCounts: Map<string, AnswerCounts>; lastAnswerAt: number | null } {
     const state = this.#authors.get(authorId);
     if (state === undefined) return { community: { answers: 0, accepted: 0 }, tagCounts: new Map(), lastAnswerAt: null };
-    return { community: { answers: state.times.length, accepted: state.accepted }, tagCounts: state.tagCounts, lastAnswerAt: state.times[state.times.length - 1] ?? null };
+    // Copies: the index keeps growing, and a caller may hold on to what it got (the benchmark does).
+    return { community: { answers: state.times.length, accepted: state.accepted }, tagCounts: new Map(state.tagCounts), lastAnswerAt: state.times[state.times.length - 1] ?? null };
   }
 
   /** When and how the author answers, from their answers before `now`; undefined for someone who never answered. */
@@ -177,10 +178,10 @@ export class ExpertHistoryIndex {
       last30d: window(30),
       last90d: window(90),
       lastAnswerAt: before > 0 ? (state.times[before - 1] as number) : null,
-      hourCounts: state.hours,
-      weekdayCounts: state.weekdays,
+      hourCounts: [...state.hours],
+      weekdayCounts: [...state.weekdays],
       medianDelayMs: delay === null ? null : Math.max(0, delay),
-      tagLastAnswerAt: state.tagLast,
+      tagLastAnswerAt: new Map(state.tagLast),
     };
   }
 

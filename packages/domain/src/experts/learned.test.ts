@@ -28,6 +28,17 @@ describe('ExpertHistoryIndex', () => {
     expect(h.activityOf(2, NOW)).toBeUndefined();
   });
 
+  it('what it returns does not change when later answers are added (no future answers leak into a kept snapshot)', () => {
+    const h = new ExpertHistoryIndex();
+    h.add(answer({ threadId: 1, tags: ['hops'], answeredAt: NOW - 2 * DAY }));
+    const activity = h.activityOf(1, NOW);
+    const counts = h.countsOf(1);
+    h.add(answer({ threadId: 2, tags: ['hops'], answeredAt: NOW + HOUR }));
+    expect(activity?.hourCounts.reduce((s, c) => s + c, 0)).toBe(1);
+    expect(activity?.tagLastAnswerAt.get('hops')).toBe(NOW - 2 * DAY);
+    expect(counts.tagCounts.get('hops')?.answers).toBe(1);
+  });
+
   it('scores profiles with BM25: the author who wrote about the words ranks first; unrelated authors are absent', () => {
     const h = new ExpertHistoryIndex();
     h.add(answer({ authorId: 1, threadId: 1, text: 'Dry hopping with citra hops gives grassy flavours' }));

@@ -88,17 +88,13 @@ export function parseRankingModel(value: unknown): RankingModel | null {
 }
 
 /** How the hour-of-day profile is read: the answers within ±1 h of the question's hour, against a uniform day. */
-function hourAffinity(hours: readonly number[], hour: number): number {
-  let total = 0;
-  for (const c of hours) total += c;
+function hourAffinity(hours: readonly number[], hour: number, total: number): number {
   if (total === 0) return 0;
   const near = (hours[(hour + 23) % 24] ?? 0) + (hours[hour] ?? 0) + (hours[(hour + 1) % 24] ?? 0);
   return Math.log((near + 0.375) / (total + 3) / 0.125);
 }
 
-function weekdayAffinity(weekdays: readonly number[], day: number): number {
-  let total = 0;
-  for (const c of weekdays) total += c;
+function weekdayAffinity(weekdays: readonly number[], day: number, total: number): number {
   if (total === 0) return 0;
   return Math.log(((weekdays[day] ?? 0) + 2 / 7) / (total + 2) / (1 / 7));
 }
@@ -162,8 +158,9 @@ export function expertFeatures(
     x[o + 10] = Math.log1p(a?.last90d ?? 0);
     const last = a?.lastAnswerAt ?? c.lastAnswerAt ?? null;
     x[o + 11] = Math.log1p(last === null ? 3650 : Math.max(0, now - last) / DAY_MS);
-    x[o + 12] = a === undefined ? 0 : hourAffinity(a.hourCounts, hour);
-    x[o + 13] = a === undefined ? 0 : weekdayAffinity(a.weekdayCounts, weekday);
+    // Every answer is in both profiles: their total is the answer count.
+    x[o + 12] = a === undefined ? 0 : hourAffinity(a.hourCounts, hour, a.answers);
+    x[o + 13] = a === undefined ? 0 : weekdayAffinity(a.weekdayCounts, weekday, a.answers);
     const answers = a?.answers ?? c.community.answers;
     const accepted = a?.accepted ?? c.community.accepted;
     x[o + 14] = (accepted + 0.5) / (answers + 2);

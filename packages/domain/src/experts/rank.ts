@@ -182,7 +182,7 @@ function exclusionOf(
   candidate: ExpertCandidate,
   question: ExpertQuestion,
   questionTags: ReadonlySet<string>,
-  now: number,
+  hourIn: (timeZone: string) => number,
 ): ExclusionReason | null {
   if (question.authorId !== null && candidate.userId === question.authorId) return 'asker';
   if (candidate.suspended) return 'suspended';
@@ -193,7 +193,7 @@ function exclusionOf(
   if (!availability.optedIn) return 'opted_out';
   if (availability.mutedTags.some((tag) => questionTags.has(tag.toLowerCase()))) return 'muted_tag';
   if (availability.weeklyCap !== null && candidate.history.matchesThisWeek >= availability.weeklyCap) return 'weekly_cap';
-  if (availability.quietHours !== null && inQuietHours(localHour(now, availability.timeZone), availability.quietHours)) {
+  if (availability.quietHours !== null && inQuietHours(hourIn(availability.timeZone), availability.quietHours)) {
     return 'quiet_hours';
   }
   return null;
@@ -291,8 +291,15 @@ function scoreCandidates(question: ExpertQuestion, candidates: readonly ExpertCa
 
   const excluded: ExpertRanking['excluded'] = [];
   const eligible: ExpertCandidate[] = [];
+  // One local time per zone: the same `now` for everyone, and Intl formatting is the slow part of a large ranking.
+  const hours = new Map<string, number>();
+  const hourIn = (timeZone: string): number => {
+    let hour = hours.get(timeZone);
+    if (hour === undefined) hours.set(timeZone, (hour = localHour(now, timeZone)));
+    return hour;
+  };
   for (const candidate of candidates) {
-    const reason = exclusionOf(candidate, question, questionTags, now);
+    const reason = exclusionOf(candidate, question, questionTags, hourIn);
     if (reason === null) eligible.push(candidate);
     else excluded.push({ userId: candidate.userId, reason });
   }

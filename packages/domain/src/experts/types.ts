@@ -109,7 +109,7 @@ export interface ExpertActivity {
   last30d: number;
   last90d: number;
   lastAnswerAt: number | null;
-  /** Answers per UTC hour of day (24 entries) and per UTC weekday (7, Sunday first). */
+  /** Answers per UTC hour of day (24 entries) and per UTC weekday (7, Sunday first); each sums to `answers`. */
   hourCounts: readonly number[];
   weekdayCounts: readonly number[];
   /** Median time from a question being asked to their answer. */
