@@ -7,7 +7,7 @@
  * are the members who had answered before it, with features from the history before it only and topical
  * evidence from the search index restricted to answers posted before it; the answerers are the targets.
  */
-import { and, asc, eq, gt, inArray, isNull, matchingModels, posts, sql, threads, type Db } from '@praxis/db';
+import { and, asc, eq, gt, inArray, matchingModels, postVisibleToAll, posts, sql, threadListedForAll, threads, type Db } from '@praxis/db';
 import {
   defaultRankingWeights,
   ExpertHistoryIndex,
@@ -58,7 +58,7 @@ export async function loadCommunityHistory(db: Db, communityId: number, before: 
   const latest = await db
     .select({ id: threads.id, title: threads.title, tags: threads.tags, authorId: threads.authorId, createdAt: threads.createdAt, solutionPostId: threads.solutionPostId })
     .from(threads)
-    .where(and(eq(threads.communityId, communityId), eq(threads.kind, 'question'), isNull(threads.deletedAt), sql`${threads.createdAt} < ${before}`))
+    .where(and(eq(threads.communityId, communityId), eq(threads.kind, 'question'), threadListedForAll, sql`${threads.createdAt} < ${before}`))
     .orderBy(sql`${threads.createdAt} desc`, sql`${threads.id} desc`)
     .limit(limit);
   if (latest.length === 0) return { questions: [], answers: [] };
@@ -66,7 +66,7 @@ export async function loadCommunityHistory(db: Db, communityId: number, before: 
   const rows = await db
     .select({ id: posts.id, threadId: posts.threadId, number: posts.number, authorId: posts.authorId, createdAt: posts.createdAt, score: posts.score, body: posts.body })
     .from(posts)
-    .where(and(inArray(posts.threadId, ids), isNull(posts.deletedAt), isNull(posts.hiddenAt), sql`${posts.createdAt} < ${before}`))
+    .where(and(inArray(posts.threadId, ids), postVisibleToAll, sql`${posts.createdAt} < ${before}`))
     .orderBy(asc(posts.createdAt), asc(posts.id));
   const opening = new Map<number, string>();
   const answers: HistoryAnswerRow[] = [];
@@ -264,7 +264,7 @@ export async function retrainAllModels(deps: { db: Db; search: SearchIndex }, no
   const rows = await deps.db
     .select({ communityId: threads.communityId })
     .from(threads)
-    .where(and(eq(threads.kind, 'question'), isNull(threads.deletedAt), gt(threads.replyCount, 0)))
+    .where(and(eq(threads.kind, 'question'), threadListedForAll, gt(threads.replyCount, 0)))
     .groupBy(threads.communityId)
     .having(sql`count(*) >= ${minTrainingQuestions}`);
   const outcomes: Record<RetrainOutcome, number> = { trained: 0, too_little_history: 0, fresh: 0 };
