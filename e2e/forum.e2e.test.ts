@@ -94,6 +94,22 @@ describe('forum in the browser', () => {
     await shot(pageB, '04-answered');
   });
 
+  it('serves the anonymous thread page from the page cache, and a new reply is on the next read', async () => {
+    const url = new URL(threadUrl, baseUrl).href;
+    const anonymous = async () => {
+      const response = await fetch(url);
+      return { cache: response.headers.get('x-praxis-page-cache'), html: await response.text() };
+    };
+    // Events from the replies above may still clear the cache now and then: read until one read is a hit.
+    let hit = false;
+    for (let i = 0; i < 40 && !hit; i++) hit = (await anonymous()).cache === 'hit';
+    expect(hit).toBe(true);
+    const marker = `cache-check-${suffix}`;
+    const reply = await pageB.request.post(`${baseUrl}/api/v1/threads/${threadId}/posts`, { headers: { origin: baseUrl }, data: { body: `A later note ${marker}` } });
+    expect(reply.status()).toBe(201);
+    expect((await anonymous()).html).toContain(marker);
+  });
+
   it('A accepts the answer; the page and the API say solved', async () => {
     await pageA.reload();
     const answerArticle = pageA.locator(`#post-${answerPostId}`);

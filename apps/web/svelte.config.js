@@ -13,7 +13,8 @@ const config = {
     csrf: { trustedOrigins: ['*'] },
     // Posts are sanitized by the API; the CSP is a second line: only our own scripts (hashed/nonce'd by SvelteKit) run.
     csp: {
-      mode: 'auto',
+      // Hashes, not nonces: one rendered page can be served to every anonymous visitor (the API's page cache).
+      mode: 'hash',
       directives: {
         'script-src': ['self'],
         'object-src': ['none'],

@@ -32,6 +32,7 @@ import { registerRealtime } from './realtime/index.js';
 import { createLoginThrottle, memoryLoginFailureStore, redisLoginFailureStore } from './modules/auth/login-throttle.js';
 import { frameworkErrors, registerErrorHandling } from './plugins/errors.js';
 import { registerInputGate, validatorCompiler } from './plugins/validation.js';
+import { AnonymousPageCache } from './web/page-cache.js';
 
 export type App = FastifyInstance;
 
@@ -87,6 +88,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('deps', { db: database.db, clock: options.clock ?? { now: () => new Date() } });
 
   app.decorate('threadCache', new ThreadReadCache());
+  app.decorate('pageCache', new AnonymousPageCache());
+  // Any accepted write may change what an anonymous page shows.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.url.startsWith('/api/') && reply.statusCode < 400) app.pageCache.clear();
+    done();
+  });
   registerErrorHandling(app);
   logRequests(app);
   await app.register(cookie);

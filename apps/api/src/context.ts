@@ -6,6 +6,7 @@ import type { SearchIndex } from '@praxis/search';
 import type { AccessTokenGrant } from './modules/auth/load-viewer.js';
 import type { LoginThrottle } from './modules/auth/login-throttle.js';
 import type { ThreadReadCache } from './modules/threads/read-cache.js';
+import type { AnonymousPageCache } from './web/page-cache.js';
 
 export interface Clock {
   now(): Date;
@@ -46,6 +47,8 @@ declare module 'fastify' {
     guideIndex: SearchIndex;
     bus: EventBus;
     threadCache: ThreadReadCache;
+    /** Anonymous web pages (embedded mode serves the web app); dropped on every write and thread event. */
+    pageCache: AnonymousPageCache;
     /** Per-account delays after failed sign-ins, shared through Redis when distributed. */
     loginThrottle: LoginThrottle;
   }

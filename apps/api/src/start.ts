@@ -8,6 +8,8 @@ import { createEventBus, type EventBus } from '@praxis/realtime';
 import { createSearchIndex, type SearchIndex } from '@praxis/search';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { SESSION_COOKIE } from './modules/auth/tokens.js';
+import { captureResponse, isCacheableRequest, isShareablePage } from './web/page-cache.js';
 import { attachBenchProbe } from './bench-probe.js';
 import { IN_PROCESS_FETCH, inProcessFetch } from './in-process-fetch.js';
 import { ensureAdmin } from './seed/admin.js';
@@ -81,9 +83,23 @@ async function mountWeb(app: FastifyInstance, webBuildDir: string): Promise<void
   const handlerFile = join(webBuildDir, 'handler.js');
   if (!existsSync(handlerFile)) throw new Error(`The web app is not built: ${handlerFile} is missing (run the build first)`);
   const { handler } = (await import(pathToFileURL(handlerFile).href)) as { handler: NodeHandler };
+  const cache = app.pageCache;
   app.addHook('onRequest', (request, reply, done) => {
     if (request.url.startsWith('/api/') || request.url === '/api') return done();
     reply.hijack();
+    if (isCacheableRequest(request.raw, SESSION_COOKIE)) {
+      const key = request.url;
+      const hit = cache.get(key, Date.now());
+      if (hit) {
+        reply.raw.writeHead(hit.status, { ...hit.headers, 'x-praxis-page-cache': 'hit' });
+        reply.raw.end(hit.body);
+        return;
+      }
+      const startedAt = cache.begin();
+      captureResponse(reply.raw, (page) => {
+        if (isShareablePage(page)) cache.set(key, page, startedAt, Date.now());
+      });
+    }
     handler(request.raw, reply.raw, () => {
       reply.raw.statusCode = 404;
       reply.raw.end('Not found');

@@ -12,7 +12,10 @@ import { installUpgradeDispatcher, upgradeListenerAddedBy, type UpgradeRoutes } 
 function fanOut(app: FastifyInstance, io: Gateway, hub: StreamHub, message: RealtimeMessage): void {
   const target = roomTarget(message.room);
   // Every node hears every message: this is what keeps the 5-second anonymous read cache consistent across nodes.
-  if (target?.kind === 'thread') app.threadCache.invalidate(target.id);
+  if (target?.kind === 'thread') {
+    app.threadCache.invalidate(target.id);
+    app.pageCache.clear();
+  }
   emitToRoom(io, message);
   hub.publish(message);
 }
