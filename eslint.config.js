@@ -1,10 +1,11 @@
 // @ts-check
 // Flat config (ESLint 10 + typescript-eslint 8). Fast, non-type-checked rules for all TypeScript,
 // plus the module boundaries of STYLE.md "B2" as per-folder `no-restricted-imports`.
-// Svelte files are checked by svelte-check, not here.
+// Svelte files: eslint-plugin-svelte (TypeScript in <script lang="ts">); svelte-check does the type checking.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
+import svelte from 'eslint-plugin-svelte';
 import tseslint from 'typescript-eslint';
 
 /** A `no-restricted-imports` rule forbidding these modules (and their subpaths). */
@@ -30,7 +31,6 @@ export default defineConfig(
       '**/build/**',
       '**/.svelte-kit/**',
       '**/node_modules/**',
-      '**/*.svelte',
       '**/.turbo/**',
       'packages/api-client/src/schema.d.ts',
       '.data/**',
@@ -72,6 +72,21 @@ export default defineConfig(
     files: ['apps/web/**/*.{ts,js}'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    extends: [tseslint.configs.recommended, svelte.configs.recommended],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      // The app is served at the root (no `paths.base`), so plain hrefs are already resolved.
+      'svelte/no-navigation-without-resolve': 'off',
+      // Set and URLSearchParams here are local builders inside functions, never reactive state.
+      'svelte/prefer-svelte-reactivity': 'off',
+    },
+  },
 
   // ---- Module boundaries (STYLE.md B2) ----
   {
@@ -110,7 +125,7 @@ export default defineConfig(
     ),
   },
   {
-    files: ['apps/web/**/*.{ts,js}'],
+    files: ['apps/web/**/*.{ts,js,svelte}'],
     rules: forbid(
       ['@praxis/db', '@praxis/search', '@praxis/queue', 'drizzle-orm', 'pg', '@praxis/api', '@praxis/worker'],
       'apps/web talks to the API through @praxis/api-client, never to the database, search or queue (STYLE.md B2).',

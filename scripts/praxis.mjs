@@ -84,6 +84,7 @@ function test() {
 
   step('Lint and typecheck');
   if (run('pnpm', ['exec', 'eslint', '.']) !== 0) failures.push('lint');
+  if (run('pnpm', ['exec', 'prettier', '--check', '--log-level=warn', '.']) !== 0) failures.push('format (run `npm run format`)');
   // --only: everything was just built; rebuilding here would run the web app's build beside its tests,
   // and both write .svelte-kit/ (a client and server build of different versions).
   if (run('pnpm', ['exec', 'turbo', 'run', 'typecheck', '--only', '--output-logs=errors-only']) !== 0) failures.push('typecheck');
