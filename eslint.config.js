@@ -62,10 +62,7 @@ export default defineConfig(
   {
     files: ['**/*.{js,mjs,cjs}'],
     rules: {
-      'no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
-      ],
+      'no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
     },
   },
   {
@@ -92,10 +89,7 @@ export default defineConfig(
   {
     files: ['packages/domain/**/*.{ts,js,mjs}'],
     rules: forbid(
-      [
-        'drizzle-orm', 'pg', '@electric-sql/pglite', 'fastify', 'bullmq', 'ioredis', 'meilisearch',
-        'svelte', '@praxis/db', ...nodeIo,
-      ],
+      ['drizzle-orm', 'pg', '@electric-sql/pglite', 'fastify', 'bullmq', 'ioredis', 'meilisearch', 'svelte', '@praxis/db', ...nodeIo],
       'packages/domain is pure logic with no I/O (STYLE.md B2): take data as arguments instead.',
     ),
   },
@@ -133,18 +127,30 @@ export default defineConfig(
   },
   {
     files: ['packages/search/**/*.{ts,js,mjs}'],
-    rules: forbid(['@praxis/db', '@praxis/queue', '@praxis/realtime', 'fastify', 'bullmq'], 'packages/search sees only domain and contracts (STYLE.md B2).'),
+    rules: forbid(
+      ['@praxis/db', '@praxis/queue', '@praxis/realtime', 'fastify', 'bullmq'],
+      'packages/search sees only domain and contracts (STYLE.md B2).',
+    ),
   },
   {
     files: ['packages/queue/**/*.{ts,js,mjs}'],
-    rules: forbid(['@praxis/db', '@praxis/search', '@praxis/realtime', 'fastify', 'meilisearch'], 'packages/queue sees only domain and contracts (STYLE.md B2).'),
+    rules: forbid(
+      ['@praxis/db', '@praxis/search', '@praxis/realtime', 'fastify', 'meilisearch'],
+      'packages/queue sees only domain and contracts (STYLE.md B2).',
+    ),
   },
   {
     files: ['packages/realtime/**/*.{ts,js,mjs}'],
-    rules: forbid(['@praxis/db', '@praxis/search', '@praxis/queue', 'fastify', 'bullmq', 'meilisearch'], 'packages/realtime sees only domain and contracts (STYLE.md B2).'),
+    rules: forbid(
+      ['@praxis/db', '@praxis/search', '@praxis/queue', 'fastify', 'bullmq', 'meilisearch'],
+      'packages/realtime sees only domain and contracts (STYLE.md B2).',
+    ),
   },
   {
     files: ['apps/api/**/*.{ts,js,mjs}', 'apps/worker/**/*.{ts,js,mjs}'],
-    rules: forbid(['@praxis/api', '@praxis/worker', '@praxis/web'], 'apps never import each other (STYLE.md B2); the embedded launcher loads built apps by path.'),
+    rules: forbid(
+      ['@praxis/api', '@praxis/worker', '@praxis/web'],
+      'apps never import each other (STYLE.md B2); the embedded launcher loads built apps by path.',
+    ),
   },
 );

@@ -13,8 +13,18 @@ let h: Harness;
 let baseUrl = '';
 
 const suffix = Date.now().toString(36).slice(-5);
-const alice = { username: `asker_${suffix}`, displayName: 'Alice Asker', email: `alice_${suffix}@example.test`, password: 'correct horse battery' };
-const bob = { username: `brewer_${suffix}`, displayName: 'Bob Brewer', email: `bob_${suffix}@example.test`, password: 'another long secret' };
+const alice = {
+  username: `asker_${suffix}`,
+  displayName: 'Alice Asker',
+  email: `alice_${suffix}@example.test`,
+  password: 'correct horse battery',
+};
+const bob = {
+  username: `brewer_${suffix}`,
+  displayName: 'Bob Brewer',
+  email: `bob_${suffix}@example.test`,
+  password: 'another long secret',
+};
 const question = {
   title: `How cold should a cellar be for ageing barleywine ${suffix}?`,
   body: 'I have a few bottles of **barleywine** and a cellar that swings between 10 and 16 °C.\n\nIs that stable enough for five years?',
@@ -105,7 +115,10 @@ describe('forum in the browser', () => {
     for (let i = 0; i < 40 && !hit; i++) hit = (await anonymous()).cache === 'hit';
     expect(hit).toBe(true);
     const marker = `cache-check-${suffix}`;
-    const reply = await pageB.request.post(`${baseUrl}/api/v1/threads/${threadId}/posts`, { headers: { origin: baseUrl }, data: { body: `A later note ${marker}` } });
+    const reply = await pageB.request.post(`${baseUrl}/api/v1/threads/${threadId}/posts`, {
+      headers: { origin: baseUrl },
+      data: { body: `A later note ${marker}` },
+    });
     expect(reply.status()).toBe(201);
     expect((await anonymous()).html).toContain(marker);
   });
@@ -139,15 +152,25 @@ describe('forum in the browser', () => {
   it('works without JavaScript: C signs up, joins and replies with plain form posts', async () => {
     const context = await h.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    const carol = { username: `carol_${suffix}`, displayName: 'Carol NoScript', email: `carol_${suffix}@example.test`, password: 'no scripts needed' };
+    const carol = {
+      username: `carol_${suffix}`,
+      displayName: 'Carol NoScript',
+      email: `carol_${suffix}@example.test`,
+      password: 'no scripts needed',
+    };
     await signUp(page, carol);
     await joinBeer(page);
     await page.goto(threadUrl);
     await page.getByRole('textbox', { name: 'Your answer' }).fill('Answered from a browser with JavaScript off.');
     await page.getByRole('button', { name: 'Post your answer' }).click();
     await page.locator('article', { hasText: 'Answered from a browser with JavaScript off.' }).waitFor();
-    const thread = (await (await fetch(`${baseUrl}/api/v1/threads/${threadId}`)).json()) as { posts: { body: string; author: { username: string } | null }[] };
-    expect(thread.posts.at(-1)).toMatchObject({ body: 'Answered from a browser with JavaScript off.', author: { username: carol.username } });
+    const thread = (await (await fetch(`${baseUrl}/api/v1/threads/${threadId}`)).json()) as {
+      posts: { body: string; author: { username: string } | null }[];
+    };
+    expect(thread.posts.at(-1)).toMatchObject({
+      body: 'Answered from a browser with JavaScript off.',
+      author: { username: carol.username },
+    });
   });
 
   it('has no serious or critical accessibility violations on the main pages (axe-core)', async () => {

@@ -18,14 +18,24 @@ afterAll(async () => {
 const suffix = Date.now().toString(36).slice(-5);
 const slug = `guides-${suffix}`;
 
-async function api<T = { id: number; items: unknown[] }>(page: Page, method: 'GET' | 'POST' | 'PUT', path: string, data?: unknown): Promise<T> {
+async function api<T = { id: number; items: unknown[] }>(
+  page: Page,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  data?: unknown,
+): Promise<T> {
   const response = await page.request.fetch(path, { method, data, headers: { origin: h.baseUrl } });
   if (!response.ok()) throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
 async function register(page: Page, user: User): Promise<void> {
-  await api(page, 'POST', '/api/v1/auth/register', { username: user.username, email: user.email, password: user.password, displayName: user.displayName });
+  await api(page, 'POST', '/api/v1/auth/register', {
+    username: user.username,
+    email: user.email,
+    password: user.password,
+    displayName: user.displayName,
+  });
   await api(page, 'POST', `/api/v1/communities/${slug}/join`, {});
 }
 
@@ -50,9 +60,17 @@ describe('guides in the browser', () => {
     }
     await api(admin, 'PUT', `/api/v1/communities/${slug}/members/${moderator.username}/role`, { role: 'moderator' });
     await api(admin, 'PUT', `/api/v1/communities/${slug}/members/${leader.username}/role`, { role: 'leader' });
-    const thread = await api(people[asker.username]!, 'POST', '/api/v1/threads', { community: slug, title: 'How long should I dry hop a pale ale?', body: 'Days or weeks? My last batch tasted grassy.', tags: ['hops'], kind: 'question' });
+    const thread = await api(people[asker.username]!, 'POST', '/api/v1/threads', {
+      community: slug,
+      title: 'How long should I dry hop a pale ale?',
+      body: 'Days or weeks? My last batch tasted grassy.',
+      tags: ['hops'],
+      kind: 'question',
+    });
     threadId = thread.id;
-    const answer = await api(people[expert.username]!, 'POST', `/api/v1/threads/${threadId}/posts`, { body: 'Dry hop a pale ale for **three to five days** at fermentation temperature; longer gives grassy flavours.' });
+    const answer = await api(people[expert.username]!, 'POST', `/api/v1/threads/${threadId}/posts`, {
+      body: 'Dry hop a pale ale for **three to five days** at fermentation temperature; longer gives grassy flavours.',
+    });
     await api(people[asker.username]!, 'POST', `/api/v1/threads/${threadId}/solution`, { postId: answer.id });
   });
 
@@ -88,7 +106,9 @@ describe('guides in the browser', () => {
     await page.getByRole('button', { name: 'Approve and publish' }).click();
     await page.getByText('Published. The credited authors are told.').waitFor();
     const sources = page.getByRole('region', { name: 'Sources and credits' });
-    expect(await sources.getByRole('link', { name: /Accepted answer to “How long should I dry hop a pale ale\?”/ }).getAttribute('href')).toMatch(new RegExp(`^/t/${threadId}#post-\\d+$`));
+    expect(
+      await sources.getByRole('link', { name: /Accepted answer to “How long should I dry hop a pale ale\?”/ }).getAttribute('href'),
+    ).toMatch(new RegExp(`^/t/${threadId}#post-\\d+$`));
     expect(await sources.getByText('Eve Expert').count()).toBeGreaterThan(0);
     expect(await axeCheck(page)).toEqual([]);
     await shot(page, 'guides-published');

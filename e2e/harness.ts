@@ -123,7 +123,15 @@ export async function startHarness(): Promise<Harness> {
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   } catch (err) {
     await close();
@@ -148,7 +156,12 @@ export const shot = (page: Page, name: string) => page.screenshot({ path: join(s
 
 /** A user with names unique to this run. */
 export function makeUser(handle: string, displayName: string, suffix: string): User {
-  return { username: `${handle}_${suffix}`, displayName, email: `${handle}_${suffix}@example.test`, password: `${handle} has a long secret` };
+  return {
+    username: `${handle}_${suffix}`,
+    displayName,
+    email: `${handle}_${suffix}@example.test`,
+    password: `${handle} has a long secret`,
+  };
 }
 
 /**
@@ -192,9 +205,23 @@ export async function joinBeer(page: Page): Promise<void> {
 export async function axeCheck(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: axePath });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+      );
   });
 }
 

@@ -29,7 +29,10 @@ const ben = makeUser('ben', 'Ben Brewer', suffix);
 // Long enough that, scrolled to the top, the end of the replies is well below the fold.
 const question = {
   title: `Does a tulip glass change how a tripel ${suffix} tastes?`,
-  body: Array.from({ length: 14 }, (_, i) => `Paragraph ${i + 1}: I pour the same tripel into a tulip and a straight pint glass, and the aroma seems different each time.`).join('\n\n'),
+  body: Array.from(
+    { length: 14 },
+    (_, i) => `Paragraph ${i + 1}: I pour the same tripel into a tulip and a straight pint glass, and the aroma seems different each time.`,
+  ).join('\n\n'),
 };
 
 /** The bell's accessible name, e.g. "Notifications, 2 unread". */
@@ -121,7 +124,16 @@ describe('live updates in the browser', () => {
     await marker.click();
     const article = pageA.locator('article', { hasText: text });
     await article.waitFor();
-    await expect.poll(() => article.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; }), { timeout: LIVE }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          article.evaluate((el) => {
+            const r = el.getBoundingClientRect();
+            return r.top >= 0 && r.top < window.innerHeight;
+          }),
+        { timeout: LIVE },
+      )
+      .toBe(true);
     expect(await marker.count()).toBe(0);
     expect(await sameDocument(pageA)).toBe(true);
   });
@@ -169,7 +181,9 @@ describe('live updates in the browser', () => {
 
     await link.click();
     await pageA.getByRole('heading', { level: 1, name: title }).waitFor();
-    await expect.poll(() => bellLabel(pageA), { timeout: LIVE }).toBe(before === 0 ? 'Notifications, none unread' : `Notifications, ${before} unread`);
+    await expect
+      .poll(() => bellLabel(pageA), { timeout: LIVE })
+      .toBe(before === 0 ? 'Notifications, none unread' : `Notifications, ${before} unread`);
   });
 
   it('works without JavaScript: watch a thread, mark everything read, save notification settings', async () => {
@@ -184,7 +198,10 @@ describe('live updates in the browser', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { level: 1, name: question.title }).waitFor();
     expect(await page.getByRole('radio', { name: /^Muted/ }).isChecked()).toBe(true);
-    const watch = (await (await page.request.get(`/api/v1/threads/${/\/t\/(\d+)/.exec(threadUrl)![1]}/watch`)).json()) as { level: string; isDefault: boolean };
+    const watch = (await (await page.request.get(`/api/v1/threads/${/\/t\/(\d+)/.exec(threadUrl)![1]}/watch`)).json()) as {
+      level: string;
+      isDefault: boolean;
+    };
     expect(watch).toEqual({ level: 'muted', isDefault: false });
 
     // Something unread, so there is something to mark read: a mention where Ana is not looking (and not muted).
@@ -201,11 +218,17 @@ describe('live updates in the browser', () => {
     await expect.poll(() => bellLabel(pageA), { timeout: LIVE }).toBe('Notifications, none unread');
 
     await page.goto('/settings/notifications');
-    await page.getByRole('radio', { name: /^Never/ }).first().check();
+    await page
+      .getByRole('radio', { name: /^Never/ })
+      .first()
+      .check();
     await page.getByRole('checkbox', { name: 'Replies to your posts' }).uncheck();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Your notification settings are saved.').waitFor();
-    const settings = (await (await page.request.get('/api/v1/me/notification-settings')).json()) as { emailNotifications: string; emailMutedKinds: string[] };
+    const settings = (await (await page.request.get('/api/v1/me/notification-settings')).json()) as {
+      emailNotifications: string;
+      emailMutedKinds: string[];
+    };
     expect(settings.emailNotifications).toBe('never');
     expect(settings.emailMutedKinds).toEqual(['reply_to_post']);
   });
@@ -214,7 +237,13 @@ describe('live updates in the browser', () => {
     // axe is injected as a script, which our CSP rightly refuses; this context alone bypasses it.
     const page = await h.newPage({ bypassCSP: true });
     await signIn(page, ben);
-    const report = await axeViolations(page, ['/search?q=tripel', '/notifications', '/settings/notifications', threadUrl, '/c/beer?tag=brewing']);
+    const report = await axeViolations(page, [
+      '/search?q=tripel',
+      '/notifications',
+      '/settings/notifications',
+      threadUrl,
+      '/c/beer?tag=brewing',
+    ]);
     expect(await page.getByRole('radio', { name: /^Watching/ }).count()).toBeGreaterThan(0);
 
     await openReady(page, '/ask?community=beer');

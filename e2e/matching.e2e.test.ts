@@ -32,7 +32,12 @@ async function api<T = unknown>(page: Page, method: 'GET' | 'POST' | 'PUT', path
 }
 
 async function register(page: Page, user: User): Promise<void> {
-  await api(page, 'POST', '/api/v1/auth/register', { username: user.username, email: user.email, password: user.password, displayName: user.displayName });
+  await api(page, 'POST', '/api/v1/auth/register', {
+    username: user.username,
+    email: user.email,
+    password: user.password,
+    displayName: user.displayName,
+  });
   await api(page, 'POST', `/api/v1/communities/${slug}/join`, {});
 }
 
@@ -51,7 +56,12 @@ describe('expert matching in the browser', () => {
     admin = await h.newPage();
     await api(admin, 'POST', '/api/v1/auth/login', { login: 'admin@example.test', password: 'admin-password-e2e' });
     await api(admin, 'POST', '/api/v1/communities', { slug, name: `Hop growers ${suffix}` });
-    await api(admin, 'PUT', `/api/v1/communities/${slug}/matching`, { expertsPerRound: 1, rounds: 2, escalateMinutes: 1, newcomerEscalateMinutes: 1 });
+    await api(admin, 'PUT', `/api/v1/communities/${slug}/matching`, {
+      expertsPerRound: 1,
+      rounds: 2,
+      escalateMinutes: 1,
+      newcomerEscalateMinutes: 1,
+    });
     for (const expert of experts) {
       const page = await h.newPage();
       await register(page, expert);
@@ -64,17 +74,34 @@ describe('expert matching in the browser', () => {
     ] as const;
     for (const [title, body, answerers] of history) {
       const thread = await api<{ id: number }>(admin, 'POST', '/api/v1/threads', { community: slug, title, body, tags: ['hops'] });
-      for (let i = 0; i < answerers; i++) await api(pages[i]!, 'POST', `/api/v1/threads/${thread.id}/posts`, { body: `About ${title.toLowerCase()}: what worked for me, batch after batch.` });
+      for (let i = 0; i < answerers; i++)
+        await api(pages[i]!, 'POST', `/api/v1/threads/${thread.id}/posts`, {
+          body: `About ${title.toLowerCase()}: what worked for me, batch after batch.`,
+        });
     }
     // The worker has counted everyone's answers (expert 3 answered last) and indexed the history.
-    await expect.poll(async () => (await api<{ communities: { slug: string; effective: boolean }[] }>(pages[2]!, 'GET', '/api/v1/me/expertise')).communities.find((c) => c.slug === slug)?.effective, { timeout: LIVE }).toBe(true);
-    await expect.poll(async () => (await api<{ total: number }>(admin, 'GET', `/api/v1/search?q=hops&community=${slug}`)).total, { timeout: LIVE }).toBe(3);
+    await expect
+      .poll(
+        async () =>
+          (await api<{ communities: { slug: string; effective: boolean }[] }>(pages[2]!, 'GET', '/api/v1/me/expertise')).communities.find(
+            (c) => c.slug === slug,
+          )?.effective,
+        { timeout: LIVE },
+      )
+      .toBe(true);
+    await expect
+      .poll(async () => (await api<{ total: number }>(admin, 'GET', `/api/v1/search?q=hops&community=${slug}`)).total, { timeout: LIVE })
+      .toBe(3);
   });
 
   it("a newcomer's question reaches the best-matched expert's open page live, with the reason", async () => {
     // Replying told the experts about each other's replies; start from an empty bell.
     for (const page of pages) {
-      await expect.poll(async () => (await api<{ unreadCount: number }>(page, 'POST', '/api/v1/notifications/read', { all: true })).unreadCount, { timeout: LIVE }).toBe(0);
+      await expect
+        .poll(async () => (await api<{ unreadCount: number }>(page, 'POST', '/api/v1/notifications/read', { all: true })).unreadCount, {
+          timeout: LIVE,
+        })
+        .toBe(0);
       await openReady(page, '/');
       expect(await unread(page)).toBe(0);
     }
@@ -129,7 +156,11 @@ describe('expert matching in the browser', () => {
     await expect.poll(() => unread(third), { timeout: 100_000, interval: 1000 }).toBe(1);
     await third.goto(threadUrl);
     await third.getByRole('heading', { name: 'You were asked' }).waitFor();
-    const matching = await api<{ matches: { round: number; state: string; expert: { username: string } }[] }>(admin, 'GET', `/api/v1/threads/${/\/t\/(\d+)/.exec(threadUrl)![1]}/matching`);
+    const matching = await api<{ matches: { round: number; state: string; expert: { username: string } }[] }>(
+      admin,
+      'GET',
+      `/api/v1/threads/${/\/t\/(\d+)/.exec(threadUrl)![1]}/matching`,
+    );
     expect(matching.matches.map((m) => [m.expert.username, m.round, m.state])).toEqual([
       [experts[0]!.username, 1, 'declined'],
       [experts[1]!.username, 1, 'expired'],
@@ -147,11 +178,19 @@ describe('expert matching in the browser', () => {
     expect(await rows.count()).toBe(8);
     // This week's row shows what the API counted: the questions matched (the history questions were matched
     // too when they were asked), the members asked, and the most-asked member's share.
-    const { ranking: data } = await api<{ ranking: { load: { questions: number; experts: number; maxShare: number }[] } }>(admin, 'GET', `/api/v1/communities/${slug}/matching`);
+    const { ranking: data } = await api<{ ranking: { load: { questions: number; experts: number; maxShare: number }[] } }>(
+      admin,
+      'GET',
+      `/api/v1/communities/${slug}/matching`,
+    );
     const week = data.load[7]!;
     expect(week.questions).toBeGreaterThanOrEqual(1);
     expect(week.experts).toBe(3);
-    expect(await rows.last().locator('td').allTextContents()).toEqual([String(week.questions), '3', `${Math.round(week.maxShare * 100)} %`]);
+    expect(await rows.last().locator('td').allTextContents()).toEqual([
+      String(week.questions),
+      '3',
+      `${Math.round(week.maxShare * 100)} %`,
+    ]);
     await shot(admin, 'matching-ranking');
   });
 });

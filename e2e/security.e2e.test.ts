@@ -16,7 +16,11 @@ afterAll(async () => {
 const suffix = Date.now().toString(36).slice(-5);
 const tess = makeUser('tess', 'Tess Tokens', suffix);
 
-const api = (path: string, token: string, init: RequestInit = {}) => fetch(`${h.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+const api = (path: string, token: string, init: RequestInit = {}) =>
+  fetch(`${h.baseUrl}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+  });
 
 describe('security settings', () => {
   it('creates a read-only expiring token, shows its last use, and revokes it', async () => {

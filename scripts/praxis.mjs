@@ -9,7 +9,12 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PNPM_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
 const toolsBin = join(root, '.tools', 'node_modules', '.bin');
-const env = { ...process.env, PATH: `${toolsBin}${delimiter}${process.env.PATH}`, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1' };
+const env = {
+  ...process.env,
+  PATH: `${toolsBin}${delimiter}${process.env.PATH}`,
+  TURBO_TELEMETRY_DISABLED: '1',
+  TURBO_NO_UPDATE_NOTIFIER: '1',
+};
 
 function step(title) {
   console.log(`\n\x1b[1m▸ ${title}\x1b[0m`);
@@ -33,7 +38,16 @@ function ensurePnpm() {
   const installed = existsSync(pnpm) && spawnSync(pnpm, ['--version'], { encoding: 'utf8' }).stdout?.trim() === PNPM_VERSION;
   if (installed) return;
   step(`Fetching pnpm ${PNPM_VERSION} into .tools/`);
-  must('npm', ['install', '--prefix', join(root, '.tools'), '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `pnpm@${PNPM_VERSION}`]);
+  must('npm', [
+    'install',
+    '--prefix',
+    join(root, '.tools'),
+    '--no-save',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    `pnpm@${PNPM_VERSION}`,
+  ]);
 }
 
 function installAndBuild() {
@@ -78,7 +92,8 @@ function reachableRedis() {
 
 function test() {
   installAndBuild();
-  for (const d of ['apps', 'packages']) for (const name of readdirSync(join(root, d))) rmSync(join(root, d, name, 'test-results'), { recursive: true, force: true });
+  for (const d of ['apps', 'packages'])
+    for (const name of readdirSync(join(root, d))) rmSync(join(root, d, name, 'test-results'), { recursive: true, force: true });
   rmSync(join(root, 'e2e', 'test-results'), { recursive: true, force: true });
   const failures = [];
 
@@ -99,21 +114,32 @@ function test() {
   const redisEnv = { TEST_REDIS_URL: redis ?? '' };
 
   step('Unit and API tests (API on PGlite)');
-  if (run('pnpm', ['exec', 'turbo', 'run', 'test', '--only', '--concurrency=2', '--', ...reporter('vitest')], { TEST_DATABASE_URL: '', ...redisEnv }) !== 0) failures.push('unit/api (PGlite)');
+  if (
+    run('pnpm', ['exec', 'turbo', 'run', 'test', '--only', '--concurrency=2', '--', ...reporter('vitest')], {
+      TEST_DATABASE_URL: '',
+      ...redisEnv,
+    }) !== 0
+  )
+    failures.push('unit/api (PGlite)');
 
   if (process.env.TEST_DATABASE_URL) {
     step(`API tests on PostgreSQL (${process.env.TEST_DATABASE_URL.replace(/\/\/[^@]*@/, '//')})`);
-    if (run('pnpm', ['--filter', '@praxis/api', 'exec', 'vitest', 'run', 'test/', ...reporter('vitest-postgres')], redisEnv) !== 0) failures.push('api (PostgreSQL)');
+    if (run('pnpm', ['--filter', '@praxis/api', 'exec', 'vitest', 'run', 'test/', ...reporter('vitest-postgres')], redisEnv) !== 0)
+      failures.push('api (PostgreSQL)');
     step('Worker pipeline tests on PostgreSQL (incl. a worker process killed mid-job)');
-    if (run('pnpm', ['--filter', '@praxis/worker', 'exec', 'vitest', 'run', 'test/', ...reporter('vitest-postgres')], redisEnv) !== 0) failures.push('worker (PostgreSQL)');
+    if (run('pnpm', ['--filter', '@praxis/worker', 'exec', 'vitest', 'run', 'test/', ...reporter('vitest-postgres')], redisEnv) !== 0)
+      failures.push('worker (PostgreSQL)');
   } else {
-    console.log('\nTEST_DATABASE_URL is not set: the API suite ran on PGlite only. Set it (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it on PostgreSQL too.');
+    console.log(
+      '\nTEST_DATABASE_URL is not set: the API suite ran on PGlite only. Set it (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it on PostgreSQL too.',
+    );
   }
 
   const chromium = chromiumPath();
   if (chromium) {
     step(`End-to-end in Chromium (${chromium})`);
-    if (run('pnpm', ['--filter', '@praxis/e2e', 'exec', 'vitest', 'run', ...reporter('vitest')], { CHROMIUM_PATH: chromium }) !== 0) failures.push('e2e');
+    if (run('pnpm', ['--filter', '@praxis/e2e', 'exec', 'vitest', 'run', ...reporter('vitest')], { CHROMIUM_PATH: chromium }) !== 0)
+      failures.push('e2e');
   } else if (process.env.CI) {
     console.error('\n✖ Chromium is required for the end-to-end test in CI (apt-get install -y chromium)');
     failures.push('e2e (no Chromium)');

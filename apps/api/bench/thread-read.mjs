@@ -16,10 +16,11 @@ function startServer(mode, env = {}) {
   });
 }
 
-const ask = (child, message) => new Promise((resolve) => {
-  child.once('message', resolve);
-  child.send(message);
-});
+const ask = (child, message) =>
+  new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send(message);
+  });
 
 async function load(url, headers = {}) {
   await autocannon({ url, headers, connections: 10, duration: 2 }); // warm-up
@@ -34,7 +35,11 @@ async function measure(label, mode, env) {
   if (mode === 'praxis') {
     rows[0].body = await fetch(url).then((r) => r.text());
     // Signed-in reads are never cached: this row shows the database path itself.
-    rows.push({ label: `${label.replace('thread read', 'signed in')}, uncached`, ...(await load(url, { authorization: `Bearer ${server.token}` })), fresh: null });
+    rows.push({
+      label: `${label.replace('thread read', 'signed in')}, uncached`,
+      ...(await load(url, { authorization: `Bearer ${server.token}` })),
+      fresh: null,
+    });
     rows[0].fresh = (await ask(server.child, 'check')).fresh;
   }
   server.child.send('stop');
@@ -54,7 +59,16 @@ const base = rows[0].rps;
 console.log(`\nanonymous read of a 20-post thread, autocannon -c ${connections} -d ${duration}\n`);
 console.log('scenario                                req/s     p99 ms   ratio   errors  fresh-after-write');
 for (const r of rows) {
-  console.log(`${r.label.padEnd(39)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p99).padStart(8)} ${(r.rps / base).toFixed(2).padStart(7)} ${String(r.non2xx).padStart(8)}  ${r.fresh === null ? '-' : r.fresh ? 'yes' : 'NO'}`);
+  console.log(
+    `${r.label.padEnd(39)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p99).padStart(8)} ${(r.rps / base).toFixed(2).padStart(7)} ${String(r.non2xx).padStart(8)}  ${r.fresh === null ? '-' : r.fresh ? 'yes' : 'NO'}`,
+  );
 }
-console.log(JSON.stringify({ bench: 'thread-read', connections, duration, rows: rows.map(({ body: _body, ...r }) => ({ ...r, ratio: +(r.rps / base).toFixed(3) })) }));
+console.log(
+  JSON.stringify({
+    bench: 'thread-read',
+    connections,
+    duration,
+    rows: rows.map(({ body: _body, ...r }) => ({ ...r, ratio: +(r.rps / base).toFixed(3) })),
+  }),
+);
 if (rows.some((r) => r.non2xx > 0 || r.fresh === false)) process.exit(1);

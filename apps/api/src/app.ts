@@ -67,9 +67,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       level: options.logLevel ?? config.logLevel,
       // Stream clients that cannot set headers pass ?token=…; a token must never reach the logs.
       serializers: {
-        req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: redactSecrets(request.url), remoteAddress: request.ip }),
+        req: (request: { method: string; url: string; ip?: string }) => ({
+          method: request.method,
+          url: redactSecrets(request.url),
+          remoteAddress: request.ip,
+        }),
       },
-      ...(options.prettyLogs && { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname,reqId' } } }),
+      ...(options.prettyLogs && {
+        transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname,reqId' } },
+      }),
     },
     // Fastify's two info lines per request cost more than many requests themselves: see logRequests below.
     logController: new LogController({ disableRequestLogging: true }),
@@ -91,22 +97,36 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('pageCache', new AnonymousPageCache());
   // Any accepted write may change what an anonymous page shows.
   app.addHook('onResponse', (request, reply, done) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && request.url.startsWith('/api/') && reply.statusCode < 400) app.pageCache.clear();
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.url.startsWith('/api/') && reply.statusCode < 400)
+      app.pageCache.clear();
     done();
   });
   registerErrorHandling(app);
   logRequests(app);
   await app.register(cookie);
   // Counters in Redis when distributed (all API nodes share them), in-process otherwise.
-  const limitStore = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  const limitStore = config.redisUrl
+    ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false })
+    : undefined;
   if (limitStore) app.addHook('onClose', async () => void (await limitStore.quit().catch(() => limitStore.disconnect())));
   const limitNamespace = options.rateLimitNamespace ?? 'praxis-rate-limit:';
-  await app.register(rateLimit, { global: false, keyGenerator: (request) => request.ip, ...(limitStore && { redis: limitStore, nameSpace: limitNamespace }) });
-  app.decorate('loginThrottle', createLoginThrottle(limitStore ? redisLoginFailureStore(limitStore, limitNamespace) : memoryLoginFailureStore(), app.log));
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: (request) => request.ip,
+    ...(limitStore && { redis: limitStore, nameSpace: limitNamespace }),
+  });
+  app.decorate(
+    'loginThrottle',
+    createLoginThrottle(limitStore ? redisLoginFailureStore(limitStore, limitNamespace) : memoryLoginFailureStore(), app.log),
+  );
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Praxis API', version: '0.1.0', description: 'REST API of Praxis, a forum for communities of practice. Errors are application/problem+json.' },
+      info: {
+        title: 'Praxis API',
+        version: '0.1.0',
+        description: 'REST API of Praxis, a forum for communities of practice. Errors are application/problem+json.',
+      },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'praxis_session' },

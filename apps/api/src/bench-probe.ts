@@ -19,7 +19,9 @@ export function attachBenchProbe(app: FastifyInstance): void {
   });
   let session: Session | null = null;
   const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session?.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+    new Promise<unknown>((resolve, reject) =>
+      session?.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))),
+    );
   process.on('message', async (message: ProbeMessage) => {
     if (message?.probe === 'api-calls') process.send?.({ probe: 'api-calls', apiCalls });
     if (message?.probe === 'cpu-profile-start') {

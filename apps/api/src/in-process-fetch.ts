@@ -20,13 +20,21 @@ export function inProcessFetch(app: FastifyInstance): typeof fetch {
     const headers: Record<string, string> = {};
     request.headers.forEach((value, key) => (headers[key] = value));
     const payload = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
-    const response = await app.inject({ method: request.method as 'GET', url: url.pathname + url.search, headers, ...(payload && { payload }) });
+    const response = await app.inject({
+      method: request.method as 'GET',
+      url: url.pathname + url.search,
+      headers,
+      ...(payload && { payload }),
+    });
     const out = new Headers();
     for (const [key, value] of Object.entries(response.headers)) {
       if (value === undefined) continue;
       if (Array.isArray(value)) for (const v of value) out.append(key, v);
       else out.set(key, String(value));
     }
-    return new Response(NO_BODY.has(response.statusCode) || request.method === 'HEAD' ? null : response.rawPayload, { status: response.statusCode, headers: out });
+    return new Response(NO_BODY.has(response.statusCode) || request.method === 'HEAD' ? null : response.rawPayload, {
+      status: response.statusCode,
+      headers: out,
+    });
   };
 }

@@ -46,21 +46,31 @@ interface WorkerModule {
   consoleLogger: unknown;
 }
 
-async function startInProcessWorker(workerEntry: string, config: Config, database: Database, search: SearchIndex, guideSearch: SearchIndex, bus: EventBus) {
+async function startInProcessWorker(
+  workerEntry: string,
+  config: Config,
+  database: Database,
+  search: SearchIndex,
+  guideSearch: SearchIndex,
+  bus: EventBus,
+) {
   if (!existsSync(workerEntry)) throw new Error(`The worker is not built: ${workerEntry} is missing (run the build first)`);
   const worker = (await import(pathToFileURL(workerEntry).href)) as WorkerModule;
-  return worker.startWorker({
-    db: database.db,
-    queue: createInProcessQueue(),
-    search,
-    guideSearch,
-    bus,
-    mailer: worker.createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
-    clock: { now: () => new Date() },
-    log: worker.consoleLogger,
-    onOutboxCommit: (wake) => database.listen('praxis_outbox', wake),
-    settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000, emailLeaseMs: 120_000 },
-  }, { escalateEveryMs: config.escalationSweepSeconds * 1000 });
+  return worker.startWorker(
+    {
+      db: database.db,
+      queue: createInProcessQueue(),
+      search,
+      guideSearch,
+      bus,
+      mailer: worker.createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
+      clock: { now: () => new Date() },
+      log: worker.consoleLogger,
+      onOutboxCommit: (wake) => database.listen('praxis_outbox', wake),
+      settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000, emailLeaseMs: 120_000 },
+    },
+    { escalateEveryMs: config.escalationSweepSeconds * 1000 },
+  );
 }
 
 async function seed(app: FastifyInstance, config: Config): Promise<void> {
@@ -75,7 +85,8 @@ async function seed(app: FastifyInstance, config: Config): Promise<void> {
   if (!admin) return;
   const started = Date.now();
   const seeded = await seedDemoCommunity(app.deps, admin.id);
-  if (seeded) app.log.info(`Seeded the demo community "beer": ${seeded.threads} threads, ${seeded.posts} posts in ${Date.now() - started} ms`);
+  if (seeded)
+    app.log.info(`Seeded the demo community "beer": ${seeded.threads} threads, ${seeded.posts} posts in ${Date.now() - started} ms`);
 }
 
 /** Mounts the web app's request handler for every path the API does not own, so one port serves both. */
@@ -110,9 +121,18 @@ async function mountWeb(app: FastifyInstance, webBuildDir: string): Promise<void
 export async function start(options: StartOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig();
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
-  const search = createSearchIndex({ meiliUrl: config.meiliUrl, meiliMasterKey: config.meiliMasterKey, snapshotPath: join(config.dataDir, 'search', 'threads.json') });
+  const search = createSearchIndex({
+    meiliUrl: config.meiliUrl,
+    meiliMasterKey: config.meiliMasterKey,
+    snapshotPath: join(config.dataDir, 'search', 'threads.json'),
+  });
   await search.ensureReady();
-  const guideSearch = createSearchIndex({ meiliUrl: config.meiliUrl, meiliMasterKey: config.meiliMasterKey, snapshotPath: join(config.dataDir, 'search', 'guides.json'), indexName: 'guides' });
+  const guideSearch = createSearchIndex({
+    meiliUrl: config.meiliUrl,
+    meiliMasterKey: config.meiliMasterKey,
+    snapshotPath: join(config.dataDir, 'search', 'guides.json'),
+    indexName: 'guides',
+  });
   await guideSearch.ensureReady();
   const bus = createEventBus({ redisUrl: config.redisUrl });
   const app = await buildApp({ config, database, search, guideSearch, bus, prettyLogs: process.stdout.isTTY === true });
@@ -126,8 +146,14 @@ export async function start(options: StartOptions = {}): Promise<FastifyInstance
   }
   await seed(app, config);
   // Without Redis nothing else can consume this process's jobs: the worker runs here (the embedded mode).
-  const worker = config.redisUrl || !options.workerEntry ? null : await startInProcessWorker(options.workerEntry, config, database, search, guideSearch, bus);
-  if (config.redisUrl && !config.meiliUrl) app.log.warn('REDIS_URL is set but MEILI_URL is not: API nodes read their own embedded index, which the worker process cannot fill. Set MEILI_URL in the distributed mode.');
+  const worker =
+    config.redisUrl || !options.workerEntry
+      ? null
+      : await startInProcessWorker(options.workerEntry, config, database, search, guideSearch, bus);
+  if (config.redisUrl && !config.meiliUrl)
+    app.log.warn(
+      'REDIS_URL is set but MEILI_URL is not: API nodes read their own embedded index, which the worker process cannot fill. Set MEILI_URL in the distributed mode.',
+    );
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`Praxis is up at ${config.publicOrigin} (${database.driver}${config.databaseUrl ? '' : ` in ${config.dataDir}`})`);
 

@@ -9,9 +9,20 @@ afterAll(() => t.close());
 
 describe('accounts', () => {
   it('registers with 201, an httpOnly session cookie and an argon2id hash', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: { origin: ORIGIN }, payload: { username: 'newcomer', email: 'new@example.test', password: 'a long passphrase' } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: { origin: ORIGIN },
+      payload: { username: 'newcomer', email: 'new@example.test', password: 'a long passphrase' },
+    });
     expect(response.statusCode).toBe(201);
-    expect(response.json().user).toMatchObject({ username: 'newcomer', email: 'new@example.test', role: 'member', trustLevel: 0, memberships: [] });
+    expect(response.json().user).toMatchObject({
+      username: 'newcomer',
+      email: 'new@example.test',
+      role: 'member',
+      trustLevel: 0,
+      memberships: [],
+    });
     const cookie = response.cookies.find((c) => c.name === 'praxis_session');
     expect(cookie?.httpOnly).toBe(true);
     expect(cookie?.sameSite).toBe('Lax');
@@ -24,21 +35,51 @@ describe('accounts', () => {
 
   it('refuses a taken username or email, whatever the case', async () => {
     await signUp(t.app, 'Taken');
-    const sameName = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: { origin: ORIGIN }, payload: { username: 'taken', email: 'other@example.test', password: 'a long passphrase' } });
+    const sameName = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: { origin: ORIGIN },
+      payload: { username: 'taken', email: 'other@example.test', password: 'a long passphrase' },
+    });
     expectProblem(sameName, 409, 'USERNAME_TAKEN');
-    const sameEmail = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: { origin: ORIGIN }, payload: { username: 'another', email: 'TAKEN@example.test', password: 'a long passphrase' } });
+    const sameEmail = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: { origin: ORIGIN },
+      payload: { username: 'another', email: 'TAKEN@example.test', password: 'a long passphrase' },
+    });
     expectProblem(sameEmail, 409, 'EMAIL_TAKEN');
   });
 
   it('signs in by username or email and refuses a wrong password', async () => {
     await signUp(t.app, 'logmein');
-    const byName = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: ORIGIN }, payload: { login: 'LOGMEIN', password: 'correct horse battery' } });
+    const byName = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { origin: ORIGIN },
+      payload: { login: 'LOGMEIN', password: 'correct horse battery' },
+    });
     expect(byName.statusCode).toBe(200);
-    const byEmail = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: ORIGIN }, payload: { login: 'logmein@example.test', password: 'correct horse battery' } });
+    const byEmail = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { origin: ORIGIN },
+      payload: { login: 'logmein@example.test', password: 'correct horse battery' },
+    });
     expect(byEmail.statusCode).toBe(200);
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: ORIGIN }, payload: { login: 'logmein', password: 'wrong password!' } });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { origin: ORIGIN },
+      payload: { login: 'logmein', password: 'wrong password!' },
+    });
     expectProblem(wrong, 401, 'INVALID_CREDENTIALS');
-    const nobody = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: ORIGIN }, payload: { login: 'nobody', password: 'wrong password!' } });
+    const nobody = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { origin: ORIGIN },
+      payload: { login: 'nobody', password: 'wrong password!' },
+    });
     expectProblem(nobody, 401, 'INVALID_CREDENTIALS');
   });
 
@@ -56,11 +97,27 @@ describe('accounts', () => {
 describe('CSRF protection for cookie sessions', () => {
   it('refuses a cookie-authenticated write without an Origin header or from another origin', async () => {
     const user = await signUp(t.app);
-    const noOrigin = await t.app.inject({ method: 'POST', url: '/api/v1/me/tokens', cookies: { praxis_session: user.cookie }, payload: { name: 'x' } });
+    const noOrigin = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/tokens',
+      cookies: { praxis_session: user.cookie },
+      payload: { name: 'x' },
+    });
     expectProblem(noOrigin, 403, 'CSRF_REJECTED');
-    const evil = await t.app.inject({ method: 'POST', url: '/api/v1/me/tokens', headers: { origin: 'https://evil.example' }, cookies: { praxis_session: user.cookie }, payload: { name: 'x' } });
+    const evil = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/tokens',
+      headers: { origin: 'https://evil.example' },
+      cookies: { praxis_session: user.cookie },
+      payload: { name: 'x' },
+    });
     expectProblem(evil, 403, 'CSRF_REJECTED');
-    const loginFromElsewhere = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: 'https://evil.example' }, payload: { login: user.username, password: 'correct horse battery' } });
+    const loginFromElsewhere = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { origin: 'https://evil.example' },
+      payload: { login: user.username, password: 'correct horse battery' },
+    });
     expectProblem(loginFromElsewhere, 403, 'CSRF_REJECTED');
     expect((await user.inject({ method: 'POST', url: '/api/v1/me/tokens', payload: { name: 'ok' } })).statusCode).toBe(201);
   });
@@ -76,14 +133,23 @@ describe('personal access tokens', () => {
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
     expect(me.json().username).toBe(user.username);
     // No Origin needed: a bearer token cannot be sent by a browser on its own.
-    const write = await t.app.inject({ method: 'POST', url: '/api/v1/notifications/read', headers: { authorization: `Bearer ${token}` }, payload: { all: true } });
+    const write = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/notifications/read',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { all: true },
+    });
     expect(write.statusCode).toBe(200);
     expect((await user.inject({ method: 'POST', url: '/api/v1/me/tokens', payload: { name: 'second' } })).statusCode).toBe(201);
     const list = await user.inject({ method: 'GET', url: '/api/v1/me/tokens' });
     expect(list.json().items.map((i: { name: string }) => i.name)).toEqual(['my script', 'second']);
     expect(JSON.stringify(list.json())).not.toContain(token);
     expect((await user.inject({ method: 'DELETE', url: `/api/v1/me/tokens/${id}` })).statusCode).toBe(200);
-    expectProblem(await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } }), 401, 'UNAUTHENTICATED');
+    expectProblem(
+      await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } }),
+      401,
+      'UNAUTHENTICATED',
+    );
   });
 });
 
@@ -91,7 +157,13 @@ describe('rate limits', () => {
   it('limits login attempts per client with 429 problem+json', async () => {
     const limited = await buildTestApp({ AUTH_RATE_LIMIT: '3' });
     try {
-      const attempt = () => limited.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: ORIGIN }, payload: { login: 'x', password: 'y' } });
+      const attempt = () =>
+        limited.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          headers: { origin: ORIGIN },
+          payload: { login: 'x', password: 'y' },
+        });
       for (let i = 0; i < 3; i++) expect((await attempt()).statusCode).toBe(401);
       expectProblem(await attempt(), 429, 'RATE_LIMITED');
     } finally {
@@ -106,7 +178,9 @@ describe('system', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/ready' })).json()).toEqual({ status: 'ready' });
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/threads', '/api/v1/threads/{id}', '/api/v1/posts/{id}/vote', '/api/v1/auth/register']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/threads', '/api/v1/threads/{id}', '/api/v1/posts/{id}/vote', '/api/v1/auth/register']),
+    );
     expect((await t.app.inject({ method: 'GET', url: '/api/docs' })).statusCode).toBeLessThan(400);
   });
 });

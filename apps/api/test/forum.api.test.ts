@@ -14,7 +14,8 @@ beforeAll(async () => {
   community = await createCommunity(admin, 'brewing');
   asker = await signUp(t.app, 'asker');
   expert = await signUp(t.app, 'expert');
-  for (const s of [asker, expert]) expect((await s.inject({ method: 'POST', url: `/api/v1/communities/${community}/join` })).statusCode).toBe(200);
+  for (const s of [asker, expert])
+    expect((await s.inject({ method: 'POST', url: `/api/v1/communities/${community}/join` })).statusCode).toBe(200);
 });
 afterAll(() => t.close());
 
@@ -25,16 +26,34 @@ describe('communities', () => {
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/communities' });
     expect(list.json().items.map((c: { slug: string }) => c.slug)).toContain('brewing');
     const shown = await asker.inject({ method: 'GET', url: `/api/v1/communities/${community}` });
-    expect(shown.json()).toMatchObject({ slug: 'brewing', memberCount: 3, viewerRole: 'member', charterHtml: '<h1>Charter</h1>\n', abilities: { join: false, leave: true, post: true, edit: false } });
+    expect(shown.json()).toMatchObject({
+      slug: 'brewing',
+      memberCount: 3,
+      viewerRole: 'member',
+      charterHtml: '<h1>Charter</h1>\n',
+      abilities: { join: false, leave: true, post: true, edit: false },
+    });
     expect(shown.json().leaders.map((l: { username: string }) => l.username)).toEqual([admin.username]);
   });
 
   it('lets only admins create communities and only leaders or moderators edit the charter', async () => {
-    expectProblem(await asker.inject({ method: 'POST', url: '/api/v1/communities', payload: { slug: 'mine', name: 'Mine' } }), 403, 'FORBIDDEN');
-    expectProblem(await asker.inject({ method: 'PATCH', url: `/api/v1/communities/${community}`, payload: { charter: 'hijacked' } }), 403, 'FORBIDDEN');
+    expectProblem(
+      await asker.inject({ method: 'POST', url: '/api/v1/communities', payload: { slug: 'mine', name: 'Mine' } }),
+      403,
+      'FORBIDDEN',
+    );
+    expectProblem(
+      await asker.inject({ method: 'PATCH', url: `/api/v1/communities/${community}`, payload: { charter: 'hijacked' } }),
+      403,
+      'FORBIDDEN',
+    );
     const edited = await admin.inject({ method: 'PATCH', url: `/api/v1/communities/${community}`, payload: { charter: 'Be **kind**.' } });
     expect(edited.json().charterHtml).toBe('<p>Be <strong>kind</strong>.</p>\n');
-    expectProblem(await admin.inject({ method: 'POST', url: '/api/v1/communities', payload: { slug: 'brewing', name: 'Again' } }), 409, 'SLUG_TAKEN');
+    expectProblem(
+      await admin.inject({ method: 'POST', url: '/api/v1/communities', payload: { slug: 'brewing', name: 'Again' } }),
+      409,
+      'SLUG_TAKEN',
+    );
   });
 
   it('joins and leaves, and refuses joining twice', async () => {
@@ -42,25 +61,61 @@ describe('communities', () => {
     expect((await drifter.inject({ method: 'POST', url: `/api/v1/communities/${community}/join` })).json().viewerRole).toBe('member');
     expectProblem(await drifter.inject({ method: 'POST', url: `/api/v1/communities/${community}/join` }), 403, 'FORBIDDEN');
     expect((await drifter.inject({ method: 'POST', url: `/api/v1/communities/${community}/leave` })).statusCode).toBe(200);
-    expectProblem(await drifter.inject({ method: 'POST', url: '/api/v1/threads', payload: { community, title: 'A question after leaving', body: 'x', tags: [] } }), 403, 'FORBIDDEN');
+    expectProblem(
+      await drifter.inject({
+        method: 'POST',
+        url: '/api/v1/threads',
+        payload: { community, title: 'A question after leaving', body: 'x', tags: [] },
+      }),
+      403,
+      'FORBIDDEN',
+    );
   });
 });
 
 describe('ask → reply → accept', () => {
   it('runs the whole path and writes an outbox event for each change', async () => {
     const before = (await outboxTypes()).length;
-    const created = await asker.inject({ method: 'POST', url: '/api/v1/threads', payload: { community, title: 'Why is my IPA cloudy?', body: 'It was clear last week. @expert any idea?', tags: ['IPA', 'haze'], kind: 'question' } });
+    const created = await asker.inject({
+      method: 'POST',
+      url: '/api/v1/threads',
+      payload: {
+        community,
+        title: 'Why is my IPA cloudy?',
+        body: 'It was clear last week. @expert any idea?',
+        tags: ['IPA', 'haze'],
+        kind: 'question',
+      },
+    });
     expect(created.statusCode).toBe(201);
     const thread = created.json();
-    expect(thread).toMatchObject({ title: 'Why is my IPA cloudy?', tags: ['ipa', 'haze'], status: 'open', kind: 'question', replyCount: 0 });
+    expect(thread).toMatchObject({
+      title: 'Why is my IPA cloudy?',
+      tags: ['ipa', 'haze'],
+      status: 'open',
+      kind: 'question',
+      replyCount: 0,
+    });
     expect(thread.posts[0].html).toContain('<a class="mention" href="/u/expert"');
 
-    const answer = await expert.inject({ method: 'POST', url: `/api/v1/threads/${thread.id}/posts`, payload: { body: 'Chill haze: cold crash it.', replyToId: thread.posts[0].id } });
+    const answer = await expert.inject({
+      method: 'POST',
+      url: `/api/v1/threads/${thread.id}/posts`,
+      payload: { body: 'Chill haze: cold crash it.', replyToId: thread.posts[0].id },
+    });
     expect(answer.statusCode).toBe(201);
     expect(answer.json()).toMatchObject({ number: 2, replyToId: thread.posts[0].id, html: '<p>Chill haze: cold crash it.</p>\n' });
 
-    expectProblem(await expert.inject({ method: 'POST', url: `/api/v1/threads/${thread.id}/solution`, payload: { postId: answer.json().id } }), 403, 'FORBIDDEN');
-    const accepted = await asker.inject({ method: 'POST', url: `/api/v1/threads/${thread.id}/solution`, payload: { postId: answer.json().id } });
+    expectProblem(
+      await expert.inject({ method: 'POST', url: `/api/v1/threads/${thread.id}/solution`, payload: { postId: answer.json().id } }),
+      403,
+      'FORBIDDEN',
+    );
+    const accepted = await asker.inject({
+      method: 'POST',
+      url: `/api/v1/threads/${thread.id}/solution`,
+      payload: { postId: answer.json().id },
+    });
     expect(accepted.json()).toEqual({ threadId: thread.id, solutionPostId: answer.json().id, status: 'solved' });
 
     const read = (await t.app.inject({ method: 'GET', url: `/api/v1/threads/${thread.id}` })).json();
@@ -78,7 +133,11 @@ describe('ask → reply → accept', () => {
     const read = (await asker.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).json();
     expect(read.solutionPostId).toBe(second);
     expect(read.posts.filter((p: { isSolution: boolean }) => p.isSolution).map((p: { id: number }) => p.id)).toEqual([second]);
-    expectProblem(await asker.inject({ method: 'POST', url: `/api/v1/threads/${id}/solution`, payload: { postId: read.posts[0].id } }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await asker.inject({ method: 'POST', url: `/api/v1/threads/${id}/solution`, payload: { postId: read.posts[0].id } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     const cleared = await asker.inject({ method: 'DELETE', url: `/api/v1/threads/${id}/solution` });
     expect(cleared.json()).toMatchObject({ solutionPostId: null, status: 'open' });
   });
@@ -96,8 +155,16 @@ describe('editing, history, hiding, deleting', () => {
     const id = await ask(asker, community, 'A titel with a typo in it', ['lager']);
     expect((await asker.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).json().abilities.edit).toBe(true);
     expect((await expert.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).json().abilities.edit).toBe(false);
-    expectProblem(await expert.inject({ method: 'PATCH', url: `/api/v1/threads/${id}`, payload: { title: 'Someone else’s better title' } }), 403, 'FORBIDDEN');
-    const edited = await asker.inject({ method: 'PATCH', url: `/api/v1/threads/${id}`, payload: { title: 'A title without a typo', tags: ['Lager', 'Fermentation'] } });
+    expectProblem(
+      await expert.inject({ method: 'PATCH', url: `/api/v1/threads/${id}`, payload: { title: 'Someone else’s better title' } }),
+      403,
+      'FORBIDDEN',
+    );
+    const edited = await asker.inject({
+      method: 'PATCH',
+      url: `/api/v1/threads/${id}`,
+      payload: { title: 'A title without a typo', tags: ['Lager', 'Fermentation'] },
+    });
     expect(edited.json()).toMatchObject({ title: 'A title without a typo', tags: ['lager', 'fermentation'] });
     expect((await outboxTypes()).at(-1)).toBe('thread.edited');
     const byTag = (await t.app.inject({ method: 'GET', url: `/api/v1/threads?community=${community}&tag=fermentation` })).json();
@@ -111,8 +178,16 @@ describe('editing, history, hiding, deleting', () => {
   it('keeps every revision readable and only lets the author or a moderator edit', async () => {
     const id = await ask(asker, community, 'Bottle conditioning time?');
     const postId = await reply(expert, id, 'Two weeks.');
-    expectProblem(await asker.inject({ method: 'PATCH', url: `/api/v1/posts/${postId}`, payload: { body: 'vandalized' } }), 403, 'FORBIDDEN');
-    const edited = await expert.inject({ method: 'PATCH', url: `/api/v1/posts/${postId}`, payload: { body: 'Two to three weeks at 20 °C.', reason: 'more precise' } });
+    expectProblem(
+      await asker.inject({ method: 'PATCH', url: `/api/v1/posts/${postId}`, payload: { body: 'vandalized' } }),
+      403,
+      'FORBIDDEN',
+    );
+    const edited = await expert.inject({
+      method: 'PATCH',
+      url: `/api/v1/posts/${postId}`,
+      payload: { body: 'Two to three weeks at 20 °C.', reason: 'more precise' },
+    });
     expect(edited.json()).toMatchObject({ revision: 2, body: 'Two to three weeks at 20 °C.', abilities: { history: true } });
     expect(edited.json().editedAt).not.toBeNull();
     const history = (await t.app.inject({ method: 'GET', url: `/api/v1/posts/${postId}/revisions` })).json();
@@ -120,7 +195,11 @@ describe('editing, history, hiding, deleting', () => {
       ['Two weeks.', null],
       ['Two to three weeks at 20 °C.', 'more precise'],
     ]);
-    const byAdmin = await admin.inject({ method: 'PATCH', url: `/api/v1/posts/${postId}`, payload: { body: 'Two to three weeks at 20 °C (moderated).' } });
+    const byAdmin = await admin.inject({
+      method: 'PATCH',
+      url: `/api/v1/posts/${postId}`,
+      payload: { body: 'Two to three weeks at 20 °C (moderated).' },
+    });
     expect(byAdmin.json().revision).toBe(3);
   });
 
@@ -128,7 +207,9 @@ describe('editing, history, hiding, deleting', () => {
     const id = await ask(asker, community, 'Is this post going to be hidden?');
     const postId = await reply(expert, id, 'Spam spam spam');
     expectProblem(await asker.inject({ method: 'POST', url: `/api/v1/posts/${postId}/hide`, payload: { hidden: true } }), 403, 'FORBIDDEN');
-    expect((await admin.inject({ method: 'POST', url: `/api/v1/posts/${postId}/hide`, payload: { hidden: true } })).json().hidden).toBe(true);
+    expect((await admin.inject({ method: 'POST', url: `/api/v1/posts/${postId}/hide`, payload: { hidden: true } })).json().hidden).toBe(
+      true,
+    );
     const asReader = (await asker.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).json();
     expect(asReader.posts[1]).toMatchObject({ hidden: true, body: '', html: '' });
     expect(asReader.replyCount).toBe(0);
@@ -171,11 +252,22 @@ describe('votes', () => {
   it('upvotes once, removes the vote, and refuses voting on your own post', async () => {
     const id = await ask(asker, community, 'Best glass for a stout?');
     const postId = await reply(expert, id, 'A nonic pint.');
-    expect((await asker.inject({ method: 'POST', url: `/api/v1/posts/${postId}/vote` })).json()).toEqual({ postId, score: 1, viewerVoted: true });
+    expect((await asker.inject({ method: 'POST', url: `/api/v1/posts/${postId}/vote` })).json()).toEqual({
+      postId,
+      score: 1,
+      viewerVoted: true,
+    });
     expect((await asker.inject({ method: 'POST', url: `/api/v1/posts/${postId}/vote` })).json().score).toBe(1);
     expect((await admin.inject({ method: 'POST', url: `/api/v1/posts/${postId}/vote` })).json().score).toBe(2);
-    expect((await asker.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).json().posts[1]).toMatchObject({ score: 2, viewerVoted: true });
-    expect((await asker.inject({ method: 'DELETE', url: `/api/v1/posts/${postId}/vote` })).json()).toEqual({ postId, score: 1, viewerVoted: false });
+    expect((await asker.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).json().posts[1]).toMatchObject({
+      score: 2,
+      viewerVoted: true,
+    });
+    expect((await asker.inject({ method: 'DELETE', url: `/api/v1/posts/${postId}/vote` })).json()).toEqual({
+      postId,
+      score: 1,
+      viewerVoted: false,
+    });
     expectProblem(await expert.inject({ method: 'POST', url: `/api/v1/posts/${postId}/vote` }), 409, 'CANNOT_VOTE_OWN_POST');
     expectProblem(await t.app.inject({ method: 'POST', url: `/api/v1/posts/${postId}/vote` }), 401, 'UNAUTHENTICATED');
   });
@@ -199,7 +291,9 @@ describe('a long thread', () => {
     expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(pages).toBe(3);
     // A later page still says who may edit the title (it belongs to the opening post, not on this page).
-    const later = (await asker.inject({ method: 'GET', url: `/api/v1/threads/${id}?limit=3&cursor=${Buffer.from('[3]').toString('base64url')}` })).json();
+    const later = (
+      await asker.inject({ method: 'GET', url: `/api/v1/threads/${id}?limit=3&cursor=${Buffer.from('[3]').toString('base64url')}` })
+    ).json();
     expect(later.posts[0].number).toBe(4);
     expect(later.abilities.edit).toBe(true);
   });
@@ -256,11 +350,26 @@ describe('suspension', () => {
     const id = await ask(asker, community, 'Will a suspended member see this?');
     const suspended = await signUp(t.app);
     await suspended.inject({ method: 'POST', url: `/api/v1/communities/${community}/join` });
-    await t.database.db.update(users).set({ suspendedUntil: new Date(Date.now() + 86_400_000), suspendReason: 'spam' }).where(eq(users.id, suspended.id));
+    await t.database.db
+      .update(users)
+      .set({ suspendedUntil: new Date(Date.now() + 86_400_000), suspendReason: 'spam' })
+      .where(eq(users.id, suspended.id));
     expect((await suspended.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).statusCode).toBe(200);
     expect((await suspended.inject({ method: 'GET', url: '/api/v1/me' })).json().suspendedUntil).not.toBeNull();
-    expectProblem(await suspended.inject({ method: 'POST', url: `/api/v1/threads/${id}/posts`, payload: { body: 'still here' } }), 403, 'SUSPENDED');
-    expectProblem(await suspended.inject({ method: 'POST', url: '/api/v1/threads', payload: { community, title: 'A question while suspended', body: 'x', tags: [] } }), 403, 'SUSPENDED');
+    expectProblem(
+      await suspended.inject({ method: 'POST', url: `/api/v1/threads/${id}/posts`, payload: { body: 'still here' } }),
+      403,
+      'SUSPENDED',
+    );
+    expectProblem(
+      await suspended.inject({
+        method: 'POST',
+        url: '/api/v1/threads',
+        payload: { community, title: 'A question while suspended', body: 'x', tags: [] },
+      }),
+      403,
+      'SUSPENDED',
+    );
     const postId = (await t.app.inject({ method: 'GET', url: `/api/v1/threads/${id}` })).json().posts[0].id;
     expectProblem(await suspended.inject({ method: 'POST', url: `/api/v1/posts/${postId}/vote` }), 403, 'SUSPENDED');
   });

@@ -29,7 +29,11 @@ const member: Session = await signUp(t.app, 'fuzzmember');
 await member.inject({ method: 'POST', url: '/api/v1/communities/general/join' });
 const threadId = await ask(member, 'general', 'A question to fuzz around');
 const postId = await reply(admin, threadId, 'An answer to fuzz around');
-await admin.inject({ method: 'POST', url: '/api/v1/guides', payload: { community: 'general', title: 'A guide to fuzz', sourcePostIds: [postId] } });
+await admin.inject({
+  method: 'POST',
+  url: '/api/v1/guides',
+  payload: { community: 'general', title: 'A guide to fuzz', sourcePostIds: [postId] },
+});
 
 // ---- the OpenAPI document ------------------------------------------------------------------------------
 
@@ -63,11 +67,18 @@ interface Operation {
   body: Schema | undefined;
 }
 
-const doc = t.app.swagger() as { paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema: Schema }> } }>> };
+const doc = t.app.swagger() as {
+  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema: Schema }> } }>>;
+};
 const operations: Operation[] = Object.entries(doc.paths).flatMap(([path, methods]) =>
   Object.entries(methods)
     .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
-    .map(([method, op]) => ({ method: method.toUpperCase(), path, parameters: op.parameters ?? [], body: op.requestBody?.content?.['application/json']?.schema })),
+    .map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      parameters: op.parameters ?? [],
+      body: op.requestBody?.content?.['application/json']?.schema,
+    })),
 );
 
 // ---- plausible values, so that one hostile value gets as deep as it can ---------------------------------
@@ -95,7 +106,8 @@ function plausible(schema: Schema | undefined, name = ''): unknown {
   if (schema.const !== undefined) return schema.const;
   if (schema.enum) return schema.enum[0];
   if (schema.default !== undefined) return schema.default;
-  if (schema.anyOf ?? schema.oneOf) return plausible((schema.anyOf ?? schema.oneOf)!.find((s) => s.type !== 'null') ?? (schema.anyOf ?? schema.oneOf)![0], name);
+  if (schema.anyOf ?? schema.oneOf)
+    return plausible((schema.anyOf ?? schema.oneOf)!.find((s) => s.type !== 'null') ?? (schema.anyOf ?? schema.oneOf)![0], name);
   if (schema.allOf) return Object.assign({}, ...schema.allOf.map((s) => plausible(s, name) as object));
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
@@ -132,7 +144,8 @@ function bodyFields(schema: Schema | undefined, prefix: (string | number)[] = []
   if (!schema || prefix.length > 4) return [];
   const branches = [...(schema.allOf ?? []), ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])];
   if (branches.length > 0) return branches.flatMap((b) => bodyFields(b, prefix));
-  if (schema.properties) return Object.entries(schema.properties).flatMap(([k, s]) => [{ path: [...prefix, k], schema: s }, ...bodyFields(s, [...prefix, k])]);
+  if (schema.properties)
+    return Object.entries(schema.properties).flatMap(([k, s]) => [{ path: [...prefix, k], schema: s }, ...bodyFields(s, [...prefix, k])]);
   if (schema.items) return [{ path: [...prefix, 0], schema: schema.items }, ...bodyFields(schema.items, [...prefix, 0])];
   return [];
 }
@@ -143,12 +156,49 @@ function bodyFields(schema: Schema | undefined, prefix: (string | number)[] = []
 class Raw {
   constructor(readonly text: string) {}
 }
-const RAW_NUMBERS = ['9007199254740993', '1e308', '-1e308', '1e999', '99999999999999999999', '2147483648', '-2147483649', '-1', '0', '-0', '1.5', '0.0000001'];
+const RAW_NUMBERS = [
+  '9007199254740993',
+  '1e308',
+  '-1e308',
+  '1e999',
+  '99999999999999999999',
+  '2147483648',
+  '-2147483649',
+  '-1',
+  '0',
+  '-0',
+  '1.5',
+  '0.0000001',
+];
 
 const hostileString = fc.oneof(
   fc.constantFrom(
-    '\u0000', 'a\u0000b', '\ud800', 'x\udfffy', '\udc00\ud800', '\r\n', 'line\nbreak', '\u001b[31mred', '\u0007', '\u0085', '\u2028', '\u202eevil', '\ufeff', '\uffff',
-    "' OR 1=1 --", '"; drop table users; --', '../../etc/passwd', '%00', '%', '{{7*7}}', '<script>alert(1)</script>', '', ' ', '   ', '🍺'.repeat(40), 'ǅ'.repeat(300),
+    '\u0000',
+    'a\u0000b',
+    '\ud800',
+    'x\udfffy',
+    '\udc00\ud800',
+    '\r\n',
+    'line\nbreak',
+    '\u001b[31mred',
+    '\u0007',
+    '\u0085',
+    '\u2028',
+    '\u202eevil',
+    '\ufeff',
+    '\uffff',
+    "' OR 1=1 --",
+    '"; drop table users; --',
+    '../../etc/passwd',
+    '%00',
+    '%',
+    '{{7*7}}',
+    '<script>alert(1)</script>',
+    '',
+    ' ',
+    '   ',
+    '🍺'.repeat(40),
+    'ǅ'.repeat(300),
   ),
   fc.string({ unit: 'binary', maxLength: 30 }),
   fc.string({ unit: fc.constantFrom('\u0000', '\ud800', '\udc00', '\u001f', '\u007f', 'a', '\n', ' ', 'é'), minLength: 1, maxLength: 12 }),
@@ -167,19 +217,37 @@ const hostileParam = fc.oneof(
   fc.constantFrom(...RAW_NUMBERS, 'NaN', 'Infinity', '0x10', '1,2', '[]', 'true').map((s) => ({ text: s })),
   fc.constantFrom('%', '%E0%A4%A', '%ED%A0%80', '%FF', '%C0%80', '%2e%2e%2f').map((s) => ({ encoded: s })),
 );
-const hostileBody = fc.constantFrom('', 'null', '[]', '"x"', '123', '{', '{"a":', '[[[[[[[[[[', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', '\u0000', '{"a":"\\u0000"}', '{"a":"\\ud800"}', '[' .repeat(5000) + ']'.repeat(5000));
+const hostileBody = fc.constantFrom(
+  '',
+  'null',
+  '[]',
+  '"x"',
+  '123',
+  '{',
+  '{"a":',
+  '[[[[[[[[[[',
+  '{"__proto__":{"polluted":1}}',
+  '{"constructor":{"prototype":{"polluted":1}}}',
+  '\u0000',
+  '{"a":"\\u0000"}',
+  '{"a":"\\ud800"}',
+  '['.repeat(5000) + ']'.repeat(5000),
+);
 
 /** encodeURIComponent, except that lone surrogates (which it refuses) go out as their WTF-8 bytes. */
 function encodeParam(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
-    const pair = unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff;
+    const pair =
+      unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff;
     if (pair) {
       out += encodeURIComponent(text.slice(i, i + 2));
       i++;
     } else if (unit >= 0xd800 && unit <= 0xdfff) {
-      out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
     } else {
       out += encodeURIComponent(text[i]!);
     }
@@ -202,7 +270,10 @@ function stringify(value: unknown): string {
 function setAt(target: unknown, path: (string | number)[], value: unknown): unknown {
   if (path.length === 0) return value;
   const [head, ...rest] = path;
-  const container: Record<string | number, unknown> = typeof head === 'number' ? (Array.isArray(target) ? [...(target as unknown[])] : []) as never : { ...(typeof target === 'object' && target !== null && !Array.isArray(target) ? target : {}) };
+  const container: Record<string | number, unknown> =
+    typeof head === 'number'
+      ? ((Array.isArray(target) ? [...(target as unknown[])] : []) as never)
+      : { ...(typeof target === 'object' && target !== null && !Array.isArray(target) ? target : {}) };
   container[head!] = setAt(container[head!], rest, value);
   return container;
 }
@@ -219,7 +290,8 @@ function mutations(op: Operation): fc.Arbitrary<Mutation> {
   }
   if (op.method !== 'GET') {
     const paths = bodyFields(op.body).map((f) => f.path);
-    if (paths.length > 0) choices.push(fc.tuple(fc.constantFrom(...paths), hostileJson).map(([path, value]) => ({ where: 'field' as const, path, value })));
+    if (paths.length > 0)
+      choices.push(fc.tuple(fc.constantFrom(...paths), hostileJson).map(([path, value]) => ({ where: 'field' as const, path, value })));
     choices.push(hostileBody.map((raw) => ({ where: 'body' as const, raw })));
   }
   // Operations with nothing to fill in still get an unknown, hostile query parameter.
@@ -237,7 +309,10 @@ function build(op: Operation, mutation: Mutation): Built {
   const encoded = (v: { text?: string; encoded?: string }) => v.encoded ?? encodeParam(v.text ?? '');
   let url = op.path;
   for (const p of op.parameters.filter((p) => p.in === 'path')) {
-    const value = mutation.where === 'path' && mutation.name === p.name ? encoded(mutation.value) : encodeURIComponent(String(plausible(p.schema, p.name)));
+    const value =
+      mutation.where === 'path' && mutation.name === p.name
+        ? encoded(mutation.value)
+        : encodeURIComponent(String(plausible(p.schema, p.name)));
     url = url.replace(`{${p.name}}`, value);
   }
   const query: string[] = [];
@@ -245,22 +320,52 @@ function build(op: Operation, mutation: Mutation): Built {
     if (mutation.where === 'query' && mutation.name === p.name) query.push(`${p.name}=${encoded(mutation.value)}`);
     else if (p.required) query.push(`${p.name}=${encodeURIComponent(String(plausible(p.schema, p.name)))}`);
   }
-  if (mutation.where === 'query' && !op.parameters.some((p) => p.in === 'query' && p.name === mutation.name)) query.push(`${mutation.name}=${encoded(mutation.value)}`);
+  if (mutation.where === 'query' && !op.parameters.some((p) => p.in === 'query' && p.name === mutation.name))
+    query.push(`${mutation.name}=${encoded(mutation.value)}`);
   if (query.length > 0) url += `?${query.join('&')}`;
   if (op.method === 'GET' || op.method === 'DELETE') return { method: op.method, url };
   const base = plausible(op.body) ?? {};
-  const payload = mutation.where === 'body' ? mutation.raw : stringify(mutation.where === 'field' ? setAt(base, mutation.path, mutation.value) : base);
+  const payload =
+    mutation.where === 'body' ? mutation.raw : stringify(mutation.where === 'field' ? setAt(base, mutation.path, mutation.value) : base);
   return { method: op.method, url, payload };
 }
 
 // ---- the checks ---------------------------------------------------------------------------------------------
 
-const TABLES = ['users', 'sessions', 'access_tokens', 'communities', 'memberships', 'threads', 'posts', 'post_revisions', 'tags', 'votes', 'flags', 'guides', 'guide_revisions', 'guide_sources', 'charter_revisions', 'notifications', 'watches', 'expert_matches', 'outbox_events', 'audit_log'];
-const existing = ((await t.database.db.execute(sql.raw(`select table_name from information_schema.tables where table_schema = current_schema() and table_name in (${TABLES.map((n) => `'${n}'`).join(',')})`))) as unknown as { rows: { table_name: string }[] }).rows.map((r) => r.table_name);
+const TABLES = [
+  'users',
+  'sessions',
+  'access_tokens',
+  'communities',
+  'memberships',
+  'threads',
+  'posts',
+  'post_revisions',
+  'tags',
+  'votes',
+  'flags',
+  'guides',
+  'guide_revisions',
+  'guide_sources',
+  'charter_revisions',
+  'notifications',
+  'watches',
+  'expert_matches',
+  'outbox_events',
+  'audit_log',
+];
+const existing = (
+  (await t.database.db.execute(
+    sql.raw(
+      `select table_name from information_schema.tables where table_schema = current_schema() and table_name in (${TABLES.map((n) => `'${n}'`).join(',')})`,
+    ),
+  )) as unknown as { rows: { table_name: string }[] }
+).rows.map((r) => r.table_name);
 const countQuery = sql.raw(`select ${existing.map((n) => `(select count(*)::int from "${n}") as "${n}"`).join(', ')}`);
 const counts = async () => ((await t.database.db.execute(countQuery)) as unknown as { rows: Record<string, number>[] }).rows[0]!;
 
-const show = (s: string | undefined, max = 400) => (s === undefined ? '' : JSON.stringify(s.length > max ? `${s.slice(0, max)}… (${s.length} chars)` : s));
+const show = (s: string | undefined, max = 400) =>
+  s === undefined ? '' : JSON.stringify(s.length > max ? `${s.slice(0, max)}… (${s.length} chars)` : s);
 
 function describeRequest(op: Operation, who: string, req: Built, res: LightMyRequestResponse | undefined): string {
   const headers = who === 'member' ? `cookie: praxis_session=<member>; origin: ${ORIGIN}` : `origin: ${ORIGIN}`;
@@ -276,7 +381,12 @@ function describeRequest(op: Operation, who: string, req: Built, res: LightMyReq
 }
 
 async function send(who: 'anonymous' | 'member', req: Built): Promise<LightMyRequestResponse> {
-  const options = { method: req.method as 'GET', url: req.url, headers: { origin: ORIGIN, ...(req.payload !== undefined && { 'content-type': 'application/json' }) }, ...(req.payload !== undefined && { payload: req.payload }) };
+  const options = {
+    method: req.method as 'GET',
+    url: req.url,
+    headers: { origin: ORIGIN, ...(req.payload !== undefined && { 'content-type': 'application/json' }) },
+    ...(req.payload !== undefined && { payload: req.payload }),
+  };
   return who === 'member' ? member.inject(options) : t.app.inject(options);
 }
 
@@ -295,7 +405,8 @@ async function check(op: Operation, who: 'anonymous' | 'member', mutation: Mutat
     if (res.statusCode >= 400) {
       if (!String(res.headers['content-type']).startsWith('application/problem+json')) throw new Error('a 4xx that is not problem+json');
       const problem = res.json() as { status?: unknown; title?: unknown };
-      if (problem.status !== res.statusCode || typeof problem.title !== 'string') throw new Error('a problem document without its status and title');
+      if (problem.status !== res.statusCode || typeof problem.title !== 'string')
+        throw new Error('a problem document without its status and title');
       const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
       if (changed.length > 0) throw new Error(`a refused request that wrote to ${changed.join(', ')}`);
     }
@@ -309,7 +420,8 @@ async function check(op: Operation, who: 'anonymous' | 'member', mutation: Mutat
 function sweep(op: Operation): Mutation[] {
   const out: Mutation[] = [];
   for (const p of op.parameters.filter((p) => p.in === 'path' || p.in === 'query')) {
-    for (const text of ['a\u0000b', '\ud800', '99999999999999999999']) out.push({ where: p.in as 'path' | 'query', name: p.name, value: { text } });
+    for (const text of ['a\u0000b', '\ud800', '99999999999999999999'])
+      out.push({ where: p.in as 'path' | 'query', name: p.name, value: { text } });
   }
   if (op.method !== 'GET' && op.method !== 'DELETE') {
     const breakers = (schema: Schema): unknown[] => {

@@ -20,7 +20,8 @@ let secondAnswerId: number;
 
 const db = () => t.database.db;
 const lastEvent = async () => (await db().select().from(outboxEvents).orderBy(desc(outboxEvents.id)).limit(1))[0];
-const post = (s: Session, url: string, payload: unknown = {}) => s.inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
+const post = (s: Session, url: string, payload: unknown = {}) =>
+  s.inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
 const get = (s: Session | null, url: string) => (s ? s.inject({ method: 'GET', url }) : t.app.inject({ method: 'GET', url }));
 const ok = (res: LightMyRequestResponse, status = 200) => {
   if (res.statusCode !== status) throw new Error(`expected ${status}, got ${res.statusCode}: ${res.body}`);
@@ -52,7 +53,7 @@ beforeAll(async () => {
   questionId = await ask(ada, 'brewing', 'How long should I dry hop a pale ale?', ['hops', 'dry-hopping']);
   acceptedId = await reply(eve, questionId, 'Three to five days at fermentation temperature.\n\nLonger gives grassy flavours.');
   otherAnswerId = await reply(bob, questionId, 'I do two days.');
-  ok(await ada.inject({ method: "POST", url: `/api/v1/threads/${questionId}/solution`, payload: { postId: acceptedId } }));
+  ok(await ada.inject({ method: 'POST', url: `/api/v1/threads/${questionId}/solution`, payload: { postId: acceptedId } }));
   secondQuestionId = await ask(ada, 'brewing', 'Cold side hop additions?', ['hops']);
   secondAnswerId = await reply(eve, secondQuestionId, 'Add them cold, in a bag.');
 });
@@ -64,9 +65,20 @@ describe('guide lifecycle', () => {
   it('a moderator creates a draft from an accepted answer: quoted, linked, credited; owner = top credited author', async () => {
     const g = await createDraft(mo);
     id = g.id;
-    expect(g).toMatchObject({ status: 'draft', revision: 1, title: 'Dry hopping a pale ale', tags: ['hops', 'dry-hopping'], owner: { id: eve.id }, createdBy: { id: mo.id } });
+    expect(g).toMatchObject({
+      status: 'draft',
+      revision: 1,
+      title: 'Dry hopping a pale ale',
+      tags: ['hops', 'dry-hopping'],
+      owner: { id: eve.id },
+      createdBy: { id: mo.id },
+    });
     expect(g.sources).toEqual([
-      expect.objectContaining({ post: expect.objectContaining({ id: acceptedId, accepted: true, url: `/t/${questionId}#post-${acceptedId}` }), thread: { id: questionId, title: 'How long should I dry hop a pale ale?' }, author: expect.objectContaining({ id: eve.id, username: 'eve' }) }),
+      expect.objectContaining({
+        post: expect.objectContaining({ id: acceptedId, accepted: true, url: `/t/${questionId}#post-${acceptedId}` }),
+        thread: { id: questionId, title: 'How long should I dry hop a pale ale?' },
+        author: expect.objectContaining({ id: eve.id, username: 'eve' }),
+      }),
     ]);
     expect(g.body).toContain('> Three to five days at fermentation temperature.');
     expect(g.body).toContain(`[Accepted answer](/t/${questionId}#post-${acceptedId}) by **eve (@eve)**`);
@@ -76,7 +88,11 @@ describe('guide lifecycle', () => {
   });
 
   it('a non-leader is refused at each step, and drafts are invisible to members', async () => {
-    expectProblem(await post(bob, '/api/v1/guides', { community: 'brewing', title: 'Mine', sourcePostIds: [acceptedId] }), 403, 'FORBIDDEN');
+    expectProblem(
+      await post(bob, '/api/v1/guides', { community: 'brewing', title: 'Mine', sourcePostIds: [acceptedId] }),
+      403,
+      'FORBIDDEN',
+    );
     expectProblem(await get(bob, `/api/v1/guides/${id}`), 404, 'NOT_FOUND');
     expectProblem(await get(null, `/api/v1/guides/${id}`), 404, 'NOT_FOUND');
     expectProblem(await bob.inject({ method: 'PATCH', url: `/api/v1/guides/${id}`, payload: { body: 'x' } }), 404);
@@ -86,14 +102,28 @@ describe('guide lifecycle', () => {
     expectProblem(await post(bob, `/api/v1/guides/${id}/restore`, { revision: 1 }), 404);
     expectProblem(await get(bob, `/api/v1/guides/${id}/revisions`), 404);
     expectProblem(await post(bob, `/api/v1/guides/${id}/sources`, { postIds: [secondAnswerId] }), 404);
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/guides', headers: { origin: 'http://localhost:3000' }, payload: { community: 'brewing', title: 'Anon', sourcePostIds: [acceptedId] } }), 401);
+    expectProblem(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/guides',
+        headers: { origin: 'http://localhost:3000' },
+        payload: { community: 'brewing', title: 'Anon', sourcePostIds: [acceptedId] },
+      }),
+      401,
+    );
     expect(ok(await get(bob, '/api/v1/communities/brewing/guides')).items).toEqual([]);
     expect(ok(await get(bob, `/api/v1/threads/${questionId}/guides`)).items).toEqual([]);
     expect(ok(await get(lea, `/api/v1/threads/${questionId}/guides`)).items.map((g: { id: number }) => g.id)).toEqual([id]);
   });
 
   it('every save is a revision; sources from another thread are added and credited', async () => {
-    const edited = ok(await mo.inject({ method: 'PATCH', url: `/api/v1/guides/${id}`, payload: { body: '# Dry hopping\n\nThree to five days.\n', note: 'shorter' } }));
+    const edited = ok(
+      await mo.inject({
+        method: 'PATCH',
+        url: `/api/v1/guides/${id}`,
+        payload: { body: '# Dry hopping\n\nThree to five days.\n', note: 'shorter' },
+      }),
+    );
     expect(edited).toMatchObject({ revision: 2, body: '# Dry hopping\n\nThree to five days.\n' });
     const added = ok(await post(lea, `/api/v1/guides/${id}/sources`, { postIds: [secondAnswerId, acceptedId] }));
     expect(added.revision).toBe(3);
@@ -101,12 +131,22 @@ describe('guide lifecycle', () => {
     expect(added.body).toContain('> Add them cold, in a bag.');
     expect(await lastEvent()).toMatchObject({ type: 'guide.revised', payload: { guideId: id, revision: 3 } });
     const revisions = ok(await get(mo, `/api/v1/guides/${id}/revisions`));
-    expect(revisions.items.map((r: { revision: number; current: boolean }) => [r.revision, r.current])).toEqual([[3, true], [2, false], [1, false]]);
+    expect(revisions.items.map((r: { revision: number; current: boolean }) => [r.revision, r.current])).toEqual([
+      [3, true],
+      [2, false],
+      [1, false],
+    ]);
     expect(revisions.items[1]).toMatchObject({ note: 'shorter', editor: { id: mo.id } });
   });
 
   it('credits survive a rewrite that drops the quotes', async () => {
-    const g = ok(await mo.inject({ method: 'PATCH', url: `/api/v1/guides/${id}`, payload: { title: 'Dry hopping, the short version', body: 'Nothing quoted any more.\n' } }));
+    const g = ok(
+      await mo.inject({
+        method: 'PATCH',
+        url: `/api/v1/guides/${id}`,
+        payload: { title: 'Dry hopping, the short version', body: 'Nothing quoted any more.\n' },
+      }),
+    );
     expect(g.sources.map((s: { author: { id: number } }) => s.author.id)).toEqual([eve.id, eve.id]);
     expect(g.revision).toBe(4);
   });
@@ -144,7 +184,9 @@ describe('guide lifecycle', () => {
   it('published guides are readable by anyone who can read the community and linked from their threads', async () => {
     expect(ok(await get(null, `/api/v1/guides/${id}`))).toMatchObject({ status: 'published', abilities: { edit: false, verify: false } });
     expect(ok(await get(bob, '/api/v1/communities/brewing/guides')).items.map((g: { id: number }) => g.id)).toEqual([id]);
-    expect(ok(await get(null, `/api/v1/threads/${secondQuestionId}/guides`)).items).toMatchObject([{ id, title: 'Dry hopping a pale ale' }]);
+    expect(ok(await get(null, `/api/v1/threads/${secondQuestionId}/guides`)).items).toMatchObject([
+      { id, title: 'Dry hopping a pale ale' },
+    ]);
   });
 
   it('the owner (a plain member) may verify and update; others may not', async () => {
@@ -154,7 +196,9 @@ describe('guide lifecycle', () => {
     expect(verified).toMatchObject({ verifiedBy: { id: eve.id } });
     expect(Date.parse(verified.reviewDueAt) - Date.parse(verified.verifiedAt)).toBe(180 * 86_400_000);
     expect(await lastEvent()).toMatchObject({ type: 'guide.verified', payload: { guideId: id, by: eve.id } });
-    expect(ok(await eve.inject({ method: 'PATCH', url: `/api/v1/guides/${id}`, payload: { body: 'Updated by the owner.\n' } }))).toMatchObject({ status: 'published', revision: 6 });
+    expect(
+      ok(await eve.inject({ method: 'PATCH', url: `/api/v1/guides/${id}`, payload: { body: 'Updated by the owner.\n' } })),
+    ).toMatchObject({ status: 'published', revision: 6 });
     expectProblem(await bob.inject({ method: 'PATCH', url: `/api/v1/guides/${id}`, payload: { body: 'vandal' } }), 403);
   });
 
@@ -162,8 +206,14 @@ describe('guide lifecycle', () => {
     const own = await createDraft(lea, [otherAnswerId], 'Short dry hops');
     ok(await post(lea, `/api/v1/guides/${own.id}/submit`));
     expectProblem(await post(lea, `/api/v1/guides/${own.id}/approve`), 403);
-    expectProblem(await bob.inject({ method: 'PUT', url: '/api/v1/communities/brewing/guide-settings', payload: { selfPublish: true } }), 403);
-    expect(ok(await lea.inject({ method: 'PUT', url: '/api/v1/communities/brewing/guide-settings', payload: { selfPublish: true } })).selfPublish).toBe(true);
+    expectProblem(
+      await bob.inject({ method: 'PUT', url: '/api/v1/communities/brewing/guide-settings', payload: { selfPublish: true } }),
+      403,
+    );
+    expect(
+      ok(await lea.inject({ method: 'PUT', url: '/api/v1/communities/brewing/guide-settings', payload: { selfPublish: true } }))
+        .selfPublish,
+    ).toBe(true);
     expect(ok(await post(lea, `/api/v1/guides/${own.id}/approve`)).status).toBe('published');
     ok(await lea.inject({ method: 'PUT', url: '/api/v1/communities/brewing/guide-settings', payload: { selfPublish: false } }));
   });
@@ -171,22 +221,49 @@ describe('guide lifecycle', () => {
 
 describe('bad input', () => {
   it('refuses unknown posts, opening posts, discussion replies and posts of another community with 422', async () => {
-    expectProblem(await post(mo, '/api/v1/guides', { community: 'brewing', title: 'Nope', sourcePostIds: [999999] }), 422, 'INVALID_GUIDE_SOURCE');
+    expectProblem(
+      await post(mo, '/api/v1/guides', { community: 'brewing', title: 'Nope', sourcePostIds: [999999] }),
+      422,
+      'INVALID_GUIDE_SOURCE',
+    );
     const [opening] = await db().select().from(threads).where(eq(threads.id, questionId));
     expect(opening).toBeDefined();
     const first = (await get(mo, `/api/v1/threads/${questionId}`)).json().posts[0].id as number;
-    const problem = expectProblem(await post(mo, '/api/v1/guides', { community: 'brewing', title: 'Nope', sourcePostIds: [acceptedId, first] }), 422, 'INVALID_GUIDE_SOURCE');
+    const problem = expectProblem(
+      await post(mo, '/api/v1/guides', { community: 'brewing', title: 'Nope', sourcePostIds: [acceptedId, first] }),
+      422,
+      'INVALID_GUIDE_SOURCE',
+    );
     expect(problem.errors).toEqual({ 'sourcePostIds.1': expect.stringContaining('not an answer') });
-    const discussion = ok(await post(ada, '/api/v1/threads', { community: 'brewing', title: 'Chat about hops', body: 'Hi', kind: 'discussion', tags: [] }), 201).id as number;
+    const discussion = ok(
+      await post(ada, '/api/v1/threads', { community: 'brewing', title: 'Chat about hops', body: 'Hi', kind: 'discussion', tags: [] }),
+      201,
+    ).id as number;
     const chatReply = await reply(eve, discussion, 'hello');
-    expectProblem(await post(mo, '/api/v1/guides', { community: 'brewing', title: 'Nope', sourcePostIds: [chatReply] }), 422, 'INVALID_GUIDE_SOURCE');
+    expectProblem(
+      await post(mo, '/api/v1/guides', { community: 'brewing', title: 'Nope', sourcePostIds: [chatReply] }),
+      422,
+      'INVALID_GUIDE_SOURCE',
+    );
     const secretQ = await ask(admin, 'secret', 'Secret question here?');
     const secretA = await reply(admin, secretQ, 'secret answer');
-    const p = expectProblem(await post(mo, '/api/v1/guides', { community: 'brewing', title: 'Nope', sourcePostIds: [secretA] }), 422, 'INVALID_GUIDE_SOURCE');
+    const p = expectProblem(
+      await post(mo, '/api/v1/guides', { community: 'brewing', title: 'Nope', sourcePostIds: [secretA] }),
+      422,
+      'INVALID_GUIDE_SOURCE',
+    );
     expect(String(p.detail)).toContain('no post'); // not "another community": mo cannot read it
-    expect(String(expectProblem(await post(admin, '/api/v1/guides', { community: 'brewing', title: 'Nope', sourcePostIds: [secretA] }), 422).detail)).toContain('another community');
+    expect(
+      String(
+        expectProblem(await post(admin, '/api/v1/guides', { community: 'brewing', title: 'Nope', sourcePostIds: [secretA] }), 422).detail,
+      ),
+    ).toContain('another community');
     expectProblem(await post(mo, '/api/v1/guides', { community: 'brewing', title: 'Nope', sourcePostIds: [] }), 400, 'VALIDATION_FAILED');
-    expectProblem(await post(mo, '/api/v1/guides', { community: 'brewing', title: 'x', sourcePostIds: [acceptedId] }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await post(mo, '/api/v1/guides', { community: 'brewing', title: 'x', sourcePostIds: [acceptedId] }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectProblem(await post(mo, '/api/v1/guides', { community: 'nowhere', title: 'Nope', sourcePostIds: [acceptedId] }), 404);
     expectProblem(await mo.inject({ method: 'PATCH', url: '/api/v1/guides/1', payload: {} }), 400);
     expectProblem(await get(mo, '/api/v1/guides/abc'), 400);
@@ -207,8 +284,12 @@ describe('private communities and search', () => {
     expectProblem(await get(out, `/api/v1/guides/${secretGuide}`), 404);
     expectProblem(await get(out, '/api/v1/communities/secret/guides'), 404);
     expect(ok(await get(out, '/api/v1/guides/search?q=barleywine')).items).toEqual([]);
-    expect(ok(await get(out, '/api/v1/guides/similar?title=How%20long%20to%20age%20barleywine')).items.map((h: { id: number }) => h.id)).not.toContain(secretGuide);
-    expect(ok(await get(admin, '/api/v1/guides/similar?title=How%20long%20to%20age%20barleywine')).items[0]).toMatchObject({ id: secretGuide });
+    expect(
+      ok(await get(out, '/api/v1/guides/similar?title=How%20long%20to%20age%20barleywine')).items.map((h: { id: number }) => h.id),
+    ).not.toContain(secretGuide);
+    expect(ok(await get(admin, '/api/v1/guides/similar?title=How%20long%20to%20age%20barleywine')).items[0]).toMatchObject({
+      id: secretGuide,
+    });
     expect(ok(await get(admin, '/api/v1/guides/search?q=barleywine')).items.map((h: { id: number }) => h.id)).toEqual([secretGuide]);
   });
 

@@ -1,4 +1,15 @@
-import { communities, eq, expertMatches, expertStats, guides, memberships, participation, participationChanges, posts, threads } from '@praxis/db';
+import {
+  communities,
+  eq,
+  expertMatches,
+  expertStats,
+  guides,
+  memberships,
+  participation,
+  participationChanges,
+  posts,
+  threads,
+} from '@praxis/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, buildTestApp, createCommunity, expectProblem, reply, signUp, signUpAs, type Session, type TestApp } from './helper.js';
 
@@ -38,7 +49,9 @@ beforeAll(async () => {
   admin = await signUpAs(t.app, 'admin');
   await createCommunity(admin, 'brewing');
   await createCommunity(admin, 'cellar', 'private');
-  [lea, ada, nia, eve, bob, outsider] = (await Promise.all(['lea', 'ada', 'nia', 'eve', 'bob', 'outsider'].map((name) => signUp(t.app, name)))) as [Session, Session, Session, Session, Session, Session];
+  [lea, ada, nia, eve, bob, outsider] = (await Promise.all(
+    ['lea', 'ada', 'nia', 'eve', 'bob', 'outsider'].map((name) => signUp(t.app, name)),
+  )) as [Session, Session, Session, Session, Session, Session];
   for (const s of [lea, ada, nia, eve, bob]) await s.inject({ method: 'POST', url: '/api/v1/communities/brewing/join' });
   brewingId = (await db().select().from(communities).where(eq(communities.slug, 'brewing')))[0]!.id;
   await db().update(memberships).set({ role: 'leader' }).where(eq(memberships.userId, lea.id));
@@ -48,7 +61,9 @@ beforeAll(async () => {
   await backdateThread(q.q1, ago(20 * DAY));
   const eveAnswer = await reply(eve, q.q1, 'Three days at 18 °C.');
   await backdatePost(eveAnswer, new Date(now - 20 * DAY + 30 * MIN));
-  await db().insert(expertMatches).values({ threadId: q.q1, expertId: eve.id, round: 1, rank: 1, state: 'answered', notifiedAt: new Date(now - 20 * DAY + 5 * MIN) });
+  await db()
+    .insert(expertMatches)
+    .values({ threadId: q.q1, expertId: eve.id, round: 1, rank: 1, state: 'answered', notifiedAt: new Date(now - 20 * DAY + 5 * MIN) });
   await ada.inject({ method: 'POST', url: `/api/v1/threads/${q.q1}/solution`, payload: { postId: eveAnswer } });
 
   // q2: ada, 10 days ago; bob answers after 90 minutes; nia answers 3 days ago.
@@ -67,33 +82,50 @@ beforeAll(async () => {
   await backdateThread(q.q4, ago(HOUR));
 
   // Expertise (the worker's to keep): eve answered about hops recently; nobody about yeast.
-  await db().insert(expertStats).values({ userId: eve.id, communityId: brewingId, tag: 'hops', answers: 1, accepted: 1, lastAnswerAt: ago(20 * DAY) });
+  await db()
+    .insert(expertStats)
+    .values({ userId: eve.id, communityId: brewingId, tag: 'hops', answers: 1, accepted: 1, lastAnswerAt: ago(20 * DAY) });
 
   // Participation (the worker's to compute) and its movement.
-  await db().insert(participation).values([
-    { userId: lea.id, communityId: brewingId, level: 'leader' },
-    { userId: eve.id, communityId: brewingId, level: 'core', figures: { answers: 12, accepted: 4, questions: 0, daysActive: 9 } },
-    { userId: bob.id, communityId: brewingId, level: 'peripheral', figures: { answers: 1, accepted: 0, questions: 1, daysActive: 2 } },
-    { userId: nia.id, communityId: brewingId, level: 'peripheral' },
-    { userId: ada.id, communityId: brewingId, level: 'newcomer' },
-  ]);
-  await db().insert(participationChanges).values([
-    { userId: nia.id, communityId: brewingId, fromLevel: null, toLevel: 'newcomer', changedAt: ago(5 * DAY) },
-    { userId: nia.id, communityId: brewingId, fromLevel: 'newcomer', toLevel: 'peripheral', changedAt: ago(3 * DAY) },
-    { userId: eve.id, communityId: brewingId, fromLevel: 'active', toLevel: 'core', changedAt: ago(2 * DAY) },
-    { userId: bob.id, communityId: brewingId, fromLevel: 'active', toLevel: 'peripheral', changedAt: ago(2 * DAY) },
-    { userId: eve.id, communityId: brewingId, fromLevel: 'peripheral', toLevel: 'active', changedAt: ago(60 * DAY) }, // before the period
-  ]);
+  await db()
+    .insert(participation)
+    .values([
+      { userId: lea.id, communityId: brewingId, level: 'leader' },
+      { userId: eve.id, communityId: brewingId, level: 'core', figures: { answers: 12, accepted: 4, questions: 0, daysActive: 9 } },
+      { userId: bob.id, communityId: brewingId, level: 'peripheral', figures: { answers: 1, accepted: 0, questions: 1, daysActive: 2 } },
+      { userId: nia.id, communityId: brewingId, level: 'peripheral' },
+      { userId: ada.id, communityId: brewingId, level: 'newcomer' },
+    ]);
+  await db()
+    .insert(participationChanges)
+    .values([
+      { userId: nia.id, communityId: brewingId, fromLevel: null, toLevel: 'newcomer', changedAt: ago(5 * DAY) },
+      { userId: nia.id, communityId: brewingId, fromLevel: 'newcomer', toLevel: 'peripheral', changedAt: ago(3 * DAY) },
+      { userId: eve.id, communityId: brewingId, fromLevel: 'active', toLevel: 'core', changedAt: ago(2 * DAY) },
+      { userId: bob.id, communityId: brewingId, fromLevel: 'active', toLevel: 'peripheral', changedAt: ago(2 * DAY) },
+      { userId: eve.id, communityId: brewingId, fromLevel: 'peripheral', toLevel: 'active', changedAt: ago(60 * DAY) }, // before the period
+    ]);
 
   // Guides (another module's; only read here): one published 7 days ago and verified 2 days ago, one draft.
-  await db().insert(guides).values([
-    { communityId: brewingId, title: 'Dry hopping', body: 'b', html: '<p>b</p>', status: 'published', publishedAt: ago(7 * DAY), verifiedAt: ago(2 * DAY) },
-    { communityId: brewingId, title: 'Draft', body: 'b', html: '<p>b</p>', status: 'draft' },
-  ]);
+  await db()
+    .insert(guides)
+    .values([
+      {
+        communityId: brewingId,
+        title: 'Dry hopping',
+        body: 'b',
+        html: '<p>b</p>',
+        status: 'published',
+        publishedAt: ago(7 * DAY),
+        verifiedAt: ago(2 * DAY),
+      },
+      { communityId: brewingId, title: 'Draft', body: 'b', html: '<p>b</p>', status: 'draft' },
+    ]);
 });
 afterAll(() => t.close());
 
-const health = (s: Session | null, query = period, slug = 'brewing') => (s ? s.inject.bind(s) : t.app.inject.bind(t.app))({ method: 'GET', url: `/api/v1/communities/${slug}/health?${query}` });
+const health = (s: Session | null, query = period, slug = 'brewing') =>
+  (s ? s.inject.bind(s) : t.app.inject.bind(t.app))({ method: 'GET', url: `/api/v1/communities/${slug}/health?${query}` });
 
 describe('GET /communities/:slug/health', () => {
   it('answered and solved shares, median times to a first answer and a first matched-expert answer', async () => {
@@ -114,27 +146,55 @@ describe('GET /communities/:slug/health', () => {
     expect(body.weekly).toHaveLength(body.period.weeks);
     expect(body.weekly.reduce((n: number, w: { questions: number }) => n + w.questions, 0)).toBe(4);
     const weekOfQ1 = body.weekly.find((w: { medianFirstExpertAnswerMinutes: number | null }) => w.medianFirstExpertAnswerMinutes !== null);
-    expect(weekOfQ1).toMatchObject({ questions: 1, answered: 1, solved: 1, answeredShare: 1, medianFirstAnswerMinutes: 30, medianFirstExpertAnswerMinutes: 30 });
+    expect(weekOfQ1).toMatchObject({
+      questions: 1,
+      answered: 1,
+      solved: 1,
+      answeredShare: 1,
+      medianFirstAnswerMinutes: 30,
+      medianFirstExpertAnswerMinutes: 30,
+    });
   });
 
   it('lists open questions unanswered after 48 hours, oldest first, not younger ones or self-replies', async () => {
     const { unanswered } = (await health(lea)).json();
     expect(unanswered.total).toBe(1);
     expect(unanswered.items).toEqual([
-      { id: q.q3, title: 'Yeast, "wild" or dry?', tags: ['yeast'], author: { username: 'nia', displayName: 'nia' }, createdAt: ago(5 * DAY).toISOString(), ageHours: expect.any(Number), matched: false },
+      {
+        id: q.q3,
+        title: 'Yeast, "wild" or dry?',
+        tags: ['yeast'],
+        author: { username: 'nia', displayName: 'nia' },
+        createdAt: ago(5 * DAY).toISOString(),
+        ageHours: expect.any(Number),
+        matched: false,
+      },
     ]);
     expect(unanswered.items[0].ageHours).toBeGreaterThanOrEqual(5 * 24);
   });
 
   it('follows newcomers: asked → returned → answered someone', async () => {
     // ada and nia's first posts are questions of the period; both came back; only nia answered someone. bob answered before he asked.
-    expect((await health(lea)).json().retention).toEqual({ asked: 2, returned: 2, answeredSomeone: 1, returnedShare: 1, answeredShare: 0.5 });
+    expect((await health(lea)).json().retention).toEqual({
+      asked: 2,
+      returned: 2,
+      answeredSomeone: 1,
+      returnedShare: 1,
+      answeredShare: 0.5,
+    });
   });
 
   it('shows the expert load and the tags with questions but no active expert', async () => {
     const { experts, coverage } = (await health(admin)).json();
     expect(experts).toMatchObject({ answerers: 3, answers: 3 });
-    expect(experts.items[0]).toMatchObject({ user: { username: 'eve' }, answers: 1, accepted: 1, matched: 1, matchedAnswered: 1, declined: 0 });
+    expect(experts.items[0]).toMatchObject({
+      user: { username: 'eve' },
+      answers: 1,
+      accepted: 1,
+      matched: 1,
+      matchedAnswered: 1,
+      declined: 0,
+    });
     expect(experts.items.map((e: { user: { username: string } }) => e.user.username).sort()).toEqual(['bob', 'eve', 'nia']);
     expect(coverage).toEqual({
       gaps: 1,
@@ -243,7 +303,9 @@ describe('members and participation', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: { user: { username: string } }[]; nextCursor: string | null } = (await t.app.inject({ method: 'GET', url: `/api/v1/communities/brewing/members?limit=2${cursor ? `&cursor=${cursor}` : ''}` })).json();
+      const page: { items: { user: { username: string } }[]; nextCursor: string | null } = (
+        await t.app.inject({ method: 'GET', url: `/api/v1/communities/brewing/members?limit=2${cursor ? `&cursor=${cursor}` : ''}` })
+      ).json();
       seen.push(...page.items.map((m: { user: { username: string } }) => m.user.username));
       cursor = page.nextCursor;
     } while (cursor);
@@ -258,7 +320,9 @@ describe('members and participation', () => {
 
   it('shows participation per community on the profile', async () => {
     const profile = (await t.app.inject({ method: 'GET', url: '/api/v1/users/eve' })).json();
-    expect(profile.participation).toEqual([{ community: { slug: 'brewing', name: 'Community brewing' }, level: 'core', since: expect.any(String) }]);
+    expect(profile.participation).toEqual([
+      { community: { slug: 'brewing', name: 'Community brewing' }, level: 'core', since: expect.any(String) },
+    ]);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/users/outsider' })).json().participation).toEqual([]);
   });
 });

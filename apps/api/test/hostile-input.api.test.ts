@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { auditLog, communities, guides, notifications, outboxEvents, postRevisions, posts, sql, threads, users } from '@praxis/db';
-import { ask, buildTestApp, createCommunity, expectProblem, ORIGIN, reply, signUp, signUpAs, type Session, type TestApp } from './helper.js';
+import {
+  ask,
+  buildTestApp,
+  createCommunity,
+  expectProblem,
+  ORIGIN,
+  reply,
+  signUp,
+  signUpAs,
+  type Session,
+  type TestApp,
+} from './helper.js';
 
 // Issue 10, findings 2, 6 and 7: no input gets a 500, a private community's 404 says no more than a missing one's, private answers are not cached.
 
@@ -23,7 +34,11 @@ beforeAll(async () => {
   await member.inject({ method: 'POST', url: '/api/v1/communities/general/join' });
   threadId = await ask(member, 'general', 'A question to poke at');
   postId = await reply(admin, threadId, 'An answer worth a guide');
-  const guide = await admin.inject({ method: 'POST', url: '/api/v1/guides', payload: { community: 'general', title: 'A guide', sourcePostIds: [postId] } });
+  const guide = await admin.inject({
+    method: 'POST',
+    url: '/api/v1/guides',
+    payload: { community: 'general', title: 'A guide', sourcePostIds: [postId] },
+  });
   guideId = guide.json().id as number;
 });
 afterAll(() => t.close());
@@ -31,12 +46,18 @@ afterAll(() => t.close());
 async function snapshot() {
   const tables = { users, communities, threads, posts, postRevisions, guides, notifications, outboxEvents, auditLog };
   const counts: Record<string, number> = {};
-  for (const [name, table] of Object.entries(tables)) counts[name] = (await t.database.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n;
+  for (const [name, table] of Object.entries(tables))
+    counts[name] = (await t.database.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n;
   return counts;
 }
 
 const json = (session: Session | null, method: 'POST' | 'PATCH' | 'PUT', url: string, payload: string) =>
-  (session ? session.inject : t.app.inject.bind(t.app))({ method, url, payload, headers: { 'content-type': 'application/json', origin: ORIGIN } });
+  (session ? session.inject : t.app.inject.bind(t.app))({
+    method,
+    url,
+    payload,
+    headers: { 'content-type': 'application/json', origin: ORIGIN },
+  });
 
 /** A 400 problem+json that names the field and says what is wrong with it, and nothing written. */
 async function expectRefused(send: () => Promise<LightMyRequestResponse>, field?: string, message?: RegExp) {
@@ -49,15 +70,27 @@ async function expectRefused(send: () => Promise<LightMyRequestResponse>, field?
 }
 
 describe('NUL bytes are refused with a 400, wherever they are', () => {
-  it('in a query string: GET /api/v1/threads?tag=%00', () => expectRefused(() => t.app.inject({ method: 'GET', url: '/api/v1/threads?tag=%00' }), 'tag', /NUL/));
-  it('in a path: GET /api/v1/communities/%00', () => expectRefused(() => t.app.inject({ method: 'GET', url: '/api/v1/communities/%00' }), 'slug', /NUL/));
-  it('in a path: GET /api/v1/users/a%00b', () => expectRefused(() => t.app.inject({ method: 'GET', url: '/api/v1/users/a%00b' }), 'username', /NUL/));
+  it('in a query string: GET /api/v1/threads?tag=%00', () =>
+    expectRefused(() => t.app.inject({ method: 'GET', url: '/api/v1/threads?tag=%00' }), 'tag', /NUL/));
+  it('in a path: GET /api/v1/communities/%00', () =>
+    expectRefused(() => t.app.inject({ method: 'GET', url: '/api/v1/communities/%00' }), 'slug', /NUL/));
+  it('in a path: GET /api/v1/users/a%00b', () =>
+    expectRefused(() => t.app.inject({ method: 'GET', url: '/api/v1/users/a%00b' }), 'username', /NUL/));
   it('in a path of a route that takes an id', () => expectRefused(() => t.app.inject({ method: 'GET', url: '/api/v1/threads/%00' })));
-  it('in the login: POST /api/v1/auth/login {"login":"\\u0000"}', () => expectRefused(() => json(null, 'POST', '/api/v1/auth/login', '{"login":"\\u0000","password":"x"}'), 'login', /NUL/));
-  it('in a post body', () => expectRefused(() => json(member, 'POST', `/api/v1/threads/${threadId}/posts`, '{"body":"hello\\u0000world"}'), 'body'));
-  it('in a thread title and body', () => expectRefused(() => json(member, 'POST', '/api/v1/threads', '{"community":"general","title":"A title with \\u0000 NUL","body":"b\\u0000","tags":[]}'), 'title'));
-  it('in a charter', () => expectRefused(() => json(admin, 'PATCH', '/api/v1/communities/general', '{"charter":"# Rules\\u0000"}'), 'charter'));
-  it('in guide text', () => expectRefused(() => json(admin, 'PATCH', `/api/v1/guides/${guideId}`, '{"body":"Guide \\u0000 text"}'), 'body'));
+  it('in the login: POST /api/v1/auth/login {"login":"\\u0000"}', () =>
+    expectRefused(() => json(null, 'POST', '/api/v1/auth/login', '{"login":"\\u0000","password":"x"}'), 'login', /NUL/));
+  it('in a post body', () =>
+    expectRefused(() => json(member, 'POST', `/api/v1/threads/${threadId}/posts`, '{"body":"hello\\u0000world"}'), 'body'));
+  it('in a thread title and body', () =>
+    expectRefused(
+      () =>
+        json(member, 'POST', '/api/v1/threads', '{"community":"general","title":"A title with \\u0000 NUL","body":"b\\u0000","tags":[]}'),
+      'title',
+    ));
+  it('in a charter', () =>
+    expectRefused(() => json(admin, 'PATCH', '/api/v1/communities/general', '{"charter":"# Rules\\u0000"}'), 'charter'));
+  it('in guide text', () =>
+    expectRefused(() => json(admin, 'PATCH', `/api/v1/guides/${guideId}`, '{"body":"Guide \\u0000 text"}'), 'body'));
   it('in a token name', () => expectRefused(() => json(member, 'POST', '/api/v1/me/tokens', '{"name":"\\u0000"}'), 'name'));
   it('in a field the schema does not know, and in a field name', async () => {
     await expectRefused(() => json(member, 'POST', `/api/v1/threads/${threadId}/posts`, '{"body":"x","extra":"\\u0000"}'), 'extra');
@@ -67,19 +100,36 @@ describe('NUL bytes are refused with a 400, wherever they are', () => {
 });
 
 describe('numbers beyond the database’s range are refused with a 400', () => {
-  it('replyToId 9007199254740993', () => expectRefused(() => json(member, 'POST', `/api/v1/threads/${threadId}/posts`, '{"body":"x","replyToId":9007199254740993}'), 'replyToId'));
-  it('replyToId 1e308', () => expectRefused(() => json(member, 'POST', `/api/v1/threads/${threadId}/posts`, '{"body":"x","replyToId":1e308}'), 'replyToId'));
-  it('postId of a solution', () => expectRefused(() => json(member, 'POST', `/api/v1/threads/${threadId}/solution`, '{"postId":99999999999}'), 'postId'));
-  it('threadId of mark-read', () => expectRefused(() => json(member, 'POST', '/api/v1/notifications/read', '{"threadId":4294967296}'), 'threadId'));
-  it('a guide revision to restore', () => expectRefused(() => json(admin, 'POST', `/api/v1/guides/${guideId}/restore`, '{"revision":1e308}'), 'revision'));
-  it('guide revisions to compare, in a query string', () => expectRefused(() => t.app.inject({ method: 'GET', url: `/api/v1/guides/${guideId}/diff?from=1&to=99999999999` }), 'to'));
-  it('a guide source post id', () => expectRefused(() => json(admin, 'POST', `/api/v1/guides/${guideId}/sources`, '{"postIds":[9007199254740993]}'), 'postIds.0'));
+  it('replyToId 9007199254740993', () =>
+    expectRefused(
+      () => json(member, 'POST', `/api/v1/threads/${threadId}/posts`, '{"body":"x","replyToId":9007199254740993}'),
+      'replyToId',
+    ));
+  it('replyToId 1e308', () =>
+    expectRefused(() => json(member, 'POST', `/api/v1/threads/${threadId}/posts`, '{"body":"x","replyToId":1e308}'), 'replyToId'));
+  it('postId of a solution', () =>
+    expectRefused(() => json(member, 'POST', `/api/v1/threads/${threadId}/solution`, '{"postId":99999999999}'), 'postId'));
+  it('threadId of mark-read', () =>
+    expectRefused(() => json(member, 'POST', '/api/v1/notifications/read', '{"threadId":4294967296}'), 'threadId'));
+  it('a guide revision to restore', () =>
+    expectRefused(() => json(admin, 'POST', `/api/v1/guides/${guideId}/restore`, '{"revision":1e308}'), 'revision'));
+  it('guide revisions to compare, in a query string', () =>
+    expectRefused(() => t.app.inject({ method: 'GET', url: `/api/v1/guides/${guideId}/diff?from=1&to=99999999999` }), 'to'));
+  it('a guide source post id', () =>
+    expectRefused(() => json(admin, 'POST', `/api/v1/guides/${guideId}/sources`, '{"postIds":[9007199254740993]}'), 'postIds.0'));
 });
 
 describe('cursors that could never have come from the API are refused with a 400', () => {
   const numbers = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
   it('?cursor=99999999999999999999 on every list that takes a cursor', async () => {
-    for (const url of ['/api/v1/threads', '/api/v1/notifications', '/api/v1/communities/general/guides', '/api/v1/me/matches', `/api/v1/threads/${threadId}`, '/api/v1/communities/general/members']) {
+    for (const url of [
+      '/api/v1/threads',
+      '/api/v1/notifications',
+      '/api/v1/communities/general/guides',
+      '/api/v1/me/matches',
+      `/api/v1/threads/${threadId}`,
+      '/api/v1/communities/general/members',
+    ]) {
       await expectRefused(() => member.inject({ method: 'GET', url: `${url}?cursor=99999999999999999999` }), 'cursor');
     }
   });
@@ -99,8 +149,19 @@ describe('cursors that could never have come from the API are refused with a 400
 
 describe('unpaired UTF-16 surrogates are refused with a 400', () => {
   it('in a suspension reason', () =>
-    expectRefused(() => json(admin, 'POST', `/api/v1/users/${member.username}/suspend`, JSON.stringify({ until: '2030-01-01T00:00:00Z', reason: 'spam \ud800' })), 'reason', /surrogate/));
-  it('in a post body, a low one alone', () => expectRefused(() => json(member, 'POST', `/api/v1/threads/${threadId}/posts`, '{"body":"x \\udc00 y"}'), 'body'));
+    expectRefused(
+      () =>
+        json(
+          admin,
+          'POST',
+          `/api/v1/users/${member.username}/suspend`,
+          JSON.stringify({ until: '2030-01-01T00:00:00Z', reason: 'spam \ud800' }),
+        ),
+      'reason',
+      /surrogate/,
+    ));
+  it('in a post body, a low one alone', () =>
+    expectRefused(() => json(member, 'POST', `/api/v1/threads/${threadId}/posts`, '{"body":"x \\udc00 y"}'), 'body'));
   it('a real pair (an emoji) is fine', async () => {
     const response = await json(member, 'POST', `/api/v1/threads/${threadId}/posts`, JSON.stringify({ body: 'Cheers 🍺' }));
     expect(response.statusCode).toBe(201);
@@ -108,15 +169,44 @@ describe('unpaired UTF-16 surrogates are refused with a 400', () => {
 });
 
 describe('titles and names are one line without control characters', () => {
-  it('a thread title with a line break', () => expectRefused(() => json(member, 'POST', '/api/v1/threads', JSON.stringify({ community: 'general', title: 'Line one\r\nLine two', body: 'b', tags: [] })), 'title', /one line/));
+  it('a thread title with a line break', () =>
+    expectRefused(
+      () =>
+        json(
+          member,
+          'POST',
+          '/api/v1/threads',
+          JSON.stringify({ community: 'general', title: 'Line one\r\nLine two', body: 'b', tags: [] }),
+        ),
+      'title',
+      /one line/,
+    ));
   it('a retitle with a tab or an escape character', async () => {
-    await expectRefused(() => json(member, 'PATCH', `/api/v1/threads/${threadId}`, JSON.stringify({ title: 'Tabbed\ttitle here' })), 'title');
-    await expectRefused(() => json(member, 'PATCH', `/api/v1/threads/${threadId}`, JSON.stringify({ title: 'Escape \u001b[31m red' })), 'title');
+    await expectRefused(
+      () => json(member, 'PATCH', `/api/v1/threads/${threadId}`, JSON.stringify({ title: 'Tabbed\ttitle here' })),
+      'title',
+    );
+    await expectRefused(
+      () => json(member, 'PATCH', `/api/v1/threads/${threadId}`, JSON.stringify({ title: 'Escape \u001b[31m red' })),
+      'title',
+    );
   });
   it('a display name', () =>
-    expectRefused(() => json(null, 'POST', '/api/v1/auth/register', JSON.stringify({ username: 'crlf', email: 'crlf@example.test', password: 'a long passphrase', displayName: 'Ada\nAdmin' })), 'displayName'));
+    expectRefused(
+      () =>
+        json(
+          null,
+          'POST',
+          '/api/v1/auth/register',
+          JSON.stringify({ username: 'crlf', email: 'crlf@example.test', password: 'a long passphrase', displayName: 'Ada\nAdmin' }),
+        ),
+      'displayName',
+    ));
   it('a community name, new or renamed', async () => {
-    await expectRefused(() => json(admin, 'POST', '/api/v1/communities', JSON.stringify({ slug: 'crlf', name: 'Two\nlines', description: '', charter: '' })), 'name');
+    await expectRefused(
+      () => json(admin, 'POST', '/api/v1/communities', JSON.stringify({ slug: 'crlf', name: 'Two\nlines', description: '', charter: '' })),
+      'name',
+    );
     await expectRefused(() => json(admin, 'PATCH', '/api/v1/communities/general', JSON.stringify({ name: 'Bell\u0007' })), 'name');
   });
   it('a guide title and a token name', async () => {
@@ -124,7 +214,10 @@ describe('titles and names are one line without control characters', () => {
     await expectRefused(() => json(member, 'POST', '/api/v1/me/tokens', JSON.stringify({ name: 'ci\rbot' })), 'name');
   });
   it('bodies keep their line breaks', async () => {
-    expect((await json(member, 'POST', `/api/v1/threads/${threadId}/posts`, JSON.stringify({ body: 'line one\r\nline two\n\tindented' }))).statusCode).toBe(201);
+    expect(
+      (await json(member, 'POST', `/api/v1/threads/${threadId}/posts`, JSON.stringify({ body: 'line one\r\nline two\n\tindented' })))
+        .statusCode,
+    ).toBe(201);
   });
 });
 
@@ -158,7 +251,11 @@ describe('a private community answers 404 exactly like a missing one (finding 6)
   ];
   const send = (who: Session | null, method: string, path: string, slug: string, payload?: object) => {
     const fill = (s: string) => s.replaceAll('{slug}', slug).replaceAll('{thread}', String(threadId));
-    const options = { method: method as 'GET', url: fill(path), ...(payload && { payload: JSON.parse(fill(JSON.stringify(payload))) as object }) };
+    const options = {
+      method: method as 'GET',
+      url: fill(path),
+      ...(payload && { payload: JSON.parse(fill(JSON.stringify(payload))) as object }),
+    };
     return who ? who.inject(options) : t.app.inject({ ...options, headers: { origin: ORIGIN } });
   };
 
@@ -187,14 +284,27 @@ describe('private answers are not cached (finding 7)', () => {
     expect((await member.inject({ method: 'GET', url: '/api/v1/me' })).headers['cache-control']).toBe('no-store');
   });
   it('notifications, tokens, a thread read by a member, an error to a member, a token-authenticated read', async () => {
-    for (const url of ['/api/v1/notifications', '/api/v1/notifications/unread-count', '/api/v1/me/tokens', `/api/v1/threads/${threadId}`, '/api/v1/threads/2147483647']) {
+    for (const url of [
+      '/api/v1/notifications',
+      '/api/v1/notifications/unread-count',
+      '/api/v1/me/tokens',
+      `/api/v1/threads/${threadId}`,
+      '/api/v1/threads/2147483647',
+    ]) {
       expect((await member.inject({ method: 'GET', url })).headers['cache-control'], url).toBe('no-store');
     }
     const token = (await member.inject({ method: 'POST', url: '/api/v1/me/tokens', payload: { name: 'reader' } })).json().token as string;
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).headers['cache-control']).toBe('no-store');
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).headers['cache-control'],
+    ).toBe('no-store');
   });
   it('signing in and out', async () => {
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: ORIGIN }, payload: { login: member.username, password: 'correct horse battery' } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { origin: ORIGIN },
+      payload: { login: member.username, password: 'correct horse battery' },
+    });
     expect(login.statusCode).toBe(200);
     expect(login.headers['cache-control']).toBe('no-store');
     expect((await member.inject({ method: 'POST', url: '/api/v1/auth/logout' })).headers['cache-control']).toBe('no-store');

@@ -17,11 +17,17 @@ const advance = (ms: number) => (now = new Date(now.getTime() + ms));
 let address = 0;
 /** Every attempt from a new address, as a botnet would: the per-address limit never sees two. */
 const login = (app: FastifyInstance, name: string, password: string) =>
-  app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: ORIGIN }, remoteAddress: `10.0.${Math.floor(++address / 250)}.${address % 250}`, payload: { login: name, password } });
+  app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    headers: { origin: ORIGIN },
+    remoteAddress: `10.0.${Math.floor(++address / 250)}.${address % 250}`,
+    payload: { login: name, password },
+  });
 
 /** Fails `count` times, waiting out each delay as a patient attacker would; returns the last Retry-After seen. */
 async function failPatiently(app: FastifyInstance, name: string, count: number): Promise<void> {
-  for (let failed = 0; failed < count; ) {
+  for (let failed = 0; failed < count;) {
     const response = await login(app, name, 'a wrong guess');
     if (response.statusCode === 429) {
       advance(Number(response.headers['retry-after']) * 1000);
@@ -81,7 +87,15 @@ describe.skipIf(!REDIS_URL)('across API nodes (needs TEST_REDIS_URL)', () => {
     const config = loadConfig({ AUTH_RATE_LIMIT: '10000', WRITE_RATE_LIMIT: '10000', REDIS_URL });
     const nodes = await Promise.all(
       [0, 1].map(async () => {
-        const app = await buildApp({ config, database: t.database, search: createEmbeddedSearchIndex(), bus: createInProcessEventBus(), clock, logLevel: 'silent', rateLimitNamespace: nameSpace });
+        const app = await buildApp({
+          config,
+          database: t.database,
+          search: createEmbeddedSearchIndex(),
+          bus: createInProcessEventBus(),
+          clock,
+          logLevel: 'silent',
+          rateLimitNamespace: nameSpace,
+        });
         await app.ready();
         return app;
       }),
@@ -89,7 +103,8 @@ describe.skipIf(!REDIS_URL)('across API nodes (needs TEST_REDIS_URL)', () => {
     const [a, b] = nodes as [FastifyInstance, FastifyInstance];
     try {
       const user = await signUp(t.app);
-      for (let i = 0; i < FREE_FAILURES; i++) expectProblem(await login(i % 2 === 0 ? a : b, user.username, 'wrong'), 401, 'INVALID_CREDENTIALS');
+      for (let i = 0; i < FREE_FAILURES; i++)
+        expectProblem(await login(i % 2 === 0 ? a : b, user.username, 'wrong'), 401, 'INVALID_CREDENTIALS');
       expectProblem(await login(a, user.username, PASSWORD), 429, 'LOGIN_THROTTLED');
       expectProblem(await login(b, user.username, PASSWORD), 429, 'LOGIN_THROTTLED');
       // The in-process throttle of the test app knows nothing of it: the two nodes shared Redis.

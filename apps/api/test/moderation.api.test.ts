@@ -12,17 +12,27 @@ let flagger2: Session;
 let community: string;
 let elsewhere: string;
 
-const join = async (s: Session, slug: string) => expect((await s.inject({ method: 'POST', url: `/api/v1/communities/${slug}/join` })).statusCode).toBe(200);
+const join = async (s: Session, slug: string) =>
+  expect((await s.inject({ method: 'POST', url: `/api/v1/communities/${slug}/join` })).statusCode).toBe(200);
 const setRole = (as: Session, slug: string, username: string, role: string) =>
   as.inject({ method: 'PUT', url: `/api/v1/communities/${slug}/members/${username}/role`, payload: { role } });
-const flag = (as: Session, postId: number, reason = 'spam', note?: string) => as.inject({ method: 'POST', url: `/api/v1/posts/${postId}/flags`, payload: { reason, ...(note !== undefined && { note }) } });
-const review = (as: Session, postId: number, payload: Record<string, unknown>) => as.inject({ method: 'POST', url: `/api/v1/posts/${postId}/review`, payload });
+const flag = (as: Session, postId: number, reason = 'spam', note?: string) =>
+  as.inject({ method: 'POST', url: `/api/v1/posts/${postId}/flags`, payload: { reason, ...(note !== undefined && { note }) } });
+const review = (as: Session, postId: number, payload: Record<string, unknown>) =>
+  as.inject({ method: 'POST', url: `/api/v1/posts/${postId}/review`, payload });
 const queue = async (as: Session, slug = community) => {
   const response = await as.inject({ method: 'GET', url: `/api/v1/communities/${slug}/review` });
   expect(response.statusCode).toBe(200);
-  return response.json() as { items: { post: { id: number; held: boolean }; openFlags: number; flags: { reason: string; status: string; note: string; resolution: string | null }[] }[] };
+  return response.json() as {
+    items: {
+      post: { id: number; held: boolean };
+      openFlags: number;
+      flags: { reason: string; status: string; note: string; resolution: string | null }[];
+    }[];
+  };
 };
-const lastEvent = async (type: string) => (await t.database.db.select().from(outboxEvents).where(eq(outboxEvents.type, type)).orderBy(desc(outboxEvents.id)).limit(1))[0];
+const lastEvent = async (type: string) =>
+  (await t.database.db.select().from(outboxEvents).where(eq(outboxEvents.type, type)).orderBy(desc(outboxEvents.id)).limit(1))[0];
 const auditActions = async (subjectId: number) =>
   (await t.database.db.select().from(auditLog).where(eq(auditLog.subjectId, subjectId)).orderBy(auditLog.id)).map((r) => r.action);
 
@@ -49,11 +59,23 @@ describe('flags', () => {
     const postId = (await t.app.inject({ method: 'GET', url: `/api/v1/threads/${threadId}` })).json().posts[0].id as number;
     const created = await flag(flagger, postId, 'spam', 'An advert');
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ flag: { reason: 'spam', note: 'An advert', status: 'open', flagger: { username: 'watchful' } }, message: expect.stringContaining('moderators') });
+    expect(created.json()).toMatchObject({
+      flag: { reason: 'spam', note: 'An advert', status: 'open', flagger: { username: 'watchful' } },
+      message: expect.stringContaining('moderators'),
+    });
     expect((await lastEvent('post.flagged'))?.payload).toMatchObject({ postId, by: flagger.id });
     expectProblem(await flag(flagger, postId, 'off_topic'), 409, 'ALREADY_FLAGGED');
     expectProblem(await flag(author, postId), 403, 'FORBIDDEN');
-    expectProblem(await t.app.inject({ method: 'POST', url: `/api/v1/posts/${postId}/flags`, headers: { origin: 'http://localhost:3000' }, payload: { reason: 'spam' } }), 401, 'UNAUTHENTICATED');
+    expectProblem(
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/posts/${postId}/flags`,
+        headers: { origin: 'http://localhost:3000' },
+        payload: { reason: 'spam' },
+      }),
+      401,
+      'UNAUTHENTICATED',
+    );
     expectProblem(await flag(flagger2, postId, 'needs_moderator', '  '), 400, 'VALIDATION_FAILED');
     expectProblem(await flag(flagger2, postId, 'rude' as string), 400, 'VALIDATION_FAILED');
     const abilities = (await flagger2.inject({ method: 'GET', url: `/api/v1/threads/${threadId}` })).json().posts[0].abilities;
@@ -129,14 +151,22 @@ describe('the review queue', () => {
     const until = new Date(Date.now() + 7 * 86400_000).toISOString();
     expectProblem(await review(leader, replyId, { action: 'suspend', reason: 'rude' }), 400, 'VALIDATION_FAILED');
     expectProblem(await review(leader, replyId, { action: 'suspend', until }), 400, 'VALIDATION_FAILED');
-    expectProblem(await review(leader, replyId, { action: 'suspend', until: '2001-01-01T00:00:00Z', reason: 'rude' }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await review(leader, replyId, { action: 'suspend', until: '2001-01-01T00:00:00Z', reason: 'rude' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     const done = await review(leader, replyId, { action: 'suspend', until, reason: 'Repeated insults' });
     expect(done.statusCode).toBe(200);
     expect((await lastEvent('user.suspended'))?.payload).toMatchObject({ userId: victim.id, by: leader.id, reason: 'Repeated insults' });
     expect(await auditActions(victim.id)).toContain('user.suspend');
     // Reads still work; writes get a clear SUSPENDED problem with the date and the reason.
     expect((await victim.inject({ method: 'GET', url: `/api/v1/threads/${threadId}` })).statusCode).toBe(200);
-    const refused = expectProblem(await victim.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/posts`, payload: { body: 'Let me in' } }), 403, 'SUSPENDED');
+    const refused = expectProblem(
+      await victim.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/posts`, payload: { body: 'Let me in' } }),
+      403,
+      'SUSPENDED',
+    );
     expect(refused.detail).toMatch(/^Your account is suspended until .* \(Repeated insults\)\. You can still read/);
     const othersThread = await ask(flagger, community, 'A question by someone else');
     const othersPost = (await victim.inject({ method: 'GET', url: `/api/v1/threads/${othersThread}` })).json().posts[0];
@@ -149,7 +179,11 @@ describe('the review queue', () => {
     const threadId = await ask(mod, community, 'A moderator’s thread here');
     const replyId = await reply(mod, threadId, 'A moderator’s reply');
     await flag(flagger, replyId, 'spam');
-    expectProblem(await review(leader, replyId, { action: 'suspend', until: new Date(Date.now() + 86400_000).toISOString(), reason: 'no' }), 403, 'FORBIDDEN');
+    expectProblem(
+      await review(leader, replyId, { action: 'suspend', until: new Date(Date.now() + 86400_000).toISOString(), reason: 'no' }),
+      403,
+      'FORBIDDEN',
+    );
   });
 });
 
@@ -159,7 +193,11 @@ describe('threads: lock, unlock, move, retag', () => {
     expectProblem(await otherLeader.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/lock` }), 403, 'FORBIDDEN');
     expectProblem(await flagger.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/lock` }), 403, 'FORBIDDEN');
     expect((await leader.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/lock` })).json().status).toBe('locked');
-    expectProblem(await flagger.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/posts`, payload: { body: 'nope' } }), 403, 'FORBIDDEN');
+    expectProblem(
+      await flagger.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/posts`, payload: { body: 'nope' } }),
+      403,
+      'FORBIDDEN',
+    );
     expect((await leader.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/unlock` })).json().status).toBe('open');
     expect(await auditActions(threadId)).toEqual(expect.arrayContaining(['thread.lock', 'thread.unlock']));
     expect((await lastEvent('thread.moderated'))?.payload).toMatchObject({ threadId, action: 'unlock' });
@@ -167,9 +205,21 @@ describe('threads: lock, unlock, move, retag', () => {
 
   it('moves a thread with its tags, only for moderators of both communities', async () => {
     const threadId = await ask(author, community, 'Wrong place for this question', ['grapes']);
-    expectProblem(await leader.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/move`, payload: { community: elsewhere } }), 403, 'FORBIDDEN');
-    expectProblem(await admin.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/move`, payload: { community } }), 400, 'VALIDATION_FAILED');
-    expectProblem(await admin.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/move`, payload: { community: 'nowhere' } }), 404, 'NOT_FOUND');
+    expectProblem(
+      await leader.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/move`, payload: { community: elsewhere } }),
+      403,
+      'FORBIDDEN',
+    );
+    expectProblem(
+      await admin.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/move`, payload: { community } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await admin.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/move`, payload: { community: 'nowhere' } }),
+      404,
+      'NOT_FOUND',
+    );
     const moved = await admin.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/move`, payload: { community: elsewhere } });
     expect(moved.json()).toMatchObject({ community: { slug: elsewhere }, tags: ['grapes'] });
     const tags = (await t.app.inject({ method: 'GET', url: `/api/v1/communities/${elsewhere}` })).json().tags;
@@ -182,7 +232,11 @@ describe('threads: lock, unlock, move, retag', () => {
 
   it('moderators retag someone else’s thread (audited, thread.moderated retag)', async () => {
     const threadId = await ask(author, community, 'Question with wrong tags', ['wrong']);
-    expectProblem(await flagger.inject({ method: 'PATCH', url: `/api/v1/threads/${threadId}`, payload: { tags: ['x'] } }), 403, 'FORBIDDEN');
+    expectProblem(
+      await flagger.inject({ method: 'PATCH', url: `/api/v1/threads/${threadId}`, payload: { tags: ['x'] } }),
+      403,
+      'FORBIDDEN',
+    );
     const edited = await leader.inject({ method: 'PATCH', url: `/api/v1/threads/${threadId}`, payload: { tags: ['corks', 'storage'] } });
     expect(edited.json().tags).toEqual(['corks', 'storage']);
     expect((await lastEvent('thread.moderated'))?.payload).toMatchObject({ threadId, action: 'retag' });
@@ -195,7 +249,9 @@ describe('the audit log', () => {
     const log = await leader.inject({ method: 'GET', url: `/api/v1/communities/${community}/audit` });
     expect(log.statusCode).toBe(200);
     const actions = log.json().items.map((i: { action: string }) => i.action);
-    expect(actions).toEqual(expect.arrayContaining(['review.hide', 'review.dismiss', 'user.suspend', 'thread.lock', 'thread.move', 'member.role']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['review.hide', 'review.dismiss', 'user.suspend', 'thread.lock', 'thread.move', 'member.role']),
+    );
     expect(log.json().items[0]).toMatchObject({ actor: { username: expect.any(String) }, community: { slug: community } });
     expectProblem(await flagger.inject({ method: 'GET', url: `/api/v1/communities/${community}/audit` }), 403, 'FORBIDDEN');
     expectProblem(await otherLeader.inject({ method: 'GET', url: `/api/v1/communities/${community}/audit` }), 403, 'FORBIDDEN');
@@ -216,7 +272,8 @@ describe('user_stats', () => {
     const statsOf = async () => (await t.database.db.select().from(userStats).where(eq(userStats.userId, reader.id)))[0];
     await reader.inject({ method: 'GET', url: `/api/v1/threads/${threadId}` });
     expect((await statsOf()) ?? { topicsEntered: 0, postsRead: 0 }).toMatchObject({ topicsEntered: 0, postsRead: 0 });
-    const read = (lastPostNumber: number) => reader.inject({ method: 'POST', url: '/api/v1/me/reads', payload: { items: [{ threadId, lastPostNumber }] } });
+    const read = (lastPostNumber: number) =>
+      reader.inject({ method: 'POST', url: '/api/v1/me/reads', payload: { items: [{ threadId, lastPostNumber }] } });
     expect((await read(3)).statusCode).toBe(200);
     expect((await read(3)).statusCode).toBe(200);
     expect(await statsOf()).toMatchObject({ topicsEntered: 1, postsRead: 3 });
@@ -225,5 +282,4 @@ describe('user_stats', () => {
     expect((await read(40)).statusCode).toBe(200);
     expect(await statsOf()).toMatchObject({ topicsEntered: 1, postsRead: 4 });
   });
-
 });

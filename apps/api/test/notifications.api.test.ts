@@ -12,7 +12,10 @@ let communityId: number;
 
 /** Notification rows are the worker's to write; here they are inserted as it would. */
 async function notify(userId: number, kind: string, key: string, actorId: number | null = null) {
-  const [row] = await t.database.db.insert(notifications).values({ userId, kind, communityId, threadId, actorId, dedupeKey: key }).returning();
+  const [row] = await t.database.db
+    .insert(notifications)
+    .values({ userId, kind, communityId, threadId, actorId, dedupeKey: key })
+    .returning();
   return row!.id;
 }
 
@@ -39,7 +42,14 @@ describe('notifications', () => {
     const list = (await ada.inject({ method: 'GET', url: '/api/v1/notifications?limit=1' })).json();
     expect(list.unreadCount).toBe(2);
     expect(list.items).toHaveLength(1);
-    expect(list.items[0]).toMatchObject({ kind: 'mention', message: 'bob mentioned you', thread: { id: threadId }, community: { slug: 'brewing' }, read: false, actor: { username: 'bob' } });
+    expect(list.items[0]).toMatchObject({
+      kind: 'mention',
+      message: 'bob mentioned you',
+      thread: { id: threadId },
+      community: { slug: 'brewing' },
+      read: false,
+      actor: { username: 'bob' },
+    });
     const next = (await ada.inject({ method: 'GET', url: `/api/v1/notifications?limit=1&cursor=${list.nextCursor}` })).json();
     expect(next.items.map((n: { kind: string }) => n.kind)).toEqual(['reply_to_thread']);
     expect(next.nextCursor).toBeNull();
@@ -51,16 +61,24 @@ describe('notifications', () => {
     const marked = await ada.inject({ method: 'POST', url: '/api/v1/notifications/read', payload: { ids: [newest.id] } });
     expect(marked.json()).toEqual({ unreadCount: 1 });
     expect(await lastEvent()).toMatchObject({ type: 'notification.read', payload: { userId: ada.id } });
-    expect((await ada.inject({ method: 'POST', url: '/api/v1/notifications/read', payload: { threadId } })).json()).toEqual({ unreadCount: 0 });
+    expect((await ada.inject({ method: 'POST', url: '/api/v1/notifications/read', payload: { threadId } })).json()).toEqual({
+      unreadCount: 0,
+    });
     // Someone else's notification is untouched by "all".
-    expect((await ada.inject({ method: 'POST', url: '/api/v1/notifications/read', payload: { all: true } })).json()).toEqual({ unreadCount: 0 });
+    expect((await ada.inject({ method: 'POST', url: '/api/v1/notifications/read', payload: { all: true } })).json()).toEqual({
+      unreadCount: 0,
+    });
     expect((await bob.inject({ method: 'GET', url: '/api/v1/notifications/unread-count' })).json()).toEqual({ unreadCount: 1 });
   });
 
   it('refuses anonymous access and empty or malformed requests', async () => {
     expectProblem(await t.app.inject({ method: 'GET', url: '/api/v1/notifications' }), 401, 'UNAUTHENTICATED');
     expectProblem(await ada.inject({ method: 'POST', url: '/api/v1/notifications/read', payload: {} }), 400, 'VALIDATION_FAILED');
-    expectProblem(await ada.inject({ method: 'POST', url: '/api/v1/notifications/read', payload: { ids: ['x'] } }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await ada.inject({ method: 'POST', url: '/api/v1/notifications/read', payload: { ids: ['x'] } }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('hides notifications from a private community the user has left', async () => {
@@ -68,7 +86,9 @@ describe('notifications', () => {
     const [inner] = await t.database.db.select().from(communities).where(eq(communities.slug, 'inner'));
     await t.database.db.insert(memberships).values({ communityId: inner!.id, userId: bob.id });
     const secret = await ask(bob, 'inner', 'A question only members can see');
-    await t.database.db.insert(notifications).values({ userId: ada.id, kind: 'mention', communityId: inner!.id, threadId: secret, dedupeKey: 'leak' });
+    await t.database.db
+      .insert(notifications)
+      .values({ userId: ada.id, kind: 'mention', communityId: inner!.id, threadId: secret, dedupeKey: 'leak' });
     const items = (await ada.inject({ method: 'GET', url: '/api/v1/notifications' })).json().items;
     expect(items.map((n: { thread: { id: number } }) => n.thread.id)).not.toContain(secret);
   });
@@ -76,29 +96,70 @@ describe('notifications', () => {
 
 describe('watch levels', () => {
   it('defaults to watching for the thread’s author and normal for others; explicit choices stick', async () => {
-    expect((await ada.inject({ method: 'GET', url: `/api/v1/threads/${threadId}/watch` })).json()).toEqual({ level: 'watching', isDefault: true });
-    expect((await bob.inject({ method: 'GET', url: `/api/v1/threads/${threadId}/watch` })).json()).toEqual({ level: 'normal', isDefault: true });
-    expect((await ada.inject({ method: 'PUT', url: `/api/v1/threads/${threadId}/watch`, payload: { level: 'muted' } })).json()).toEqual({ level: 'muted', isDefault: false });
-    expect((await bob.inject({ method: 'PUT', url: '/api/v1/communities/brewing/watch', payload: { level: 'watching' } })).json()).toEqual({ level: 'watching', isDefault: false });
-    expect((await bob.inject({ method: 'PUT', url: '/api/v1/communities/brewing/tags/Hops/watch', payload: { level: 'tracking' } })).json()).toEqual({ level: 'tracking', isDefault: false });
-    expect((await bob.inject({ method: 'GET', url: '/api/v1/communities/brewing/tags/hops/watch' })).json()).toEqual({ level: 'tracking', isDefault: false });
+    expect((await ada.inject({ method: 'GET', url: `/api/v1/threads/${threadId}/watch` })).json()).toEqual({
+      level: 'watching',
+      isDefault: true,
+    });
+    expect((await bob.inject({ method: 'GET', url: `/api/v1/threads/${threadId}/watch` })).json()).toEqual({
+      level: 'normal',
+      isDefault: true,
+    });
+    expect((await ada.inject({ method: 'PUT', url: `/api/v1/threads/${threadId}/watch`, payload: { level: 'muted' } })).json()).toEqual({
+      level: 'muted',
+      isDefault: false,
+    });
+    expect((await bob.inject({ method: 'PUT', url: '/api/v1/communities/brewing/watch', payload: { level: 'watching' } })).json()).toEqual({
+      level: 'watching',
+      isDefault: false,
+    });
+    expect(
+      (await bob.inject({ method: 'PUT', url: '/api/v1/communities/brewing/tags/Hops/watch', payload: { level: 'tracking' } })).json(),
+    ).toEqual({ level: 'tracking', isDefault: false });
+    expect((await bob.inject({ method: 'GET', url: '/api/v1/communities/brewing/tags/hops/watch' })).json()).toEqual({
+      level: 'tracking',
+      isDefault: false,
+    });
   });
 
   it('refuses unknown levels, anonymous visitors and communities the viewer cannot read', async () => {
-    expectProblem(await bob.inject({ method: 'PUT', url: '/api/v1/communities/brewing/watch', payload: { level: 'loud' } }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await bob.inject({ method: 'PUT', url: '/api/v1/communities/brewing/watch', payload: { level: 'loud' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectProblem(await t.app.inject({ method: 'GET', url: '/api/v1/communities/brewing/watch' }), 401, 'UNAUTHENTICATED');
-    expectProblem(await ada.inject({ method: 'PUT', url: '/api/v1/communities/inner/watch', payload: { level: 'watching' } }), 404, 'NOT_FOUND');
+    expectProblem(
+      await ada.inject({ method: 'PUT', url: '/api/v1/communities/inner/watch', payload: { level: 'watching' } }),
+      404,
+      'NOT_FOUND',
+    );
     expectProblem(await ada.inject({ method: 'GET', url: '/api/v1/threads/999999/watch' }), 404, 'NOT_FOUND');
   });
 });
 
 describe('email settings and unsubscribe links', () => {
   it('reads and changes email settings, refusing unknown kinds', async () => {
-    expect((await ada.inject({ method: 'GET', url: '/api/v1/me/notification-settings' })).json()).toEqual({ emailNotifications: 'away', emailDigest: 'daily', emailMutedKinds: [] });
-    const changed = await ada.inject({ method: 'PATCH', url: '/api/v1/me/notification-settings', payload: { emailDigest: 'never', emailMutedKinds: ['mention'] } });
+    expect((await ada.inject({ method: 'GET', url: '/api/v1/me/notification-settings' })).json()).toEqual({
+      emailNotifications: 'away',
+      emailDigest: 'daily',
+      emailMutedKinds: [],
+    });
+    const changed = await ada.inject({
+      method: 'PATCH',
+      url: '/api/v1/me/notification-settings',
+      payload: { emailDigest: 'never', emailMutedKinds: ['mention'] },
+    });
     expect(changed.json()).toEqual({ emailNotifications: 'away', emailDigest: 'never', emailMutedKinds: ['mention'] });
-    expectProblem(await ada.inject({ method: 'PATCH', url: '/api/v1/me/notification-settings', payload: { emailMutedKinds: ['spam'] } }), 400, 'VALIDATION_FAILED');
-    expectProblem(await ada.inject({ method: 'PATCH', url: '/api/v1/me/notification-settings', payload: { emailDigest: 'hourly' } }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await ada.inject({ method: 'PATCH', url: '/api/v1/me/notification-settings', payload: { emailMutedKinds: ['spam'] } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await ada.inject({ method: 'PATCH', url: '/api/v1/me/notification-settings', payload: { emailDigest: 'hourly' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('unsubscribes by token without a session: GET shows a form, POST (one click) does it', async () => {
@@ -107,13 +168,26 @@ describe('email settings and unsubscribe links', () => {
     const page = await t.app.inject({ method: 'GET', url });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<form method="post"');
-    const done = await t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+    const done = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'List-Unsubscribe=One-Click',
+    });
     expect(done.statusCode).toBe(200);
-    expect((await bob.inject({ method: 'GET', url: '/api/v1/me/notification-settings' })).json().emailMutedKinds).toEqual(['reply_to_post']);
+    expect((await bob.inject({ method: 'GET', url: '/api/v1/me/notification-settings' })).json().emailMutedKinds).toEqual([
+      'reply_to_post',
+    ]);
     // Twice is harmless; a wrong token is a clear 404.
     await t.app.inject({ method: 'POST', url });
-    expect((await bob.inject({ method: 'GET', url: '/api/v1/me/notification-settings' })).json().emailMutedKinds).toEqual(['reply_to_post']);
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/email/unsubscribe?token=nottherealtoken&kind=mention' }), 404, 'NOT_FOUND');
+    expect((await bob.inject({ method: 'GET', url: '/api/v1/me/notification-settings' })).json().emailMutedKinds).toEqual([
+      'reply_to_post',
+    ]);
+    expectProblem(
+      await t.app.inject({ method: 'POST', url: '/api/v1/email/unsubscribe?token=nottherealtoken&kind=mention' }),
+      404,
+      'NOT_FOUND',
+    );
   });
 });
 
@@ -133,7 +207,11 @@ describe('the notification-kind catalogue', () => {
     }
     const muted = (await bob.inject({ method: 'GET', url: '/api/v1/me/notification-settings' })).json();
     expect([...muted.emailMutedKinds].sort()).toEqual([...notificationKinds, 'digest'].sort());
-    const changed = await ada.inject({ method: 'PATCH', url: '/api/v1/me/notification-settings', payload: { emailMutedKinds: ['guide_review', 'guide_credited', 'moderation_notice'] } });
+    const changed = await ada.inject({
+      method: 'PATCH',
+      url: '/api/v1/me/notification-settings',
+      payload: { emailMutedKinds: ['guide_review', 'guide_credited', 'moderation_notice'] },
+    });
     expect(changed.statusCode).toBe(200);
     expect(changed.json().emailMutedKinds).toEqual(['guide_review', 'guide_credited', 'moderation_notice']);
   });
@@ -147,8 +225,15 @@ describe('admin: pipeline', () => {
     expect(status.search.engine).toBe('embedded');
     expect(status.outbox.pending).toBeGreaterThan(0); // no worker runs in API tests
     expect(status.search.threadsToIndex).toBeGreaterThan(0);
-    const [letter] = await t.database.db.insert(deadLetters).values({ queue: 'email', jobName: 'email.notification', jobId: '9:email.notification', data: {}, error: 'boom', attempts: 6 }).returning();
-    expect((await admin.inject({ method: 'GET', url: '/api/v1/admin/dead-letters' })).json().items[0]).toMatchObject({ id: letter!.id, error: 'boom', retriedAt: null });
+    const [letter] = await t.database.db
+      .insert(deadLetters)
+      .values({ queue: 'email', jobName: 'email.notification', jobId: '9:email.notification', data: {}, error: 'boom', attempts: 6 })
+      .returning();
+    expect((await admin.inject({ method: 'GET', url: '/api/v1/admin/dead-letters' })).json().items[0]).toMatchObject({
+      id: letter!.id,
+      error: 'boom',
+      retriedAt: null,
+    });
     expect((await admin.inject({ method: 'POST', url: `/api/v1/admin/dead-letters/${letter!.id}/retry` })).statusCode).toBe(202);
     expect(await lastEvent()).toMatchObject({ type: 'job.retried', payload: { deadLetterId: letter!.id } });
     expect((await admin.inject({ method: 'POST', url: '/api/v1/admin/search/reindex' })).statusCode).toBe(202);

@@ -44,11 +44,23 @@ describe('a private community is invisible to non-members everywhere', () => {
   }
 
   it('refuses writes from an outsider with 404, not 403, so nothing leaks', async () => {
-    expectProblem(await outsider.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/posts`, payload: { body: 'let me in' } }), 404, 'NOT_FOUND');
+    expectProblem(
+      await outsider.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/posts`, payload: { body: 'let me in' } }),
+      404,
+      'NOT_FOUND',
+    );
     expectProblem(await outsider.inject({ method: 'POST', url: `/api/v1/posts/${postId}/vote` }), 404, 'NOT_FOUND');
     expectProblem(await outsider.inject({ method: 'PATCH', url: `/api/v1/posts/${postId}`, payload: { body: 'x' } }), 404, 'NOT_FOUND');
     expectProblem(await outsider.inject({ method: 'POST', url: '/api/v1/communities/secret/join' }), 404, 'NOT_FOUND');
-    expectProblem(await outsider.inject({ method: 'POST', url: '/api/v1/threads', payload: { community: 'secret', title: 'Sneaking a question in', body: 'x', tags: [] } }), 404, 'NOT_FOUND');
+    expectProblem(
+      await outsider.inject({
+        method: 'POST',
+        url: '/api/v1/threads',
+        payload: { community: 'secret', title: 'Sneaking a question in', body: 'x', tags: [] },
+      }),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   it('shows everything to members and staff', async () => {

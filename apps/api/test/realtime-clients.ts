@@ -1,4 +1,11 @@
-import { accessChangeFor, type ClientEvents, type ClientToServerEvents, type EventBus, type RealtimeMessage, type ServerToClientEvents } from '@praxis/realtime';
+import {
+  accessChangeFor,
+  type ClientEvents,
+  type ClientToServerEvents,
+  type EventBus,
+  type RealtimeMessage,
+  type ServerToClientEvents,
+} from '@praxis/realtime';
 import { desc, gt, outboxEvents, type Database } from '@praxis/db';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
@@ -132,7 +139,10 @@ export function openStream(host: string, options: { token?: string; query?: stri
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.cookie) headers.cookie = `praxis_session=${options.cookie}`;
-  const socket = new WebSocket(`ws://${host}/api/v1/stream${options.query ?? ''}`, { headers, ...(options.origin && { origin: options.origin }) });
+  const socket = new WebSocket(`ws://${host}/api/v1/stream${options.query ?? ''}`, {
+    headers,
+    ...(options.origin && { origin: options.origin }),
+  });
   // A refused or terminated handshake emits 'error'; the tests assert on 'unexpected-response' instead.
   socket.on('error', () => {});
   opened.push(() => socket.terminate());
@@ -161,7 +171,11 @@ export const postCreated = (threadId: number, postId: number): RealtimeMessage<'
   event: 'post.created',
   data: { threadId, postId, number: postId, postCount: postId },
 });
-export const unread = (userId: number, unreadCount: number): RealtimeMessage<'notification.read'> => ({ room: `user:${userId}`, event: 'notification.read', data: { unreadCount } });
+export const unread = (userId: number, unreadCount: number): RealtimeMessage<'notification.read'> => ({
+  room: `user:${userId}`,
+  event: 'notification.read',
+  data: { unreadCount },
+});
 export const withUnread = (count: number) => (data: unknown) => (data as ClientEvents['notification.read']).unreadCount === count;
 export const withPost = (postId: number) => (data: unknown) => (data as ClientEvents['post.created']).postId === postId;
 

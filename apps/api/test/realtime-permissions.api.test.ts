@@ -128,7 +128,11 @@ describe('a member who leaves a private community (socket.io)', () => {
     expect(await left).toEqual({ threadId: thread, reason: 'access_changed' });
 
     await t.bus.publish(postCreated(thread, 12));
-    await t.bus.publish({ room: `thread:${thread}`, event: 'thread.updated', data: { threadId: thread, postId: null, reason: 'thread.edited' } });
+    await t.bus.publish({
+      room: `thread:${thread}`,
+      event: 'thread.updated',
+      data: { threadId: thread, postId: null, reason: 'thread.edited' },
+    });
     await t.bus.publish(unread(leaver.id, 1));
     await events.until(withUnread(1));
     expect(events.received.map((r) => r.event)).toEqual(['post.created', 'thread.left', 'notification.read']);
@@ -251,14 +255,21 @@ describe('a session that ends', () => {
 
   it('sign out of all sessions closes the connections of every session of the user, not of others', async () => {
     const user = await signUp(t.app);
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: 'http://localhost:3000' }, payload: { login: user.username, password: 'correct horse battery' } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { origin: 'http://localhost:3000' },
+      payload: { login: user.username, password: 'correct horse battery' },
+    });
     const secondCookie = login.cookies.find((c) => c.name === 'praxis_session')!.value;
     const first = await connected(ioClient(host, { cookie: user.cookie }));
     const second = await connected(ioClient(host, { cookie: secondCookie }));
     const bystander = recordEvents(await connected(ioClient(host, { cookie: outsider.cookie })));
     const firstClosed = disconnection(first);
     const secondClosed = disconnection(second);
-    const published = await thenPublishAccessChanges(() => user.inject({ method: 'POST', url: '/api/v1/auth/logout', payload: { allSessions: true } }));
+    const published = await thenPublishAccessChanges(() =>
+      user.inject({ method: 'POST', url: '/api/v1/auth/logout', payload: { allSessions: true } }),
+    );
     expect(published).toBe(1);
     expect(await firstClosed).toBe('io server disconnect');
     expect(await secondClosed).toBe('io server disconnect');
@@ -304,7 +315,10 @@ describe('a credential that expires while connected', () => {
     const token = await createToken(user);
     const tokenId = ((await user.inject({ method: 'GET', url: '/api/v1/me/tokens' })).json().items as Array<{ id: number }>)[0]!.id;
     // The API refuses expiries under a day; the test shortens this one in the database (the clock is the real one here).
-    await t.database.db.update(accessTokens).set({ expiresAt: new Date(Date.now() + 3_000) }).where(eq(accessTokens.id, tokenId));
+    await t.database.db
+      .update(accessTokens)
+      .set({ expiresAt: new Date(Date.now() + 3_000) })
+      .where(eq(accessTokens.id, tokenId));
     const socket = await connected(ioClient(host, { token }));
     const stream = await opens(openStream(host, { token }));
     await stream.next();

@@ -125,7 +125,10 @@ describe('socket.io gateway', () => {
     const events = recordEvents(socket);
     expect(await joinThread(socket, publicThread)).toEqual({ ok: true });
     expect(await socket.timeout(TIMEOUT_MS).emitWithAck('thread.leave', { threadId: publicThread })).toEqual({ ok: true });
-    expect(await socket.timeout(TIMEOUT_MS).emitWithAck('thread.join', { threadId: 'one' as unknown as number })).toEqual({ ok: false, error: 'bad_request' });
+    expect(await socket.timeout(TIMEOUT_MS).emitWithAck('thread.join', { threadId: 'one' as unknown as number })).toEqual({
+      ok: false,
+      error: 'bad_request',
+    });
     await t.bus.publish(postCreated(publicThread, 105));
     await t.bus.publish(unread(alice.id, 6));
     await events.until(withUnread(6));
@@ -158,8 +161,16 @@ describe('/api/v1/stream', () => {
     opened.push(() => socket.destroy());
     let response = '';
     socket.on('data', (chunk) => (response += chunk.toString()));
-    const handshake = ['GET /api/v1/stream HTTP/1.1', `Host: ${host}`, 'Connection: Upgrade', 'Upgrade: websocket', 'Sec-WebSocket-Version: 13'];
-    socket.write([...handshake, `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Authorization: Bearer pat_nope', '', ''].join('\r\n'));
+    const handshake = [
+      'GET /api/v1/stream HTTP/1.1',
+      `Host: ${host}`,
+      'Connection: Upgrade',
+      'Upgrade: websocket',
+      'Sec-WebSocket-Version: 13',
+    ];
+    socket.write(
+      [...handshake, `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Authorization: Bearer pat_nope', '', ''].join('\r\n'),
+    );
     // Node's HTTP server no longer manages a socket handed to 'upgrade': unless the API closes it, nothing will.
     await withTimeout<void>('the server to close the connection', (resolve) => socket.once('close', () => resolve()));
     expect(response).toMatch(/^HTTP\/1\.1 401/);
@@ -212,7 +223,13 @@ describe('/api/v1/stream', () => {
   it('answers malformed frames with error frames and keeps the connection', async () => {
     const stream = await opens(openStream(host, { cookie: alice.cookie }));
     await stream.next();
-    for (const bad of ['{not json', '"a string"', '{"type":"dance"}', '{"type":"subscribe"}', '{"type":"subscribe","room":"community:1"}']) {
+    for (const bad of [
+      '{not json',
+      '"a string"',
+      '{"type":"dance"}',
+      '{"type":"subscribe"}',
+      '{"type":"subscribe","room":"community:1"}',
+    ]) {
       stream.send(bad);
       expect(await stream.next()).toMatchObject({ type: 'error', message: expect.any(String) });
     }
@@ -272,7 +289,9 @@ describe('logs', () => {
   it('never contain a token passed in the query string', async () => {
     const { redactSecrets } = await import('../src/app.js');
     expect(redactSecrets('/api/v1/stream?token=pxt_secret&x=1')).toBe('/api/v1/stream?token=[redacted]&x=1');
-    expect(redactSecrets('/api/v1/email/unsubscribe?kind=mention&token=abc123')).toBe('/api/v1/email/unsubscribe?kind=mention&token=[redacted]');
+    expect(redactSecrets('/api/v1/email/unsubscribe?kind=mention&token=abc123')).toBe(
+      '/api/v1/email/unsubscribe?kind=mention&token=[redacted]',
+    );
     expect(redactSecrets('/api/v1/threads?cursor=5')).toBe('/api/v1/threads?cursor=5');
   });
 });

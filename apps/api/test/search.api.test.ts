@@ -1,6 +1,17 @@
 import { communities, eq, memberships, posts } from '@praxis/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ask, buildTestApp, createCommunity, expectProblem, indexAll, reply, signUp, signUpAs, type Session, type TestApp } from './helper.js';
+import {
+  ask,
+  buildTestApp,
+  createCommunity,
+  expectProblem,
+  indexAll,
+  reply,
+  signUp,
+  signUpAs,
+  type Session,
+  type TestApp,
+} from './helper.js';
 
 let t: TestApp;
 let admin: Session;
@@ -48,14 +59,18 @@ describe('GET /api/v1/search', () => {
       expect(body.total).toBe(1);
       expect(body.facets.communities.map((f: { value: string }) => f.value)).toEqual(['brewing']);
       expectProblem(await get('/api/v1/search?q=fermentation&community=vault'), 404, 'NOT_FOUND');
-      expect((await get('/api/v1/threads/similar?title=Fermentation%20secrets%20vault')).json().items.map((i: { id: number }) => i.id)).not.toContain(privateThread);
+      expect(
+        (await get('/api/v1/threads/similar?title=Fermentation%20secrets%20vault')).json().items.map((i: { id: number }) => i.id),
+      ).not.toContain(privateThread);
     }
   });
 
   it('shows members their private community’s threads, with filters', async () => {
     const body = (await insider.inject({ method: 'GET', url: '/api/v1/search?q=fermentation' })).json();
     expect(ids(body).sort()).toEqual([publicThread, privateThread].sort());
-    expect(ids((await insider.inject({ method: 'GET', url: '/api/v1/search?q=fermentation&community=vault' })).json())).toEqual([privateThread]);
+    expect(ids((await insider.inject({ method: 'GET', url: '/api/v1/search?q=fermentation&community=vault' })).json())).toEqual([
+      privateThread,
+    ]);
     expect(ids((await insider.inject({ method: 'GET', url: '/api/v1/search?q=fermentation&tag=yeast&status=solved' })).json())).toEqual([]);
   });
 
@@ -76,7 +91,9 @@ describe('GET /api/v1/search', () => {
     const first = (await insider.inject({ method: 'GET', url: '/api/v1/search?q=fermentation&limit=1' })).json();
     expect(first.items).toHaveLength(1);
     expect(first.nextCursor).toBe('1');
-    const second = (await insider.inject({ method: 'GET', url: `/api/v1/search?q=fermentation&limit=1&cursor=${first.nextCursor}` })).json();
+    const second = (
+      await insider.inject({ method: 'GET', url: `/api/v1/search?q=fermentation&limit=1&cursor=${first.nextCursor}` })
+    ).json();
     expect(second.items).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
     expect(ids(second)).not.toEqual(ids(first));

@@ -15,7 +15,12 @@ describe('first start', () => {
     const config = loadConfig({ ADMIN_EMAIL: 'root@example.test', ADMIN_PASSWORD: 'a strong admin pass' });
     expect(await ensureAdmin(t.app.deps, config)).toContain('root@example.test');
     expect(await ensureAdmin(t.app.deps, config)).toBeNull();
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: ORIGIN }, payload: { login: 'root@example.test', password: 'a strong admin pass' } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { origin: ORIGIN },
+      payload: { login: 'root@example.test', password: 'a strong admin pass' },
+    });
     expect(login.json().user.role).toBe('admin');
   });
 
@@ -34,6 +39,7 @@ describe('first start', () => {
     expect(unanswered.items.length).toBeGreaterThan(0);
     const thread = (await t.app.inject({ method: 'GET', url: `/api/v1/threads/${solved.items[0].id}` })).json();
     expect(thread.posts.find((p: { isSolution: boolean }) => p.isSolution)).toBeDefined();
-    for (const post of thread.posts) expect(post.html).toMatch(/href="https:\/\/beer\.stackexchange\.com\/[qa]\/\d+"[^>]*>Originally posted/);
+    for (const post of thread.posts)
+      expect(post.html).toMatch(/href="https:\/\/beer\.stackexchange\.com\/[qa]\/\d+"[^>]*>Originally posted/);
   });
 });

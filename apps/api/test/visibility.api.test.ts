@@ -7,16 +7,25 @@ import { ask, buildTestApp, createCommunity, reply, signUp, signUpAs, type Sessi
 let t: TestApp;
 let admin: Session;
 
-const join = async (s: Session, slug: string) => expect((await s.inject({ method: 'POST', url: `/api/v1/communities/${slug}/join` })).statusCode).toBe(200);
+const join = async (s: Session, slug: string) =>
+  expect((await s.inject({ method: 'POST', url: `/api/v1/communities/${slug}/join` })).statusCode).toBe(200);
 const makeLeader = async (slug: string, s: Session) =>
-  expect((await admin.inject({ method: 'PUT', url: `/api/v1/communities/${slug}/members/${s.username}/role`, payload: { role: 'leader' } })).statusCode).toBe(200);
+  expect(
+    (await admin.inject({ method: 'PUT', url: `/api/v1/communities/${slug}/members/${s.username}/role`, payload: { role: 'leader' } }))
+      .statusCode,
+  ).toBe(200);
 const listed = async (as: Session | null, query: string) =>
-  ((as ? await as.inject({ method: 'GET', url: `/api/v1/threads?${query}` }) : await t.app.inject({ method: 'GET', url: `/api/v1/threads?${query}` })).json().items) as {
+  (as
+    ? await as.inject({ method: 'GET', url: `/api/v1/threads?${query}` })
+    : await t.app.inject({ method: 'GET', url: `/api/v1/threads?${query}` })
+  ).json().items as {
     id: number;
     excerpt: string;
   }[];
-const excerptOf = async (as: Session | null, query: string, threadId: number) => (await listed(as, query)).find((i) => i.id === threadId)?.excerpt;
-const openingPostId = async (threadId: number) => (await admin.inject({ method: 'GET', url: `/api/v1/threads/${threadId}` })).json().posts[0].id as number;
+const excerptOf = async (as: Session | null, query: string, threadId: number) =>
+  (await listed(as, query)).find((i) => i.id === threadId)?.excerpt;
+const openingPostId = async (threadId: number) =>
+  (await admin.inject({ method: 'GET', url: `/api/v1/threads/${threadId}` })).json().posts[0].id as number;
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -30,7 +39,9 @@ describe('a reply held for approval', () => {
     const lead = await signUp(t.app, 'heldlead');
     await join(lead, slug);
     await makeLeader(slug, lead);
-    expect((await lead.inject({ method: 'PATCH', url: `/api/v1/communities/${slug}`, payload: { holdFirstPosts: true } })).statusCode).toBe(200);
+    expect((await lead.inject({ method: 'PATCH', url: `/api/v1/communities/${slug}`, payload: { holdFirstPosts: true } })).statusCode).toBe(
+      200,
+    );
     const fresh = await signUp(t.app, 'heldfresh');
     await join(fresh, slug);
     const other = await signUp(t.app, 'heldother');
@@ -39,7 +50,9 @@ describe('a reply held for approval', () => {
     const replyId = await reply(fresh, threadId, 'SECRET held reply text, awaiting approval');
 
     for (const viewer of [null, other]) {
-      const response = viewer ? await viewer.inject({ method: 'GET', url: '/api/v1/users/heldfresh' }) : await t.app.inject({ method: 'GET', url: '/api/v1/users/heldfresh' });
+      const response = viewer
+        ? await viewer.inject({ method: 'GET', url: '/api/v1/users/heldfresh' })
+        : await t.app.inject({ method: 'GET', url: '/api/v1/users/heldfresh' });
       expect(response.statusCode).toBe(200);
       const profile = response.json();
       expect(profile.answers.map((a: { postId: number }) => a.postId)).not.toContain(replyId);
@@ -47,11 +60,17 @@ describe('a reply held for approval', () => {
       expect(profile.stats.answers).toBe(0);
     }
     // Its author and the community's moderators may see it, as the policy says.
-    expect((await fresh.inject({ method: 'GET', url: '/api/v1/users/heldfresh' })).json().answers.map((a: { postId: number }) => a.postId)).toContain(replyId);
-    expect((await lead.inject({ method: 'GET', url: '/api/v1/users/heldfresh' })).json().answers.map((a: { postId: number }) => a.postId)).toContain(replyId);
+    expect(
+      (await fresh.inject({ method: 'GET', url: '/api/v1/users/heldfresh' })).json().answers.map((a: { postId: number }) => a.postId),
+    ).toContain(replyId);
+    expect(
+      (await lead.inject({ method: 'GET', url: '/api/v1/users/heldfresh' })).json().answers.map((a: { postId: number }) => a.postId),
+    ).toContain(replyId);
 
     // Approved, it shows to everyone.
-    expect((await lead.inject({ method: 'POST', url: `/api/v1/posts/${replyId}/review`, payload: { action: 'approve' } })).statusCode).toBe(200);
+    expect((await lead.inject({ method: 'POST', url: `/api/v1/posts/${replyId}/review`, payload: { action: 'approve' } })).statusCode).toBe(
+      200,
+    );
     const anonymous = (await t.app.inject({ method: 'GET', url: '/api/v1/users/heldfresh' })).json();
     expect(anonymous.answers.map((a: { postId: number }) => a.postId)).toContain(replyId);
     expect(anonymous.stats.answers).toBe(1);
@@ -63,7 +82,11 @@ describe('the excerpt in thread lists', () => {
     const slug = await createCommunity(admin, 'excerpts');
     const member = await signUp(t.app, 'excerptauthor');
     await join(member, slug);
-    const response = await member.inject({ method: 'POST', url: '/api/v1/threads', payload: { community: slug, title: 'A thread whose opening gets hidden', body: 'OFFENSIVE opening text', tags: [] } });
+    const response = await member.inject({
+      method: 'POST',
+      url: '/api/v1/threads',
+      payload: { community: slug, title: 'A thread whose opening gets hidden', body: 'OFFENSIVE opening text', tags: [] },
+    });
     expect(response.statusCode).toBe(201);
     const threadId = response.json().id as number;
     const postId = await openingPostId(threadId);
@@ -82,14 +105,19 @@ describe('the excerpt in thread lists', () => {
     expect((await admin.inject({ method: 'POST', url: `/api/v1/posts/${postId}/hide`, payload: { hidden: false } })).statusCode).toBe(200);
     for (const query of queries) expect(await excerptOf(null, query, threadId)).toContain('OFFENSIVE');
 
-    expect((await member.inject({ method: 'PATCH', url: `/api/v1/posts/${postId}`, payload: { body: 'A kinder opening text' } })).statusCode).toBe(200);
+    expect(
+      (await member.inject({ method: 'PATCH', url: `/api/v1/posts/${postId}`, payload: { body: 'A kinder opening text' } })).statusCode,
+    ).toBe(200);
     for (const query of queries) expect(await excerptOf(null, query, threadId)).toBe('A kinder opening text');
   });
 });
 
 describe('community and tag thread counts', () => {
   const countsOf = async (slug: string) => {
-    const community = (await t.app.inject({ method: 'GET', url: `/api/v1/communities/${slug}` })).json() as { threadCount: number; tags: { name: string; threadCount: number }[] };
+    const community = (await t.app.inject({ method: 'GET', url: `/api/v1/communities/${slug}` })).json() as {
+      threadCount: number;
+      tags: { name: string; threadCount: number }[];
+    };
     return { threads: community.threadCount, tags: Object.fromEntries(community.tags.map((tag) => [tag.name, tag.threadCount])) };
   };
 
@@ -110,12 +138,17 @@ describe('community and tag thread counts', () => {
     const lead = await signUp(t.app, 'countlead');
     await join(lead, slug);
     await makeLeader(slug, lead);
-    expect((await lead.inject({ method: 'PATCH', url: `/api/v1/communities/${slug}`, payload: { holdFirstPosts: true } })).statusCode).toBe(200);
+    expect((await lead.inject({ method: 'PATCH', url: `/api/v1/communities/${slug}`, payload: { holdFirstPosts: true } })).statusCode).toBe(
+      200,
+    );
     const fresh = await signUp(t.app, 'countfresh');
     await join(fresh, slug);
     const held = await ask(fresh, slug, 'A held question is not counted yet', ['waiting']);
     expect(await countsOf(slug)).toEqual({ threads: 0, tags: {} });
-    expect((await lead.inject({ method: 'POST', url: `/api/v1/posts/${await openingPostId(held)}/review`, payload: { action: 'approve' } })).statusCode).toBe(200);
+    expect(
+      (await lead.inject({ method: 'POST', url: `/api/v1/posts/${await openingPostId(held)}/review`, payload: { action: 'approve' } }))
+        .statusCode,
+    ).toBe(200);
     expect(await countsOf(slug)).toEqual({ threads: 1, tags: { waiting: 1 } });
 
     expect((await lead.inject({ method: 'DELETE', url: `/api/v1/posts/${await openingPostId(held)}` })).statusCode).toBeLessThan(300);
@@ -126,20 +159,30 @@ describe('community and tag thread counts', () => {
     const from = await createCommunity(admin, 'movefrom');
     const to = await createCommunity(admin, 'moveto');
     const threadId = await ask(admin, from, 'A thread that moves elsewhere', ['travels']);
-    expect((await admin.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/move`, payload: { community: to } })).statusCode).toBe(200);
+    expect((await admin.inject({ method: 'POST', url: `/api/v1/threads/${threadId}/move`, payload: { community: to } })).statusCode).toBe(
+      200,
+    );
     expect(await countsOf(from)).toEqual({ threads: 0, tags: {} });
     expect(await countsOf(to)).toEqual({ threads: 1, tags: { travels: 1 } });
-    expect((await admin.inject({ method: 'PATCH', url: `/api/v1/threads/${threadId}`, payload: { tags: ['arrived'] } })).statusCode).toBe(200);
+    expect((await admin.inject({ method: 'PATCH', url: `/api/v1/threads/${threadId}`, payload: { tags: ['arrived'] } })).statusCode).toBe(
+      200,
+    );
     expect(await countsOf(to)).toEqual({ threads: 1, tags: { arrived: 1 } });
   });
 
   it('are stored as the rows say (no drift left in the tables after these changes)', async () => {
     const rows = await t.database.db.select().from(communities);
     for (const community of rows) {
-      const listable = (await t.database.db.select().from(threads).where(eq(threads.communityId, community.id))).filter((th) => th.deletedAt === null && th.heldAt === null);
+      const listable = (await t.database.db.select().from(threads).where(eq(threads.communityId, community.id))).filter(
+        (th) => th.deletedAt === null && th.heldAt === null,
+      );
       expect({ slug: community.slug, n: community.threadCount }).toEqual({ slug: community.slug, n: listable.length });
       const tagRows = await t.database.db.select().from(tagsTable).where(eq(tagsTable.communityId, community.id));
-      for (const tag of tagRows) expect({ tag: tag.name, n: tag.threadCount }).toEqual({ tag: tag.name, n: listable.filter((th) => th.tags.includes(tag.name)).length });
+      for (const tag of tagRows)
+        expect({ tag: tag.name, n: tag.threadCount }).toEqual({
+          tag: tag.name,
+          n: listable.filter((th) => th.tags.includes(tag.name)).length,
+        });
     }
   });
 });

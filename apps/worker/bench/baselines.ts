@@ -6,18 +6,23 @@ import type { Split } from './data.js';
 import { MetricsAccumulator, type Metrics } from './metrics.js';
 
 const STOP = new Set(
-  ('a about above after again against all am an and any are as at be because been before being below ' +
+  (
+    'a about above after again against all am an and any are as at be because been before being below ' +
     'between both but by can could did do does doing down during each few for from further had has have having he her ' +
     'here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of ' +
     'off on once only or other our ours ourselves out over own same she should so some such than that the their theirs ' +
     'them themselves then there these they this those through to too under until up very was we were what when where ' +
     'which while who whom why will with would you your yours yourself yourselves also get got use using used one like ' +
-    'know want way would could may might much many etc e g ie eg im ive dont doesnt cant isnt thanks thank please').split(/\s+/),
+    'know want way would could may might much many etc e g ie eg im ive dont doesnt cant isnt thanks thank please'
+  ).split(/\s+/),
 );
 
 export function tokenize(s: string): string[] {
   const out: string[] = [];
-  for (const t of s.toLowerCase().replace(/['’]/g, '').split(/[^a-z0-9]+/)) {
+  for (const t of s
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .split(/[^a-z0-9]+/)) {
     if (t.length < 2 || STOP.has(t)) continue;
     out.push(t.length > 4 && t.endsWith('s') && !t.endsWith('ss') ? t.slice(0, -1) : t);
   }
@@ -64,7 +69,8 @@ class BM25 {
       for (let j = 0; j < p.length; j += 2) {
         const i = p[j] as number;
         const tf = p[j + 1] as number;
-        s[i] = (s[i] as number) + (idf * (tf * (this.k1 + 1))) / (tf + this.k1 * (1 - this.b + (this.b * (this.len[i] as number)) / this.avg));
+        s[i] =
+          (s[i] as number) + (idf * (tf * (this.k1 + 1))) / (tf + this.k1 * (1 - this.b + (this.b * (this.len[i] as number)) / this.avg));
       }
     }
     return s;
@@ -93,12 +99,20 @@ export function evaluateBaselines(split: Split): Record<BaselineName, Metrics> {
     for (const t of questionById.get(a.question_id)?.tags ?? []) m.set(t, (m.get(t) ?? 0) + 1);
   }
   const bm = new BM25(
-    split.historyAnswers.map((a) => ({ author: cIdx.get(a.author_id as number) as number, tokens: tokenize(`${questionById.get(a.question_id)?.title ?? ''}\n${a.body_text}`) })),
+    split.historyAnswers.map((a) => ({
+      author: cIdx.get(a.author_id as number) as number,
+      tokens: tokenize(`${questionById.get(a.question_id)?.title ?? ''}\n${a.body_text}`),
+    })),
   );
   const rankOf = (scores: Float64Array, exclude: number): number[] => {
     const idx: number[] = [];
     for (let i = 0; i < C; i++) if (i !== exclude) idx.push(i);
-    idx.sort((i, j) => (scores[j] as number) - (scores[i] as number) || (activity[j] as number) - (activity[i] as number) || (cands[i] as number) - (cands[j] as number));
+    idx.sort(
+      (i, j) =>
+        (scores[j] as number) - (scores[i] as number) ||
+        (activity[j] as number) - (activity[i] as number) ||
+        (cands[i] as number) - (cands[j] as number),
+    );
     return idx.map((i) => cands[i] as number);
   };
   const methods: Record<BaselineName, (q: Split['test'][number]['q']) => Float64Array> = {

@@ -38,7 +38,13 @@ export const BOOTSTRAP_SEED = 20261204;
 export const BOOTSTRAP_SAMPLES = 2000;
 
 /** [2.5 %, 97.5 %] of the metric (or of a − b when `b` is given) over resampled question sets. */
-export function bootstrapCI(a: readonly number[], metric: MetricName, b?: readonly number[], samples = BOOTSTRAP_SAMPLES, seed = BOOTSTRAP_SEED): [number, number] {
+export function bootstrapCI(
+  a: readonly number[],
+  metric: MetricName,
+  b?: readonly number[],
+  samples = BOOTSTRAP_SAMPLES,
+  seed = BOOTSTRAP_SEED,
+): [number, number] {
   const n = a.length;
   if (b !== undefined && b.length !== n) throw new Error('paired bootstrap needs the same questions');
   if (n === 0) return [0, 0];

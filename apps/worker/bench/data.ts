@@ -46,7 +46,11 @@ export function loadSite(dir: string, name: string): Site {
 
 /** The site as it was just before `time`: later questions and answers left out (for a validation split). */
 export function siteBefore(site: Site, time: string): Site {
-  return { name: site.name, questions: site.questions.filter((q) => q.created_at < time), answers: site.answers.filter((a) => a.created_at < time) };
+  return {
+    name: site.name,
+    questions: site.questions.filter((q) => q.created_at < time),
+    answers: site.answers.filter((a) => a.created_at < time),
+  };
 }
 
 /** The creation time of the first question in the last `fraction` of the questions by time. */

@@ -49,7 +49,8 @@ const time = (s: string): number => Date.parse(s);
 /** The evidence port, limited to answers posted before `before` and leaving out one thread. */
 function portBefore(port: EvidencePort, before: number, leaveOut: number): EvidencePort {
   return {
-    similarThreads: async (query) => (await port.similarThreads({ ...query, limit: query.limit + 1 })).filter((t) => t.threadId !== leaveOut).slice(0, query.limit),
+    similarThreads: async (query) =>
+      (await port.similarThreads({ ...query, limit: query.limit + 1 })).filter((t) => t.threadId !== leaveOut).slice(0, query.limit),
     answersOf: async (ids) => (await port.answersOf(ids)).filter((a: PastAnswer) => a.answeredAt < before && a.threadId !== leaveOut),
   };
 }
@@ -79,7 +80,9 @@ function candidatesAt(
       availability: { optedIn: true, weeklyCap: null, quietHours: null, timeZone: 'UTC', mutedTags: [], wantedTags: [] },
       notMyAreaSimilarity: 0,
       lastAnswerAt: counts.lastAnswerAt,
-      ...(history.activityOf(userId, now) === undefined ? {} : { activity: history.activityOf(userId, now) as NonNullable<ExpertCandidate['activity']> }),
+      ...(history.activityOf(userId, now) === undefined
+        ? {}
+        : { activity: history.activityOf(userId, now) as NonNullable<ExpertCandidate['activity']> }),
       profileSimilarity: profile.get(userId) ?? 0,
       coAnswer: co.get(userId) ?? 0,
     };
@@ -117,7 +120,16 @@ export async function learnedData(site: Site, split: Split, port: EvidencePort, 
     while (next < answers.length && time((answers[next] as Answer).created_at) < now) {
       const a = answers[next++] as Answer;
       const aq = questionById.get(a.question_id) as Question;
-      history.add({ authorId: a.author_id as number, threadId: a.question_id, questionAt: time(aq.created_at), answeredAt: time(a.created_at), accepted: a.accepted, score: a.score, tags: aq.tags ?? [], text: `${aq.title}\n${a.body_text}` });
+      history.add({
+        authorId: a.author_id as number,
+        threadId: a.question_id,
+        questionAt: time(aq.created_at),
+        answeredAt: time(a.created_at),
+        accepted: a.accepted,
+        score: a.score,
+        tags: aq.tags ?? [],
+        text: `${aq.title}\n${a.body_text}`,
+      });
     }
     const question = { threadId: q.id, communityId: COMMUNITY, authorId: q.author_id, title: q.title, tags: q.tags ?? [], createdAt: now };
     if (isTrain) {
@@ -131,7 +143,13 @@ export async function learnedData(site: Site, split: Split, port: EvidencePort, 
       training.push({ features: expertFeatures(question.tags, candidates, now, history.totals(), w), relevant });
     } else if (evalItem !== undefined) {
       const { byAuthor, similarity } = await gatherEvidence({ title: q.title, body: q.body_text }, port);
-      items.push({ question, candidates: candidatesAt(history, split.candidates, now, q, byAuthor, similarity), totals: history.totals(), relevant: evalItem.relevant, answeredAt: evalItem.answeredAt });
+      items.push({
+        question,
+        candidates: candidatesAt(history, split.candidates, now, q, byAuthor, similarity),
+        totals: history.totals(),
+        relevant: evalItem.relevant,
+        answeredAt: evalItem.answeredAt,
+      });
     }
   }
   return { training, items };
@@ -162,7 +180,12 @@ export function replayRanker(data: LearnedData, options: RankerOptions, populati
       if (past === undefined && share === undefined) return c;
       return { ...c, history: { ...historyAt(past ?? [], now), ...(share === undefined ? {} : { recentShare: share }) } };
     });
-    const order = orderExperts(item.question, candidates, { now, totals: item.totals, weights: options.weights ?? {}, model: options.model }).order.map((e) => e.userId);
+    const order = orderExperts(item.question, candidates, {
+      now,
+      totals: item.totals,
+      weights: options.weights ?? {},
+      model: options.model,
+    }).order.map((e) => e.userId);
     acc.add(order, item.relevant);
     const topK = order.slice(0, K);
     if (window > 0) {
@@ -192,7 +215,12 @@ function historyAt(matches: { at: number; answeredAt: number | null }[], now: nu
   }
   responses.sort((a, b) => a - b);
   const mid = responses.length >> 1;
-  const medianResponseMs = responses.length === 0 ? null : responses.length % 2 ? (responses[mid] as number) : ((responses[mid - 1] as number) + (responses[mid] as number)) / 2;
+  const medianResponseMs =
+    responses.length === 0
+      ? null
+      : responses.length % 2
+        ? (responses[mid] as number)
+        : ((responses[mid - 1] as number) + (responses[mid] as number)) / 2;
   return { matched, answered: responses.length, accepted: 0, medianResponseMs, recentMatches, matchesThisWeek: 0 };
 }
 

@@ -16,7 +16,16 @@
  * percentile, 2000 resamples, fixed seed) are over the test questions, paired for differences.
  */
 import { isAbsolute, basename, resolve } from 'node:path';
-import { defaultRankingWeights, defaultShareWindow, expertFeatureGroups, minTrainingQuestions, trainRankingModel, type ExpertFeatureGroup, type RankingModel, type RankingWeights } from '@praxis/domain';
+import {
+  defaultRankingWeights,
+  defaultShareWindow,
+  expertFeatureGroups,
+  minTrainingQuestions,
+  trainRankingModel,
+  type ExpertFeatureGroup,
+  type RankingModel,
+  type RankingWeights,
+} from '@praxis/domain';
 import { defaultEvidenceOptions } from '../src/experts/evidence.js';
 import { baselineLabels, evaluateBaselines, type BaselineName } from './baselines.js';
 import { bootstrapCI, type MetricName } from './bootstrap.js';
@@ -48,7 +57,11 @@ const CONFIGS: { label: string; l2: number | null }[] = [
 const SPREADING: { label: string; window: number; weights: Partial<RankingWeights> }[] = [
   { label: 'none', window: 0, weights: { share: 0, shareCap: 0 } },
   ...[0.5, 1, 2, 4].map((share) => ({ label: `linear share ${share}`, window: defaultShareWindow, weights: { share, shareCap: 0 } })),
-  ...[0.3, 0.4, 0.5].map((target) => ({ label: `share cap ${target}`, window: defaultShareWindow, weights: { share: 0, shareCap: 100, shareTarget: target } })),
+  ...[0.3, 0.4, 0.5].map((target) => ({
+    label: `share cap ${target}`,
+    window: defaultShareWindow,
+    weights: { share: 0, shareCap: 100, shareTarget: target },
+  })),
 ];
 /** The product's load spreading (defaultRankingWeights: linear share 0.5 over the last defaultShareWindow questions). */
 const PRODUCT_SPREADING = SPREADING[1] as (typeof SPREADING)[number];
@@ -111,14 +124,20 @@ async function runSite(dir: string): Promise<Record<string, unknown>> {
   const test = await originOf(`${name} test`, site, testSplit);
 
   console.log(`\n## ${name}`);
-  console.log(`test: cutoff ${cutoff}; history ${testSplit.historyQuestions.length} questions / ${testSplit.historyAnswers.length} answers; ${testSplit.candidates.length} candidates; ${testSplit.test.length} evaluable of ${testSplit.questionsAfterCutoff} later questions; ${test.data.training.length} training questions`);
+  console.log(
+    `test: cutoff ${cutoff}; history ${testSplit.historyQuestions.length} questions / ${testSplit.historyAnswers.length} answers; ${testSplit.candidates.length} candidates; ${testSplit.test.length} evaluable of ${testSplit.questionsAfterCutoff} later questions; ${test.data.training.length} training questions`,
+  );
   for (const f of folds) {
-    console.log(`validation ${f.label}: origin ${f.split.cutoff}; ${f.split.candidates.length} candidates; ${f.split.test.length} evaluable; ${f.data.training.length} training questions; most-active S@3 ${f3(f.baselines.mostActive.s3)}`);
+    console.log(
+      `validation ${f.label}: origin ${f.split.cutoff}; ${f.split.candidates.length} candidates; ${f.split.test.length} evaluable; ${f.data.training.length} training questions; most-active S@3 ${f3(f.baselines.mostActive.s3)}`,
+    );
   }
 
   // ---- 1. Model choice on validation (no load spreading): the highest mean validation MRR.
   const none = SPREADING[0] as (typeof SPREADING)[number];
-  console.log(`\n### ${name}: model choice on validation (MRR per block, no load spreading; a fold with fewer than ${minTrainingQuestions} training questions uses the weighted score)`);
+  console.log(
+    `\n### ${name}: model choice on validation (MRR per block, no load spreading; a fold with fewer than ${minTrainingQuestions} training questions uses the weighted score)`,
+  );
   console.log(`| setting | ${folds.map((f) => f.label).join(' | ')} | mean |`);
   console.log(`|---|${folds.map(() => '---|').join('')}---|`);
   let chosen = CONFIGS[0] as (typeof CONFIGS)[number];
@@ -146,7 +165,9 @@ async function runSite(dir: string): Promise<Record<string, unknown>> {
   // share 0.5): the highest mean MRR among the settings keeping maxShare ≤ 0.6 in every block; if none does, the
   // lowest worst-block maxShare.
   const models = foldModels.get(chosen.label) ?? [];
-  console.log(`\n### ${name}: load spreading on validation (S@3 / maxShare per block; mean most-active S@3 ${f3(mean(folds.map((f) => f.baselines.mostActive.s3)))})`);
+  console.log(
+    `\n### ${name}: load spreading on validation (S@3 / maxShare per block; mean most-active S@3 ${f3(mean(folds.map((f) => f.baselines.mostActive.s3)))})`,
+  );
   console.log(`| setting | ${folds.map((f) => f.label).join(' | ')} | mean MRR | mean S@3 | worst maxShare |`);
   console.log(`|---|${folds.map(() => '---|').join('')}---|---|---|`);
   let spreading = none;
@@ -155,7 +176,9 @@ async function runSite(dir: string): Promise<Record<string, unknown>> {
   for (const setting of SPREADING) {
     const ms = folds.map((f, i) => run(f, models[i] ?? null, setting));
     const worst = Math.max(...ms.map((m) => m.maxShare));
-    console.log(`| ${setting.label} | ${ms.map((m) => `${f3(m.s3)} / ${f3(m.maxShare)}`).join(' | ')} | ${f3(mean(ms.map((m) => m.mrr)))} | ${f3(mean(ms.map((m) => m.s3)))} | ${f3(worst)} |`);
+    console.log(
+      `| ${setting.label} | ${ms.map((m) => `${f3(m.s3)} / ${f3(m.maxShare)}`).join(' | ')} | ${f3(mean(ms.map((m) => m.mrr)))} | ${f3(mean(ms.map((m) => m.s3)))} | ${f3(worst)} |`,
+    );
     if (worst <= MAX_SHARE_GOAL + 1e-9 && mean(ms.map((m) => m.mrr)) > spreadingScore + 1e-9) {
       spreadingScore = mean(ms.map((m) => m.mrr));
       spreading = setting;
@@ -175,7 +198,12 @@ async function runSite(dir: string): Promise<Record<string, unknown>> {
   const noLoad = run(test, model, none);
   const loadGoal = run(test, model, spreading);
   const built = await buildIndex(testSplit);
-  const weighted = replay(await prepare(testSplit, evidencePortOf(built.index, built.answersByThread), {}), { weights: {}, loadWindowMs: 7 * 86_400_000, shareWindow: defaultShareWindow, feedback: true });
+  const weighted = replay(await prepare(testSplit, evidencePortOf(built.index, built.answersByThread), {}), {
+    weights: {},
+    loadWindowMs: 7 * 86_400_000,
+    shareWindow: defaultShareWindow,
+    feedback: true,
+  });
   const baselines: Record<string, Metrics> = {};
   for (const b of Object.keys(baselineLabels) as BaselineName[]) baselines[b] = test.baselines[b];
   Object.assign(baselines, online(test));
@@ -188,7 +216,9 @@ async function runSite(dir: string): Promise<Record<string, unknown>> {
   console.log(`| ${pad('method', 52)} | MRR [95 % CI]         | S@1   | S@3 [95 % CI]         | S@5   | S@10  | maxShare | distinct |`);
   console.log(`|${'-'.repeat(54)}|-----------------------|-------|-----------------------|-------|-------|----------|----------|`);
   const line = (label: string, m: Metrics): void =>
-    console.log(`| ${pad(label, 52)} | ${f3(m.mrr)} ${ci(bootstrapCI(m.firsts, 'mrr'))} | ${f3(m.s1)} | ${f3(m.s3)} ${ci(bootstrapCI(m.firsts, 's3'))} | ${f3(m.s5)} | ${f3(m.s10)} | ${pad(f3(m.maxShare), 8)} | ${String(m.distinct).padStart(8)} |`);
+    console.log(
+      `| ${pad(label, 52)} | ${f3(m.mrr)} ${ci(bootstrapCI(m.firsts, 'mrr'))} | ${f3(m.s1)} | ${f3(m.s3)} ${ci(bootstrapCI(m.firsts, 's3'))} | ${f3(m.s5)} | ${f3(m.s10)} | ${pad(f3(m.maxShare), 8)} | ${String(m.distinct).padStart(8)} |`,
+    );
   line(productLabel, product);
   line(`Praxis ${ranker} (no load spreading)`, noLoad);
   line(`Praxis ${ranker} (${spreading.label}, chosen for maxShare ≤ ${MAX_SHARE_GOAL})`, loadGoal);
@@ -200,48 +230,86 @@ async function runSite(dir: string): Promise<Record<string, unknown>> {
   const deltas: Record<string, { mrr: number; mrrCI: [number, number]; s3: number; s3CI: [number, number] }> = {};
   for (const [key, m] of Object.entries(baselines)) {
     const label = LABELS[key] ?? key;
-    const d = { mrr: product.mrr - m.mrr, mrrCI: bootstrapCI(product.firsts, 'mrr', m.firsts), s3: product.s3 - m.s3, s3CI: bootstrapCI(product.firsts, 's3', m.firsts) };
+    const d = {
+      mrr: product.mrr - m.mrr,
+      mrrCI: bootstrapCI(product.firsts, 'mrr', m.firsts),
+      s3: product.s3 - m.s3,
+      s3CI: bootstrapCI(product.firsts, 's3', m.firsts),
+    };
     deltas[key] = d;
     console.log(`| ${label} | ${sgn(d.mrr)} ${dci(d.mrrCI)} | ${sgn(d.s3)} ${dci(d.s3CI)} |`);
   }
   const deltaBest = deltas[bestName] as (typeof deltas)[string];
-  console.log(`best baseline on test: ${LABELS[bestName] ?? bestName} (MRR ${f3(best.mrr)}); goal ΔMRR ≥ +0.050 with the CI above 0: ${deltaBest.mrr >= 0.05 && deltaBest.mrrCI[0] > 0 ? 'met' : 'not met'} (${sgn(deltaBest.mrr)} ${dci(deltaBest.mrrCI)})`);
-  for (const [label, m] of [['product default', product], [spreading.label, loadGoal]] as const) {
-    console.log(`S@3 ${f3(m.s3)} vs most-active ${f3(test.baselines.mostActive.s3)}, maxShare ${f3(m.maxShare)} with ${label} (goal: ≥ most-active with maxShare ≤ ${MAX_SHARE_GOAL}): ${m.s3 >= test.baselines.mostActive.s3 && m.maxShare <= MAX_SHARE_GOAL ? 'met' : 'not met'}`);
+  console.log(
+    `best baseline on test: ${LABELS[bestName] ?? bestName} (MRR ${f3(best.mrr)}); goal ΔMRR ≥ +0.050 with the CI above 0: ${deltaBest.mrr >= 0.05 && deltaBest.mrrCI[0] > 0 ? 'met' : 'not met'} (${sgn(deltaBest.mrr)} ${dci(deltaBest.mrrCI)})`,
+  );
+  for (const [label, m] of [
+    ['product default', product],
+    [spreading.label, loadGoal],
+  ] as const) {
+    console.log(
+      `S@3 ${f3(m.s3)} vs most-active ${f3(test.baselines.mostActive.s3)}, maxShare ${f3(m.maxShare)} with ${label} (goal: ≥ most-active with maxShare ≤ ${MAX_SHARE_GOAL}): ${m.s3 >= test.baselines.mostActive.s3 && m.maxShare <= MAX_SHARE_GOAL ? 'met' : 'not met'}`,
+    );
   }
 
   // ---- 4. Rolling origin: the chosen setting at every origin (validation blocks, then test), no load spreading.
   console.log(`\n### ${name}: rolling origin (chosen model setting, trained before each origin; no load spreading)`);
-  console.log('| origin | n | Praxis MRR | most-active MRR | best reference baseline MRR | ΔMRR vs it [95 % CI] |\n|---|---|---|---|---|---|');
+  console.log(
+    '| origin | n | Praxis MRR | most-active MRR | best reference baseline MRR | ΔMRR vs it [95 % CI] |\n|---|---|---|---|---|---|',
+  );
   for (const [i, o] of [...folds, test].entries()) {
     const m = run(o, i < folds.length ? (models[i] ?? null) : model, none);
     const bestRef = (Object.keys(o.baselines) as BaselineName[]).reduce((a, b) => (o.baselines[b].mrr > o.baselines[a].mrr ? b : a));
     const r = o.baselines[bestRef];
-    console.log(`| ${o.label} | ${m.n} | ${f3(m.mrr)} | ${f3(o.baselines.mostActive.mrr)} | ${f3(r.mrr)} (${bestRef}) | ${sgn(m.mrr - r.mrr)} ${dci(bootstrapCI(m.firsts, 'mrr', r.firsts))} |`);
+    console.log(
+      `| ${o.label} | ${m.n} | ${f3(m.mrr)} | ${f3(o.baselines.mostActive.mrr)} | ${f3(r.mrr)} (${bestRef}) | ${sgn(m.mrr - r.mrr)} ${dci(bootstrapCI(m.firsts, 'mrr', r.firsts))} |`,
+    );
   }
 
   // ---- 5. Ablation on test (reported, not used for any choice): each feature group left out of the model.
   if (chosen.l2 !== null && model !== null) {
-    console.log(`\n### ${name}: ablation on test (each feature group removed and the model retrained; ${PRODUCT_SPREADING.label}; not used for any choice)`);
+    console.log(
+      `\n### ${name}: ablation on test (each feature group removed and the model retrained; ${PRODUCT_SPREADING.label}; not used for any choice)`,
+    );
     console.log('| without | MRR | S@3 | ΔMRR vs full [95 % CI] |\n|---|---|---|---|');
     console.log(`| (full model) | ${f3(product.mrr)} | ${f3(product.s3)} | |`);
     for (const group of Object.keys(expertFeatureGroups) as ExpertFeatureGroup[]) {
       const m = run(test, modelFor(test, chosen.l2, [group]), PRODUCT_SPREADING);
-      console.log(`| ${group} | ${f3(m.mrr)} | ${f3(m.s3)} | ${sgn(m.mrr - product.mrr)} ${dci(bootstrapCI(m.firsts, 'mrr', product.firsts))} |`);
+      console.log(
+        `| ${group} | ${f3(m.mrr)} | ${f3(m.s3)} | ${sgn(m.mrr - product.mrr)} ${dci(bootstrapCI(m.firsts, 'mrr', product.firsts))} |`,
+      );
     }
-    console.log(`model weights (standardised features): ${model.features.map((f, j) => `${f} ${(model.weights[j] as number).toFixed(2)}`).join(', ')}`);
+    console.log(
+      `model weights (standardised features): ${model.features.map((f, j) => `${f} ${(model.weights[j] as number).toFixed(2)}`).join(', ')}`,
+    );
   }
 
   // ---- 6. Load trade-off on test (reported, not used for any choice).
-  console.log(`\n### ${name}: load trade-off on test (most-active: S@3 ${f3(test.baselines.mostActive.s3)}, maxShare ${f3(test.baselines.mostActive.maxShare)})`);
+  console.log(
+    `\n### ${name}: load trade-off on test (most-active: S@3 ${f3(test.baselines.mostActive.s3)}, maxShare ${f3(test.baselines.mostActive.maxShare)})`,
+  );
   console.log('| load spreading | S@3 | MRR | maxShare | distinct |\n|---|---|---|---|---|');
   for (const setting of SPREADING) {
     const m = run(test, model, setting);
-    console.log(`| ${setting.label}${setting === spreading ? ' (chosen on validation for the load goal)' : ''}${setting === PRODUCT_SPREADING ? ' (product default)' : ''} | ${f3(m.s3)} | ${f3(m.mrr)} | ${f3(m.maxShare)} | ${m.distinct} |`);
+    console.log(
+      `| ${setting.label}${setting === spreading ? ' (chosen on validation for the load goal)' : ''}${setting === PRODUCT_SPREADING ? ' (product default)' : ''} | ${f3(m.s3)} | ${f3(m.mrr)} | ${f3(m.maxShare)} | ${m.distinct} |`,
+    );
   }
 
-  const b = (m: Metrics): Record<string, number> => ({ mrr: m.mrr, s1: m.s1, s3: m.s3, s5: m.s5, s10: m.s10, p5: m.p5, round2: m.round2, maxShare: m.maxShare, gini: m.gini, distinct: m.distinct });
-  const cis = (m: Metrics): Record<string, [number, number]> => Object.fromEntries((['mrr', 's1', 's3', 's5', 's10'] as MetricName[]).map((k) => [k, bootstrapCI(m.firsts, k)]));
+  const b = (m: Metrics): Record<string, number> => ({
+    mrr: m.mrr,
+    s1: m.s1,
+    s3: m.s3,
+    s5: m.s5,
+    s10: m.s10,
+    p5: m.p5,
+    round2: m.round2,
+    maxShare: m.maxShare,
+    gini: m.gini,
+    distinct: m.distinct,
+  });
+  const cis = (m: Metrics): Record<string, [number, number]> =>
+    Object.fromEntries((['mrr', 's1', 's3', 's5', 's10'] as MetricName[]).map((k) => [k, bootstrapCI(m.firsts, k)]));
   return {
     ...b(product),
     n: product.n,
@@ -252,7 +320,12 @@ async function runSite(dir: string): Promise<Record<string, unknown>> {
     deltaMrr: deltaBest.mrr,
     deltaMrrCI: deltaBest.mrrCI,
     deltas,
-    chosen: { model: chosen.label, learned: model !== null, spreading: PRODUCT_SPREADING.label, trainingQuestions: test.data.training.length },
+    chosen: {
+      model: chosen.label,
+      learned: model !== null,
+      spreading: PRODUCT_SPREADING.label,
+      trainingQuestions: test.data.training.length,
+    },
     noLoad: b(noLoad),
     loadGoal: { setting: spreading.label, ...b(loadGoal) },
     weighted: b(weighted),
@@ -264,10 +337,19 @@ async function main(): Promise<void> {
   const sites: Record<string, unknown> = {};
   for (const dir of dirs) sites[basename(resolve(dir))] = await runSite(dir);
   const t = measureRankTime();
-  console.log(`\nranking time over ${t.count} synthetic candidates, ${t.runs} runs, in this run: learned model p50 ${t.learned.p50.toFixed(2)} ms, p99 ${t.learned.p99.toFixed(2)} ms; weighted score p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms; most-active sort p50 ${t.baseline.p50.toFixed(2)} ms, p99 ${t.baseline.p99.toFixed(2)} ms; CPU time per call: learned p50 ${t.cpu.learned.p50.toFixed(2)} ms, p99 ${t.cpu.learned.p99.toFixed(2)} ms, weighted p50 ${t.cpu.weighted.p50.toFixed(2)} ms, p99 ${t.cpu.weighted.p99.toFixed(2)} ms`);
+  console.log(
+    `\nranking time over ${t.count} synthetic candidates, ${t.runs} runs, in this run: learned model p50 ${t.learned.p50.toFixed(2)} ms, p99 ${t.learned.p99.toFixed(2)} ms; weighted score p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms; most-active sort p50 ${t.baseline.p50.toFixed(2)} ms, p99 ${t.baseline.p99.toFixed(2)} ms; CPU time per call: learned p50 ${t.cpu.learned.p50.toFixed(2)} ms, p99 ${t.cpu.learned.p99.toFixed(2)} ms, weighted p50 ${t.cpu.weighted.p50.toFixed(2)} ms, p99 ${t.cpu.weighted.p99.toFixed(2)} ms`,
+  );
   console.log(`bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const params = { ...defaultRankingWeights, shareWindow: defaultShareWindow, minTrainingQuestions };
-  console.log(JSON.stringify({ sites, params, evidence: defaultEvidenceOptions, rankTimeMs: { p50: t.learned.p50, p99: t.learned.p99, weighted: { p50: t.p50, p99: t.p99 }, mostActive: t.baseline, cpu: t.cpu } }));
+  console.log(
+    JSON.stringify({
+      sites,
+      params,
+      evidence: defaultEvidenceOptions,
+      rankTimeMs: { p50: t.learned.p50, p99: t.learned.p99, weighted: { p50: t.p50, p99: t.p99 }, mostActive: t.baseline, cpu: t.cpu },
+    }),
+  );
 }
 
 await main();

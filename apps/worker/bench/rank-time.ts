@@ -1,5 +1,13 @@
 /** Time to rank 10,000 synthetic candidates with rankExperts (p50/p99 over repeated runs). */
-import { expertFeatureNames, rankExperts, type RankingModel, type AnswerCounts, type EvidenceAnswer, type ExpertCandidate, type ExpertQuestion } from '@praxis/domain';
+import {
+  expertFeatureNames,
+  rankExperts,
+  type RankingModel,
+  type AnswerCounts,
+  type EvidenceAnswer,
+  type ExpertCandidate,
+  type ExpertQuestion,
+} from '@praxis/domain';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -52,7 +60,14 @@ export function syntheticCandidates(count: number, now: number, seed = 7): Exper
         recentMatches: Math.floor(rnd() * 3),
         matchesThisWeek: Math.floor(rnd() * 3),
       },
-      availability: { optedIn: rnd() > 0.05, weeklyCap: rnd() < 0.5 ? 10 : null, quietHours: quiet, timeZone: pick(ZONES), mutedTags: rnd() < 0.05 ? ['stout'] : [], wantedTags: rnd() < 0.05 ? ['hops'] : [] },
+      availability: {
+        optedIn: rnd() > 0.05,
+        weeklyCap: rnd() < 0.5 ? 10 : null,
+        quietHours: quiet,
+        timeZone: pick(ZONES),
+        mutedTags: rnd() < 0.05 ? ['stout'] : [],
+        wantedTags: rnd() < 0.05 ? ['hops'] : [],
+      },
       notMyAreaSimilarity: rnd() < 0.02 ? rnd() * 5 : 0,
       lastAnswerAt: now - rnd() * 3e10,
       activity: {
@@ -102,7 +117,14 @@ export function measureRankTime(count = 10_000, runs = 50): RankTime {
   const now = Date.UTC(2026, 11, 2, 21, 30);
   const candidates = syntheticCandidates(count, now);
   const totals = { answers: candidates.reduce((s, c) => s + c.community.answers, 0), tagAnswers: new Map(TAGS.map((t) => [t, 5000])) };
-  const question: ExpertQuestion = { threadId: 1, communityId: 1, authorId: 42, title: 'Why does my IPA taste grassy?', tags: ['hops', 'ipa'], createdAt: now };
+  const question: ExpertQuestion = {
+    threadId: 1,
+    communityId: 1,
+    authorId: 42,
+    title: 'Why does my IPA taste grassy?',
+    tags: ['hops', 'ipa'],
+    createdAt: now,
+  };
   const times: number[] = [];
   const learned: number[] = [];
   const cpuWeighted: number[] = [];
@@ -140,13 +162,26 @@ export function measureRankTime(count = 10_000, runs = 50): RankTime {
     const p = percentiles(xs);
     return { p50: p.p50, p99: p.p99 };
   };
-  return { count, runs, ...percentiles(times), learned: { p50: withModel.p50, p99: withModel.p99 }, cpu: { weighted: pick(cpuWeighted), learned: pick(cpuLearned) }, baseline: { p50: base.p50, p99: base.p99 } };
+  return {
+    count,
+    runs,
+    ...percentiles(times),
+    learned: { p50: withModel.p50, p99: withModel.p99 },
+    cpu: { weighted: pick(cpuWeighted), learned: pick(cpuLearned) },
+    baseline: { p50: base.p50, p99: base.p99 },
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const t = measureRankTime();
-  console.log(`rankExperts, ${t.count} synthetic candidates, ${t.runs} runs: p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms, max ${t.max.toFixed(2)} ms`);
+  console.log(
+    `rankExperts, ${t.count} synthetic candidates, ${t.runs} runs: p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms, max ${t.max.toFixed(2)} ms`,
+  );
   console.log(`with a learned model: p50 ${t.learned.p50.toFixed(2)} ms, p99 ${t.learned.p99.toFixed(2)} ms`);
-  console.log(`CPU time per call: weighted p50 ${t.cpu.weighted.p50.toFixed(2)} ms, p99 ${t.cpu.weighted.p99.toFixed(2)} ms; learned model p50 ${t.cpu.learned.p50.toFixed(2)} ms, p99 ${t.cpu.learned.p99.toFixed(2)} ms`);
-  console.log(`baseline (most-active: sort by answer count) p50 ${t.baseline.p50.toFixed(2)} ms, p99 ${t.baseline.p99.toFixed(2)} ms; ratio p50 ${(t.p50 / t.baseline.p50).toFixed(1)}×`);
+  console.log(
+    `CPU time per call: weighted p50 ${t.cpu.weighted.p50.toFixed(2)} ms, p99 ${t.cpu.weighted.p99.toFixed(2)} ms; learned model p50 ${t.cpu.learned.p50.toFixed(2)} ms, p99 ${t.cpu.learned.p99.toFixed(2)} ms`,
+  );
+  console.log(
+    `baseline (most-active: sort by answer count) p50 ${t.baseline.p50.toFixed(2)} ms, p99 ${t.baseline.p99.toFixed(2)} ms; ratio p50 ${(t.p50 / t.baseline.p50).toFixed(1)}×`,
+  );
 }

@@ -45,7 +45,14 @@ export async function buildIndex(split: Split): Promise<{ index: SearchIndex; an
     if (q === undefined) continue;
     let list = answersByThread.get(q.id);
     if (list === undefined) answersByThread.set(q.id, (list = []));
-    list.push({ threadId: q.id, threadTitle: q.title, authorId: a.author_id, accepted: a.accepted, score: a.score, answeredAt: Date.parse(a.created_at) });
+    list.push({
+      threadId: q.id,
+      threadTitle: q.title,
+      authorId: a.author_id,
+      accepted: a.accepted,
+      score: a.score,
+      answeredAt: Date.parse(a.created_at),
+    });
     let texts = bodies.get(q.id);
     if (texts === undefined) bodies.set(q.id, (texts = []));
     texts.push(a.body_text);
@@ -78,7 +85,13 @@ export async function buildIndex(split: Split): Promise<{ index: SearchIndex; an
 export function evidencePortOf(index: SearchIndex, answersByThread: Map<number, PastAnswer[]>): EvidencePort {
   return {
     async similarThreads({ title, body, limit, fields }) {
-      const hits = await index.similar({ title, body, readableCommunityIds: [COMMUNITY], limit, ...(fields === undefined ? {} : { fields }) });
+      const hits = await index.similar({
+        title,
+        body,
+        readableCommunityIds: [COMMUNITY],
+        limit,
+        ...(fields === undefined ? {} : { fields }),
+      });
       return hits.map((hit) => ({ threadId: hit.id, score: hit.score }));
     },
     async answersOf(threadIds) {
@@ -109,7 +122,8 @@ export async function prepare(split: Split, port: EvidencePort, evidenceOptions:
     }
   }
   const lastAnswer = new Map<number, number>();
-  for (const a of split.historyAnswers) lastAnswer.set(a.author_id as number, Math.max(lastAnswer.get(a.author_id as number) ?? 0, Date.parse(a.created_at)));
+  for (const a of split.historyAnswers)
+    lastAnswer.set(a.author_id as number, Math.max(lastAnswer.get(a.author_id as number) ?? 0, Date.parse(a.created_at)));
   const base = new Map<number, Omit<ExpertCandidate, 'evidence' | 'history'>>();
   for (const userId of split.candidates) {
     base.set(userId, {
@@ -132,7 +146,9 @@ export async function prepare(split: Split, port: EvidencePort, evidenceOptions:
     threads += similarity.size;
     evidence.push(byAuthor);
   }
-  const candidates = evidence.map((byAuthor) => [...base.values()].map((b) => ({ ...b, evidence: byAuthor.get(b.userId) ?? [], history: EMPTY_HISTORY })));
+  const candidates = evidence.map((byAuthor) =>
+    [...base.values()].map((b) => ({ ...b, evidence: byAuthor.get(b.userId) ?? [], history: EMPTY_HISTORY })),
+  );
   return { split, totals, base, evidence, candidates, meanThreads: threads / Math.max(1, split.test.length) };
 }
 
@@ -175,7 +191,12 @@ function historyAt(matches: Match[] | undefined, now: number, options: ReplayOpt
   }
   responses.sort((a, b) => a - b);
   const mid = responses.length >> 1;
-  const medianResponseMs = responses.length === 0 ? null : responses.length % 2 ? (responses[mid] as number) : ((responses[mid - 1] as number) + (responses[mid] as number)) / 2;
+  const medianResponseMs =
+    responses.length === 0
+      ? null
+      : responses.length % 2
+        ? (responses[mid] as number)
+        : ((responses[mid - 1] as number) + (responses[mid] as number)) / 2;
   return { matched, answered: responses.length, accepted: 0, medianResponseMs, recentMatches, matchesThisWeek };
 }
 
@@ -199,7 +220,9 @@ export function replay(prepared: Prepared, options: ReplayOptions): Metrics {
     // The notification: the product's call. The deeper ranks (for MRR, S@10): the same scores, unexplained.
     const order = orderExperts(question, candidates, { now, totals, weights: options.weights }).order.map((e) => e.userId);
     if (options.check) {
-      const notified = rankExperts(question, candidates, { now, limit: K, totals, weights: options.weights }).shortlist.map((e) => e.userId);
+      const notified = rankExperts(question, candidates, { now, limit: K, totals, weights: options.weights }).shortlist.map(
+        (e) => e.userId,
+      );
       if (notified.some((userId, r) => order[r] !== userId)) throw new Error(`rankExperts and orderExperts disagree on question ${q.id}`);
     }
     acc.add(order, relevant);
@@ -207,7 +230,8 @@ export function replay(prepared: Prepared, options: ReplayOptions): Metrics {
     if (window > 0) {
       notifiedFor.push(topK);
       for (const userId of topK) inWindow.set(userId, (inWindow.get(userId) ?? 0) + 1);
-      if (notifiedFor.length > window) for (const userId of notifiedFor.shift() ?? []) inWindow.set(userId, (inWindow.get(userId) ?? 1) - 1);
+      if (notifiedFor.length > window)
+        for (const userId of notifiedFor.shift() ?? []) inWindow.set(userId, (inWindow.get(userId) ?? 1) - 1);
     }
     for (const userId of topK) {
       let list = matches.get(userId);

@@ -35,13 +35,27 @@ export const subscriptions = {
   'member.left': ['realtime.publish'],
   'thread.created': ['search.index-thread', 'notify.post', 'experts.match-thread', 'guides.count-similar', 'trust.update'],
   'thread.edited': ['search.index-thread', 'realtime.publish'],
-  'post.created': ['search.index-thread', 'notify.post', 'realtime.publish', 'experts.record-answer', 'experts.update-stats', 'trust.update'],
+  'post.created': [
+    'search.index-thread',
+    'notify.post',
+    'realtime.publish',
+    'experts.record-answer',
+    'experts.update-stats',
+    'trust.update',
+  ],
   'post.edited': ['search.index-thread', 'notify.post', 'realtime.publish'],
   'post.hidden': ['search.index-thread', 'realtime.publish', 'experts.update-stats'],
   'post.deleted': ['search.index-thread', 'realtime.publish', 'experts.update-stats', 'trust.update'],
   'post.voted': ['realtime.publish', 'experts.update-stats'],
   'post.unvoted': ['realtime.publish', 'experts.update-stats'],
-  'solution.accepted': ['search.index-thread', 'notify.solved', 'realtime.publish', 'experts.record-answer', 'experts.update-stats', 'trust.update'],
+  'solution.accepted': [
+    'search.index-thread',
+    'notify.solved',
+    'realtime.publish',
+    'experts.record-answer',
+    'experts.update-stats',
+    'trust.update',
+  ],
   'solution.unaccepted': ['search.index-thread', 'realtime.publish', 'experts.update-stats', 'trust.update'],
   'notification.created': ['realtime.publish', 'email.notification'],
   'notification.read': ['realtime.publish'],
@@ -92,7 +106,8 @@ export function checkedEvent<H extends HandlerId>(id: H, event: OutboxEvent | Ou
   const subscribed = (subscriptions[event.type as EventName] as readonly string[] | undefined)?.includes(id) ?? false;
   if (!subscribed) throw new Error(`handler "${id}" got event "${event.type}", which the dispatch table does not send it`);
   const problems = eventPayloadProblems(event.type, event.payload);
-  if (problems.length > 0) throw new Error(`event ${event.id} (${event.type}) has a payload that does not fit its schema: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new Error(`event ${event.id} (${event.type}) has a payload that does not fit its schema: ${problems.join('; ')}`);
   return event as OneOf<EventsFor<H>>;
 }
 
@@ -120,7 +135,8 @@ export function checkDispatchTable(table: Record<string, readonly string[]>, han
       if (!(id in handlers)) problems.push(`event "${name}" lists handler "${id}", which does not exist`);
     }
   }
-  for (const name of Object.keys(table)) if (!eventNames.includes(name as EventName)) problems.push(`the dispatch table names unknown event "${name}"`);
+  for (const name of Object.keys(table))
+    if (!eventNames.includes(name as EventName)) problems.push(`the dispatch table names unknown event "${name}"`);
   const used = new Set(Object.values(table).flat());
   for (const id of Object.keys(handlers)) if (!used.has(id)) problems.push(`handler "${id}" is not subscribed to any event`);
   if (problems.length > 0) throw new Error(`Invalid dispatch table:\n- ${problems.join('\n- ')}`);
@@ -135,5 +151,10 @@ export const eventJobId = (event: Pick<OutboxJob, 'id' | 'createdAt'>): string =
 /** The handler jobs one outbox event fans out to; job id `<event job id>:<handler>` makes re-delivery idempotent. */
 export function fanOut(event: OutboxJob, handlers: Record<HandlerId, EventHandler>, retry: { attempts: number; backoffMs: number }) {
   const ids: readonly HandlerId[] = subscriptions[event.type as EventName] ?? [];
-  return ids.map((id) => ({ queue: handlers[id].queue, name: id, data: event, options: { jobId: `${eventJobId(event)}:${id}`, ...retry } }));
+  return ids.map((id) => ({
+    queue: handlers[id].queue,
+    name: id,
+    data: event,
+    options: { jobId: `${eventJobId(event)}:${id}`, ...retry },
+  }));
 }

@@ -14,21 +14,34 @@ if (!config.redisUrl) {
   consoleLogger.error('The worker process needs REDIS_URL (without it, the embedded mode runs the worker inside the API process)');
   process.exit(1);
 }
-if (!config.meiliUrl) consoleLogger.warn('MEILI_URL is not set: this worker indexes into its own embedded index, which the API nodes cannot read');
+if (!config.meiliUrl)
+  consoleLogger.warn('MEILI_URL is not set: this worker indexes into its own embedded index, which the API nodes cannot read');
 const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
 const bus = createEventBus({ redisUrl: config.redisUrl });
-const worker = await startWorker({
-  db: database.db,
-  queue: createJobQueue({ redisUrl: config.redisUrl }),
-  search: createSearchIndex({ meiliUrl: config.meiliUrl, meiliMasterKey: config.meiliMasterKey, snapshotPath: join(config.dataDir, 'search', 'threads.json') }),
-  guideSearch: createSearchIndex({ meiliUrl: config.meiliUrl, meiliMasterKey: config.meiliMasterKey, snapshotPath: join(config.dataDir, 'search', 'guides.json'), indexName: 'guides' }),
-  bus,
-  mailer: createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
-  clock: { now: () => new Date() },
-  log: consoleLogger,
-  onOutboxCommit: (wake) => database.listen('praxis_outbox', wake),
-  settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000, emailLeaseMs: 120_000 },
-}, { escalateEveryMs: config.escalationSweepSeconds * 1000 });
+const worker = await startWorker(
+  {
+    db: database.db,
+    queue: createJobQueue({ redisUrl: config.redisUrl }),
+    search: createSearchIndex({
+      meiliUrl: config.meiliUrl,
+      meiliMasterKey: config.meiliMasterKey,
+      snapshotPath: join(config.dataDir, 'search', 'threads.json'),
+    }),
+    guideSearch: createSearchIndex({
+      meiliUrl: config.meiliUrl,
+      meiliMasterKey: config.meiliMasterKey,
+      snapshotPath: join(config.dataDir, 'search', 'guides.json'),
+      indexName: 'guides',
+    }),
+    bus,
+    mailer: createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
+    clock: { now: () => new Date() },
+    log: consoleLogger,
+    onOutboxCommit: (wake) => database.listen('praxis_outbox', wake),
+    settings: { publicOrigin: config.publicOrigin, emailAwayMs: config.emailAwayMinutes * 60_000, emailLeaseMs: 120_000 },
+  },
+  { escalateEveryMs: config.escalationSweepSeconds * 1000 },
+);
 consoleLogger.info('worker started', { queue: 'bullmq', search: config.meiliUrl ? 'meilisearch' : 'embedded' });
 
 let stopping = false;

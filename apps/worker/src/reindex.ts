@@ -9,7 +9,11 @@ import { rebuildSearchIndex } from './handlers/search/reindex-all.js';
 // while it runs, use the admin API (POST /api/v1/admin/search/reindex) instead.
 const config = loadConfig();
 const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
-const search = createSearchIndex({ meiliUrl: config.meiliUrl, meiliMasterKey: config.meiliMasterKey, snapshotPath: join(config.dataDir, 'search', 'threads.json') });
+const search = createSearchIndex({
+  meiliUrl: config.meiliUrl,
+  meiliMasterKey: config.meiliMasterKey,
+  snapshotPath: join(config.dataDir, 'search', 'threads.json'),
+});
 
 function progressBar(done: number, total: number, startedAt: number): string {
   const width = 30;

@@ -43,7 +43,15 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-const defaultConcurrency: Record<QueueName, number> = { events: 20, search: 4, notify: 8, matching: 4, realtime: 20, email: 4, maintenance: 1 };
+const defaultConcurrency: Record<QueueName, number> = {
+  events: 20,
+  search: 4,
+  notify: 8,
+  matching: 4,
+  realtime: 20,
+  email: 4,
+  maintenance: 1,
+};
 
 /**
  * Starts the whole worker on the given adapters: the outbox relay, one consumer per queue, the
@@ -130,12 +138,16 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
     deps.log.error('job failed for good', { queue: failed.queue, job: failed.name, jobId: failed.jobId, error: failed.error });
     await recordDeadLetter(deps.db, failed);
   });
-  deps.queue.process('events', async (job) => {
-    const jobs = fanOut(job.data as OutboxJob, eventHandlers, options.retry ?? { attempts: 6, backoffMs: 2000 });
-    if (jobs.length === 0) return 'skipped:no handler subscribed';
-    await deps.queue.addBulk(jobs);
-    return 'done';
-  }, { concurrency: options.concurrency?.events ?? defaultConcurrency.events });
+  deps.queue.process(
+    'events',
+    async (job) => {
+      const jobs = fanOut(job.data as OutboxJob, eventHandlers, options.retry ?? { attempts: 6, backoffMs: 2000 });
+      if (jobs.length === 0) return 'skipped:no handler subscribed';
+      await deps.queue.addBulk(jobs);
+      return 'done';
+    },
+    { concurrency: options.concurrency?.events ?? defaultConcurrency.events },
+  );
   for (const queue of queueNames.filter((q) => q !== 'events')) {
     deps.queue.process(queue, runHandler, { concurrency: options.concurrency?.[queue] ?? defaultConcurrency[queue] });
   }
@@ -160,7 +172,13 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
       // Let what was handed over finish (an in-process queue forgets what is still waiting when it closes),
       // but never hang a shutdown: BullMQ re-delivers jobs cut short, as stalled, to the next worker.
       await within(10_000, drain(deps.queue));
-      if (!(await within(15_000, deps.queue.close().then(() => true)))) deps.log.warn('the queue did not close within 15 s; unfinished jobs will be re-delivered');
+      if (
+        !(await within(
+          15_000,
+          deps.queue.close().then(() => true),
+        ))
+      )
+        deps.log.warn('the queue did not close within 15 s; unfinished jobs will be re-delivered');
       await deps.search.close();
       await deps.guideSearch?.close();
       await deps.mailer.close();

@@ -24,10 +24,14 @@ describe('the counter reconciler', () => {
 
     await h.start(createInProcessQueue(), { countersEveryMs: 60_000 });
     // The excerpts are repaired last in a run: once this one is, the counts of that run are too.
-    await eventually(async () => {
-      const [row] = await h.database.db.select().from(threads).where(eq(threads.id, thread.id));
-      return row?.excerpt === 'Opening words' || null;
-    }, 20_000, 'the reconciler to have run');
+    await eventually(
+      async () => {
+        const [row] = await h.database.db.select().from(threads).where(eq(threads.id, thread.id));
+        return row?.excerpt === 'Opening words' || null;
+      },
+      20_000,
+      'the reconciler to have run',
+    );
     const [repaired] = await h.database.db.select().from(communities).where(eq(communities.id, community.id));
     expect(repaired!.threadCount).toBe(1);
     const [tag] = await h.database.db.select().from(tagsTable).where(eq(tagsTable.communityId, community.id));

@@ -15,13 +15,27 @@ const DAY = 86_400_000;
 const db = () => h.database.db;
 /** Until the relay handed over every outbox row and the queues drained. */
 const waitForIdle = () =>
-  eventually(async () => {
-    const [pending] = await db().select({ n: sql<number>`count(*)::int` }).from(outboxEvents).where(isNull(outboxEvents.publishedAt));
-    if (pending!.n > 0) return null;
-    const counts = await Promise.all((['events', 'search', 'notify', 'matching', 'realtime'] as const).map((q) => h.deps.queue.counts(q)));
-    return counts.every((c) => c.waiting + c.active === 0) || null;
-  }, 20_000, 'the queues to drain');
-const notes = (userId: number, kind: string) => db().select().from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.kind, kind))).orderBy(notifications.id);
+  eventually(
+    async () => {
+      const [pending] = await db()
+        .select({ n: sql<number>`count(*)::int` })
+        .from(outboxEvents)
+        .where(isNull(outboxEvents.publishedAt));
+      if (pending!.n > 0) return null;
+      const counts = await Promise.all(
+        (['events', 'search', 'notify', 'matching', 'realtime'] as const).map((q) => h.deps.queue.counts(q)),
+      );
+      return counts.every((c) => c.waiting + c.active === 0) || null;
+    },
+    20_000,
+    'the queues to drain',
+  );
+const notes = (userId: number, kind: string) =>
+  db()
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.kind, kind)))
+    .orderBy(notifications.id);
 
 let owner: { id: number };
 let leader: { id: number };
@@ -40,7 +54,11 @@ beforeAll(async () => {
   leader = await f.user('g_leader');
   asker = await f.user('g_asker');
   communityId = (await f.community('guides-brew', 'public', [owner.id, leader.id, asker.id])).id;
-  await h.start(createInProcessQueue(), { escalateEveryMs: 3_600_000, guideReviewEveryMs: 3_600_000, retry: { attempts: 2, backoffMs: 10 } });
+  await h.start(createInProcessQueue(), {
+    escalateEveryMs: 3_600_000,
+    guideReviewEveryMs: 3_600_000,
+    retry: { attempts: 2, backoffMs: 10 },
+  });
   const { thread } = await f.thread(communityId, asker.id, 'How long should I dry hop a pale ale?', 'Days? Weeks?', ['hops']);
   const answer = await f.reply(thread.id, communityId, owner.id, 'Three to five days of dry hopping at fermentation temperature.');
   await waitForIdle();
@@ -49,7 +67,18 @@ beforeAll(async () => {
     const now = h.deps.clock.now();
     const [g] = await tx
       .insert(guides)
-      .values({ communityId, title: 'Dry hopping a pale ale', body: 'Dry hop pale ale for three to five days at fermentation temperature.', html: '', tags: ['hops'], status: 'published', createdBy: leader.id, ownerId: owner.id, publishedAt: now, reviewDueAt: new Date(now.getTime() + 180 * DAY) })
+      .values({
+        communityId,
+        title: 'Dry hopping a pale ale',
+        body: 'Dry hop pale ale for three to five days at fermentation temperature.',
+        html: '',
+        tags: ['hops'],
+        status: 'published',
+        createdBy: leader.id,
+        ownerId: owner.id,
+        publishedAt: now,
+        reviewDueAt: new Date(now.getTime() + 180 * DAY),
+      })
       .returning();
     await tx.insert(guideSources).values({ guideId: g!.id, postId: answer.id, threadId: thread.id, authorId: owner.id, position: 0 });
     await appendEvent(tx, 'guide.published', g!.id, { guideId: g!.id, by: leader.id }, leader.id);
@@ -93,7 +122,15 @@ describe('guides in the worker', () => {
     expect(asked.map((n) => (n.data as { reason: string }).reason)).toEqual(['due', 'similar_questions']);
     // The same thread.created delivered again does not count twice.
     const [last] = await db().select().from(threads).where(eq(threads.title, 'Pale ale dry hopping: how long?'));
-    await db().transaction((tx) => appendEvent(tx, 'thread.created', last!.id, { threadId: last!.id, communityId, authorId: asker.id, postId: 1, kind: 'question', mentions: [] }, asker.id));
+    await db().transaction((tx) =>
+      appendEvent(
+        tx,
+        'thread.created',
+        last!.id,
+        { threadId: last!.id, communityId, authorId: asker.id, postId: 1, kind: 'question', mentions: [] },
+        asker.id,
+      ),
+    );
     await waitForIdle();
     expect((await db().select().from(guides).where(eq(guides.id, guideId)))[0]!.similarQuestionsSinceVerified).toBe(3);
   });

@@ -18,16 +18,23 @@ const levels = async () => {
   const byId = new Map(rows.map((r) => [r.userId, r]));
   return Object.fromEntries(Object.entries(people).map(([name, p]) => [name, byId.get(p.id)?.level ?? null]));
 };
-const changesOf = () => db.select().from(participationChanges).where(eq(participationChanges.communityId, community.id)).orderBy(asc(participationChanges.id));
+const changesOf = () =>
+  db.select().from(participationChanges).where(eq(participationChanges.communityId, community.id)).orderBy(asc(participationChanges.id));
 
 async function question(author: string, at: Date): Promise<number> {
-  const [t] = await db.insert(threads).values({ communityId: community.id, authorId: people[author]!.id, title: `q by ${author}`, createdAt: at, postCount: 1 }).returning();
+  const [t] = await db
+    .insert(threads)
+    .values({ communityId: community.id, authorId: people[author]!.id, title: `q by ${author}`, createdAt: at, postCount: 1 })
+    .returning();
   await db.insert(posts).values({ threadId: t!.id, authorId: people[author]!.id, number: 1, body: 'q', html: 'q', createdAt: at });
   return t!.id;
 }
 async function answer(threadId: number, author: string, at: Date, accepted = false) {
   const [{ n }] = (await db.execute(`select count(*)::int as n from posts where thread_id = ${threadId}`)).rows as [{ n: number }];
-  const [p] = await db.insert(posts).values({ threadId, authorId: people[author]!.id, number: n + 1, body: 'a', html: 'a', createdAt: at }).returning();
+  const [p] = await db
+    .insert(posts)
+    .values({ threadId, authorId: people[author]!.id, number: n + 1, body: 'a', html: 'a', createdAt: at })
+    .returning();
   if (accepted) await db.update(threads).set({ solutionPostId: p!.id, status: 'solved' }).where(eq(threads.id, threadId));
 }
 
@@ -36,9 +43,19 @@ beforeAll(async () => {
   db = h.database.db;
   const f = fixtures(db);
   for (const name of ['lead', 'core', 'act', 'peri', 'newb', 'old', 'quiet']) people[name] = await f.user(`p_${name}`);
-  community = await f.community('homebrew', 'public', Object.values(people).map((p) => p.id));
-  await db.update(memberships).set({ role: 'leader' }).where(and(eq(memberships.communityId, community.id), eq(memberships.userId, people.lead!.id)));
-  await db.update(memberships).set({ createdAt: day(365) }).where(eq(memberships.communityId, community.id));
+  community = await f.community(
+    'homebrew',
+    'public',
+    Object.values(people).map((p) => p.id),
+  );
+  await db
+    .update(memberships)
+    .set({ role: 'leader' })
+    .where(and(eq(memberships.communityId, community.id), eq(memberships.userId, people.lead!.id)));
+  await db
+    .update(memberships)
+    .set({ createdAt: day(365) })
+    .where(eq(memberships.communityId, community.id));
 
   // core: 10 answers on 10 days, 3 accepted. act: 3 answers on 3 days. peri: 1 answer. newb: one question.
   // old: 6 answers 200 days ago (a regular of the past). quiet: joined, nothing else.
@@ -56,7 +73,15 @@ describe('participation recomputation', () => {
   it('computes every member’s level and records one first movement each, dated from when they joined', async () => {
     const run = await recomputeParticipation({ db, clock: { now: () => T0 } }, { batchSize: 3 });
     expect(run).toMatchObject({ members: 7, changed: 7 });
-    expect(await levels()).toEqual({ lead: 'leader', core: 'core', act: 'active', peri: 'peripheral', newb: 'peripheral', old: 'peripheral', quiet: 'newcomer' });
+    expect(await levels()).toEqual({
+      lead: 'leader',
+      core: 'core',
+      act: 'active',
+      peri: 'peripheral',
+      newb: 'peripheral',
+      old: 'peripheral',
+      quiet: 'newcomer',
+    });
     const changes = await changesOf();
     expect(changes).toHaveLength(7);
     expect(changes.every((c) => c.fromLevel === null && c.changedAt.getTime() === T0.getTime())).toBe(true);
@@ -81,7 +106,15 @@ describe('participation recomputation', () => {
     // 100 days later only history is left: core and act drop back; the leader stays a leader.
     const t1 = new Date(T0.getTime() + 100 * DAY);
     const run = await recomputeParticipation({ db, clock: { now: () => t1 } });
-    expect(await levels()).toEqual({ lead: 'leader', core: 'peripheral', act: 'newcomer', peri: 'newcomer', newb: 'newcomer', old: 'peripheral', quiet: 'newcomer' });
+    expect(await levels()).toEqual({
+      lead: 'leader',
+      core: 'peripheral',
+      act: 'newcomer',
+      peri: 'newcomer',
+      newb: 'newcomer',
+      old: 'peripheral',
+      quiet: 'newcomer',
+    });
     const moved = (await changesOf()).slice(7);
     expect(run.changed).toBe(moved.length);
     expect(moved.map((c) => [c.userId, c.fromLevel, c.toLevel])).toEqual(

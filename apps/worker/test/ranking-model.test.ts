@@ -21,7 +21,8 @@ let community: { id: number };
 let small: { id: number };
 const people: Record<string, { id: number }> = {};
 
-const modelsOf = (communityId: number) => h.database.db.select().from(matchingModels).where(eq(matchingModels.communityId, communityId)).orderBy(matchingModels.version);
+const modelsOf = (communityId: number) =>
+  h.database.db.select().from(matchingModels).where(eq(matchingModels.communityId, communityId)).orderBy(matchingModels.version);
 
 /** A question asked `day` days after BASE, answered an hour later by each of `answerers`. */
 async function asked(communityId: number, day: number, title: string, body: string, tags: string[], answerers: string[]): Promise<number> {
@@ -30,8 +31,16 @@ async function asked(communityId: number, day: number, title: string, body: stri
   await h.database.db.update(threads).set({ createdAt: at, lastActivityAt: at }).where(eq(threads.id, thread.id));
   await h.database.db.update(posts).set({ createdAt: at }).where(eq(posts.id, post.id));
   for (const [i, name] of answerers.entries()) {
-    const reply = await f.reply(thread.id, communityId, people[name]!.id, `From experience with ${tags.join(' and ')}: ${body.toLowerCase()}`);
-    await h.database.db.update(posts).set({ createdAt: new Date(at.getTime() + (i + 1) * HOUR) }).where(eq(posts.id, reply.id));
+    const reply = await f.reply(
+      thread.id,
+      communityId,
+      people[name]!.id,
+      `From experience with ${tags.join(' and ')}: ${body.toLowerCase()}`,
+    );
+    await h.database.db
+      .update(posts)
+      .set({ createdAt: new Date(at.getTime() + (i + 1) * HOUR) })
+      .where(eq(posts.id, reply.id));
   }
   // Whole milliseconds: the index records indexedAt from a JS Date, so a microsecond now() would look stale forever.
   await h.database.db.update(threads).set({ updatedAt: at }).where(eq(threads.id, thread.id));
@@ -54,7 +63,9 @@ beforeAll(async () => {
       community.id,
       day,
       hop ? `Dry hopping question ${day} with citra hops` : `Yeast starter question ${day} for a lager`,
-      hop ? 'How long should the citra hops stay in the fermenter when dry hopping an IPA?' : 'How big should the yeast starter be for a cold lager fermentation?',
+      hop
+        ? 'How long should the citra hops stay in the fermenter when dry hopping an IPA?'
+        : 'How big should the yeast starter be for a cold lager fermentation?',
       [hop ? 'hops' : 'yeast'],
       answerers,
     );
@@ -89,7 +100,14 @@ describe('per-community ranking models', () => {
   }, 120_000);
 
   it('the matcher ranks with the latest model in use, with reasons from its strongest contributions', async () => {
-    const question = await asked(community.id, 44, 'Citra dry hopping time in an IPA', 'How long should citra hops stay in the fermenter when dry hopping?', ['hops'], []);
+    const question = await asked(
+      community.id,
+      44,
+      'Citra dry hopping time in an IPA',
+      'How long should citra hops stay in the fermenter when dry hopping?',
+      ['hops'],
+      [],
+    );
     const context = (await loadThreadContext(h.database.db, question))!;
 
     await h.database.db.update(matchingModels).set({ inUse: false }).where(eq(matchingModels.communityId, community.id));
@@ -97,13 +115,21 @@ describe('per-community ranking models', () => {
     expect(weighted.model).toBeNull();
     expect(weighted.candidates.every((c) => c.activity === undefined)).toBe(true);
 
-    await h.database.db.update(matchingModels).set({ inUse: true }).where(and(eq(matchingModels.communityId, community.id), eq(matchingModels.version, 2)));
+    await h.database.db
+      .update(matchingModels)
+      .set({ inUse: true })
+      .where(and(eq(matchingModels.communityId, community.id), eq(matchingModels.version, 2)));
     const inputs = await loadMatchingInputs(h.deps, context, NOW);
     expect(inputs.model).not.toBeNull();
     const hops = inputs.candidates.find((c) => c.userId === people.hops!.id);
     expect(hops?.activity?.answers).toBe(20);
     expect(hops?.activity?.last7d).toBeGreaterThan(0);
-    const ranking = rankExperts(inputs.question, inputs.candidates, { now: NOW.getTime(), limit: 3, totals: inputs.totals, model: inputs.model });
+    const ranking = rankExperts(inputs.question, inputs.candidates, {
+      now: NOW.getTime(),
+      limit: 3,
+      totals: inputs.totals,
+      model: inputs.model,
+    });
     expect(ranking.shortlist[0]?.userId).toBe(people.hops!.id);
     expect(ranking.shortlist[0]?.reasons.length).toBeGreaterThan(0);
     expect(Object.keys(ranking.shortlist[0]?.signals ?? {})).toContain('f_recent7d');

@@ -16,7 +16,14 @@ describe.skipIf(!redisUrl)('BullMQ on the real Redis: Redis goes away while peop
   beforeAll(async () => {
     proxy = await createTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
     h = await createHarness();
-    const queue = createBullMqQueue({ redisUrl: proxy.url, prefix: `praxis-test-${randomBytes(4).toString('hex')}`, watchdogMs: 1000, lockDurationMs: 2000, stalledIntervalMs: 1000, log: () => undefined });
+    const queue = createBullMqQueue({
+      redisUrl: proxy.url,
+      prefix: `praxis-test-${randomBytes(4).toString('hex')}`,
+      watchdogMs: 1000,
+      lockDurationMs: 2000,
+      stalledIntervalMs: 1000,
+      log: () => undefined,
+    });
     await h.start(queue, { retry: { attempts: 3, backoffMs: 50 } });
   });
   afterAll(async () => {
@@ -32,12 +39,21 @@ describe.skipIf(!redisUrl)('BullMQ on the real Redis: Redis goes away while peop
     const club = await f.community('club', 'public', [asker.id, ...repliers.map((r) => r.id)]);
     const { thread } = await f.thread(club.id, asker.id, 'Does Redis going away lose my replies?', 'Let us find out.');
     await f.reply(thread.id, club.id, repliers[0]!.id, 'Before the outage.');
-    await eventually(async () => (await h.database.db.select({ n: count() }).from(notifications).where(eq(notifications.threadId, thread.id)))[0]!.n === 1 || null, 20_000, 'the first notification');
+    await eventually(
+      async () =>
+        (await h.database.db.select({ n: count() }).from(notifications).where(eq(notifications.threadId, thread.id)))[0]!.n === 1 || null,
+      20_000,
+      'the first notification',
+    );
     // Cut only once the first reply went all the way through (a job cut mid-flight is re-delivered later, as stalled).
-    await eventually(async () => {
-      const counts = await Promise.all(queueNames.map((name) => h.deps.queue.counts(name)));
-      return h.messages.some((m) => m.event === 'post.created') && counts.every((c) => c.waiting + c.active === 0);
-    }, 20_000, 'the queues to be idle');
+    await eventually(
+      async () => {
+        const counts = await Promise.all(queueNames.map((name) => h.deps.queue.counts(name)));
+        return h.messages.some((m) => m.event === 'post.created') && counts.every((c) => c.waiting + c.active === 0);
+      },
+      20_000,
+      'the queues to be idle',
+    );
 
     await proxy.cut();
     // People keep posting: the API only writes rows and outbox events; the relay cannot hand them over.
@@ -48,24 +64,43 @@ describe.skipIf(!redisUrl)('BullMQ on the real Redis: Redis goes away while peop
 
     await proxy.restore();
     // Each reply notifies the asker once (reply_to_thread); the first replier's second reply is a new post, so a new key.
-    const rows = await eventually(async () => {
-      const all = await h.database.db.select().from(notifications).where(eq(notifications.threadId, thread.id));
-      return all.length === 1 + repliers.length ? all : null;
-    }, 30_000, 'every notification after Redis came back');
+    const rows = await eventually(
+      async () => {
+        const all = await h.database.db.select().from(notifications).where(eq(notifications.threadId, thread.id));
+        return all.length === 1 + repliers.length ? all : null;
+      },
+      30_000,
+      'every notification after Redis came back',
+    );
     expect(new Set(rows.map((n) => n.postId)).size).toBe(rows.length);
     expect(rows.every((n) => n.userId === asker.id && n.kind === 'reply_to_thread')).toBe(true);
-    await eventually(async () => (await h.database.db.select({ n: count() }).from(outboxEvents).where(isNull(outboxEvents.publishedAt)))[0]!.n === 0 || null, 30_000, 'the outbox to drain');
-    const indexed = await eventually(async () => {
-      const [row] = await h.database.db.select().from(threads).where(eq(threads.id, thread.id));
-      return row && row.indexedAt && row.indexedAt >= row.updatedAt ? row : null;
-    }, 30_000, 'the thread re-indexed with every reply');
+    await eventually(
+      async () =>
+        (await h.database.db.select({ n: count() }).from(outboxEvents).where(isNull(outboxEvents.publishedAt)))[0]!.n === 0 || null,
+      30_000,
+      'the outbox to drain',
+    );
+    const indexed = await eventually(
+      async () => {
+        const [row] = await h.database.db.select().from(threads).where(eq(threads.id, thread.id));
+        return row && row.indexedAt && row.indexedAt >= row.updatedAt ? row : null;
+      },
+      30_000,
+      'the thread re-indexed with every reply',
+    );
     expect(indexed.id).toBe(thread.id);
     const result = await h.search.search({ q: 'outage', readableCommunityIds: [club.id], limit: 5, offset: 0 });
     expect(result.hits.map((hit) => hit.id)).toEqual([thread.id]);
     // Nothing arrived twice: one realtime message per reply.
-    await eventually(async () => h.messages.filter((m) => m.event === 'post.created').length >= 1 + repliers.length || null, 15_000, 'realtime messages');
+    await eventually(
+      async () => h.messages.filter((m) => m.event === 'post.created').length >= 1 + repliers.length || null,
+      15_000,
+      'realtime messages',
+    );
     const perPost = new Map<number, number>();
-    for (const m of h.messages) if (m.event === 'post.created') perPost.set((m.data as { postId: number }).postId, (perPost.get((m.data as { postId: number }).postId) ?? 0) + 1);
+    for (const m of h.messages)
+      if (m.event === 'post.created')
+        perPost.set((m.data as { postId: number }).postId, (perPost.get((m.data as { postId: number }).postId) ?? 0) + 1);
     expect([...perPost.values()].every((n) => n === 1)).toBe(true);
     // Listed, not counted, so a failure says which job gave up and why.
     expect((await h.database.db.execute(sql`select queue, job_name, error from dead_letters`)).rows).toEqual([]);

@@ -10,7 +10,13 @@ const database = await openDatabase({ url: process.env.DATABASE_URL, migrate: fa
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 await startWorker({
   db: database.db,
-  queue: createBullMqQueue({ redisUrl: process.env.REDIS_URL, prefix: process.env.QUEUE_PREFIX, lockDurationMs: 1000, stalledIntervalMs: 500, log: () => undefined }),
+  queue: createBullMqQueue({
+    redisUrl: process.env.REDIS_URL,
+    prefix: process.env.QUEUE_PREFIX,
+    lockDurationMs: 1000,
+    stalledIntervalMs: 500,
+    log: () => undefined,
+  }),
   search: createEmbeddedSearchIndex(),
   bus: createInProcessEventBus(),
   mailer: createMailer({ smtpUrl: process.env.SMTP_URL, dataDir: '/nonexistent', from: 'Praxis <no-reply@example.test>' }),

@@ -22,10 +22,11 @@ async function silentSmtp() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `smtp://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -66,10 +67,14 @@ describe.skipIf(!adminUrl || !redisUrl)('a worker killed between taking a job an
     });
     for (const other of others) await f.reply(thread.id, club.id, other.id, `A reply from ${other.username}`);
     // The child has written the notifications and is stuck sending their emails (claimed, not acknowledged).
-    await eventually(async () => {
-      const rows = await database.db.select().from(notifications).where(eq(notifications.threadId, thread.id));
-      return rows.length === others.length && rows.every((n) => n.emailClaimedAt !== null) ? rows : null;
-    }, 20_000, 'the child to claim both emails');
+    await eventually(
+      async () => {
+        const rows = await database.db.select().from(notifications).where(eq(notifications.threadId, thread.id));
+        return rows.length === others.length && rows.every((n) => n.emailClaimedAt !== null) ? rows : null;
+      },
+      20_000,
+      'the child to claim both emails',
+    );
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
 
@@ -79,16 +84,24 @@ describe.skipIf(!adminUrl || !redisUrl)('a worker killed between taking a job an
     const queue = createBullMqQueue({ redisUrl, prefix, lockDurationMs: 1000, stalledIntervalMs: 500, log: () => undefined });
     await h.start(queue);
     // The stalled jobs come back; the killed sender's lease expires and each email is sent once.
-    const mails = await eventually(async () => {
-      const files = readdirSync(h.mailDir).filter((file) => file.endsWith('.eml'));
-      return files.length >= others.length ? files : null;
-    }, 30_000, 'both emails sent by the new worker');
+    const mails = await eventually(
+      async () => {
+        const files = readdirSync(h.mailDir).filter((file) => file.endsWith('.eml'));
+        return files.length >= others.length ? files : null;
+      },
+      30_000,
+      'both emails sent by the new worker',
+    );
     expect(mails).toHaveLength(others.length);
     // A notification is stamped emailed just after its message is handed over, so the stamps can trail the files.
-    await eventually(async () => {
-      const rows = await database.db.select().from(notifications).where(eq(notifications.threadId, thread.id));
-      return rows.every((n) => n.emailedAt !== null) || null;
-    }, 10_000, 'both notifications stamped as emailed');
+    await eventually(
+      async () => {
+        const rows = await database.db.select().from(notifications).where(eq(notifications.threadId, thread.id));
+        return rows.every((n) => n.emailedAt !== null) || null;
+      },
+      10_000,
+      'both notifications stamped as emailed',
+    );
     // Give a duplicate the chance to show up: the outbox drained and no mail arrives beyond one per notification.
     await h.deps.queue.close();
     expect(readdirSync(h.mailDir).filter((file) => file.endsWith('.eml'))).toHaveLength(others.length);

@@ -6,11 +6,17 @@ export type ApiClient = Client<paths>;
 
 type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 /** The JSON body of a path's response: `ResponseOf<'/api/v1/threads/{id}', 'get'>`. */
-export type ResponseOf<P extends keyof paths, M extends keyof paths[P], S extends number = 200 | 201> = paths[P][M] extends { responses: infer Rs }
+export type ResponseOf<P extends keyof paths, M extends keyof paths[P], S extends number = 200 | 201> = paths[P][M] extends {
+  responses: infer Rs;
+}
   ? { [K in keyof Rs]: K extends S ? JsonOf<Rs[K]> : never }[keyof Rs]
   : never;
 /** The JSON request body of a path. */
-export type BodyOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+export type BodyOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
 
 export interface Problem {
   type: string;

@@ -15,7 +15,12 @@ describe('event catalogue', () => {
 describe('eventPayloadProblems', () => {
   it('accepts a payload that fits its schema and names what is wrong with one that does not', () => {
     expect(eventPayloadProblems('post.deleted', { postId: 1, threadId: 2, by: 3 })).toEqual([]);
-    expect(eventPayloadProblems('post.deleted', { postId: '1', threadId: 2 })).toEqual(expect.arrayContaining([expect.stringMatching(/^post\.deleted: must have required properties by/), expect.stringMatching(/^post\.deleted\/postId: must be integer/)]));
+    expect(eventPayloadProblems('post.deleted', { postId: '1', threadId: 2 })).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^post\.deleted: must have required properties by/),
+        expect.stringMatching(/^post\.deleted\/postId: must be integer/),
+      ]),
+    );
     expect(eventPayloadProblems('post.exploded', {})).toEqual(['"post.exploded" is not an event of the catalogue']);
   });
 });
@@ -31,7 +36,12 @@ describe('error catalogue', () => {
 
   it('carries the status and the field errors on AppError', () => {
     const error = new AppError('USERNAME_TAKEN', 'The username "x" is taken', { username: 'is taken' });
-    expect(error).toMatchObject({ code: 'USERNAME_TAKEN', status: 409, fields: { username: 'is taken' }, message: 'The username "x" is taken' });
+    expect(error).toMatchObject({
+      code: 'USERNAME_TAKEN',
+      status: 409,
+      fields: { username: 'is taken' },
+      message: 'The username "x" is taken',
+    });
     expect(new AppError('NOT_FOUND').message).toBe('Not found');
   });
 });

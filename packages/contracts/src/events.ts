@@ -28,7 +28,13 @@ export const eventSchemas = {
     replyToId: Type.Union([Type.Integer(), Type.Null()]),
     mentions: Type.Array(Type.String()),
   }),
-  'post.edited': Type.Object({ postId: Type.Integer(), threadId: Type.Integer(), editorId: Type.Integer(), revision: Type.Integer(), mentions: Type.Array(Type.String()) }),
+  'post.edited': Type.Object({
+    postId: Type.Integer(),
+    threadId: Type.Integer(),
+    editorId: Type.Integer(),
+    revision: Type.Integer(),
+    mentions: Type.Array(Type.String()),
+  }),
   'post.hidden': Type.Object({ postId: Type.Integer(), threadId: Type.Integer(), by: Type.Integer(), hidden: Type.Boolean() }),
   'post.deleted': Type.Object({ postId: Type.Integer(), threadId: Type.Integer(), by: Type.Integer() }),
   'post.voted': Type.Object({ postId: Type.Integer(), threadId: Type.Integer(), userId: Type.Integer(), value: Type.Integer() }),
@@ -40,12 +46,28 @@ export const eventSchemas = {
     previousPostId: Type.Union([Type.Integer(), Type.Null()]),
   }),
   'solution.unaccepted': Type.Object({ threadId: Type.Integer(), postId: Type.Integer(), by: Type.Integer() }),
-  'notification.created': Type.Object({ notificationId: Type.Integer(), userId: Type.Integer(), kind: Type.String(), threadId: Type.Integer() }),
+  'notification.created': Type.Object({
+    notificationId: Type.Integer(),
+    userId: Type.Integer(),
+    kind: Type.String(),
+    threadId: Type.Integer(),
+  }),
   'notification.read': Type.Object({ userId: Type.Integer() }),
   /** An expert was asked about a question (also a leader asked after the last round, with kind 'leader'). */
-  'expert.matched': Type.Object({ threadId: Type.Integer(), expertId: Type.Integer(), matchId: Type.Integer(), round: Type.Integer(), kind: Type.Union([Type.Literal('expert'), Type.Literal('leader')]) }),
+  'expert.matched': Type.Object({
+    threadId: Type.Integer(),
+    expertId: Type.Integer(),
+    matchId: Type.Integer(),
+    round: Type.Integer(),
+    kind: Type.Union([Type.Literal('expert'), Type.Literal('leader')]),
+  }),
   /** A matched expert declined; the next candidate is matched at once. */
-  'expert.declined': Type.Object({ threadId: Type.Integer(), expertId: Type.Integer(), matchId: Type.Integer(), reason: Type.Union([Type.Literal('not_my_area'), Type.Literal('no_time')]) }),
+  'expert.declined': Type.Object({
+    threadId: Type.Integer(),
+    expertId: Type.Integer(),
+    matchId: Type.Integer(),
+    reason: Type.Union([Type.Literal('not_my_area'), Type.Literal('no_time')]),
+  }),
   /** A member changed their matching preferences (no side effect yet; kept for the audit trail). */
   'expertise.updated': Type.Object({ userId: Type.Integer() }),
   'guide.created': Type.Object({ guideId: Type.Integer(), communityId: Type.Integer(), by: Type.Integer() }),
@@ -54,14 +76,46 @@ export const eventSchemas = {
   'guide.published': Type.Object({ guideId: Type.Integer(), by: Type.Integer() }),
   'guide.verified': Type.Object({ guideId: Type.Integer(), by: Type.Integer() }),
   /** The owner should verify or update the guide: its review date came, or similar questions keep arriving. */
-  'guide.review-requested': Type.Object({ guideId: Type.Integer(), ownerId: Type.Integer(), reason: Type.Union([Type.Literal('due'), Type.Literal('similar_questions')]) }),
-  'post.flagged': Type.Object({ flagId: Type.Integer(), postId: Type.Integer(), threadId: Type.Integer(), communityId: Type.Integer(), by: Type.Integer() }),
-  'flag.resolved': Type.Object({ postId: Type.Integer(), threadId: Type.Integer(), communityId: Type.Integer(), resolution: Type.String(), by: Type.Integer() }),
+  'guide.review-requested': Type.Object({
+    guideId: Type.Integer(),
+    ownerId: Type.Integer(),
+    reason: Type.Union([Type.Literal('due'), Type.Literal('similar_questions')]),
+  }),
+  'post.flagged': Type.Object({
+    flagId: Type.Integer(),
+    postId: Type.Integer(),
+    threadId: Type.Integer(),
+    communityId: Type.Integer(),
+    by: Type.Integer(),
+  }),
+  'flag.resolved': Type.Object({
+    postId: Type.Integer(),
+    threadId: Type.Integer(),
+    communityId: Type.Integer(),
+    resolution: Type.String(),
+    by: Type.Integer(),
+  }),
   /** A post held for approval (its post.created follows when a moderator approves it). */
   'post.held': Type.Object({ postId: Type.Integer(), threadId: Type.Integer(), communityId: Type.Integer(), authorId: Type.Integer() }),
-  'thread.moderated': Type.Object({ threadId: Type.Integer(), by: Type.Integer(), action: Type.Union([Type.Literal('lock'), Type.Literal('unlock'), Type.Literal('move'), Type.Literal('retag')]), fromCommunityId: Type.Optional(Type.Integer()), toCommunityId: Type.Optional(Type.Integer()) }),
-  'user.suspended': Type.Object({ userId: Type.Integer(), by: Type.Integer(), until: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }),
-  'user.role-changed': Type.Object({ userId: Type.Integer(), by: Type.Integer(), role: Type.String(), communityId: Type.Optional(Type.Integer()) }),
+  'thread.moderated': Type.Object({
+    threadId: Type.Integer(),
+    by: Type.Integer(),
+    action: Type.Union([Type.Literal('lock'), Type.Literal('unlock'), Type.Literal('move'), Type.Literal('retag')]),
+    fromCommunityId: Type.Optional(Type.Integer()),
+    toCommunityId: Type.Optional(Type.Integer()),
+  }),
+  'user.suspended': Type.Object({
+    userId: Type.Integer(),
+    by: Type.Integer(),
+    until: Type.Union([Type.String(), Type.Null()]),
+    reason: Type.String(),
+  }),
+  'user.role-changed': Type.Object({
+    userId: Type.Integer(),
+    by: Type.Integer(),
+    role: Type.String(),
+    communityId: Type.Optional(Type.Integer()),
+  }),
   /** A user signed out: one session, or every session ("sign out of all sessions"). Live connections of ended sessions close. */
   'session.ended': Type.Object({ userId: Type.Integer(), allSessions: Type.Boolean() }),
   /** A personal access token was revoked: live connections opened with it close. */

@@ -74,17 +74,27 @@ export type LoginBody = Static<typeof LoginBody>;
 export const AuthResult = Type.Object({ user: Me });
 
 export const TokenScope = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')], {
-  description: 'read: GET requests and live streams; write: every other method; admin: act with your site role (admins and moderators only). Tokens never manage tokens.',
+  description:
+    'read: GET requests and live streams; write: every other method; admin: act with your site role (admins and moderators only). Tokens never manage tokens.',
 });
 export const TokenCreateBody = Type.Object(
   {
     name: SingleLine({ minLength: 1, maxLength: 80 }),
-    scopes: Type.Optional(Type.Array(TokenScope, { minItems: 1, maxItems: 3, description: 'Default ["read", "write"]; must include "read"' })),
+    scopes: Type.Optional(
+      Type.Array(TokenScope, { minItems: 1, maxItems: 3, description: 'Default ["read", "write"]; must include "read"' }),
+    ),
     expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'Omit for a token that does not expire' })),
   },
   { additionalProperties: false },
 );
-export const TokenSummary = Type.Object({ id: Id, name: Type.String(), scopes: Type.Array(TokenScope), createdAt: DateTime, expiresAt: Nullable(DateTime), lastUsedAt: Nullable(DateTime) });
+export const TokenSummary = Type.Object({
+  id: Id,
+  name: Type.String(),
+  scopes: Type.Array(TokenScope),
+  createdAt: DateTime,
+  expiresAt: Nullable(DateTime),
+  lastUsedAt: Nullable(DateTime),
+});
 export const TokenCreated = Type.Object({
   id: Id,
   name: Type.String(),
@@ -101,7 +111,15 @@ export const LogoutBody = Type.Object(
 export const TokenList = Type.Object({ items: Type.Array(TokenSummary) });
 export type TokenCreateBody = Static<typeof TokenCreateBody>;
 
-export const CommunityAbilities = Type.Object({ edit: Type.Boolean(), join: Type.Boolean(), leave: Type.Boolean(), post: Type.Boolean(), health: Type.Boolean({ description: 'may see the health dashboard' }), review: Type.Boolean({ description: 'may work the review queue' }), audit: Type.Boolean({ description: 'may read the moderation log' }) });
+export const CommunityAbilities = Type.Object({
+  edit: Type.Boolean(),
+  join: Type.Boolean(),
+  leave: Type.Boolean(),
+  post: Type.Boolean(),
+  health: Type.Boolean({ description: 'may see the health dashboard' }),
+  review: Type.Boolean({ description: 'may work the review queue' }),
+  audit: Type.Boolean({ description: 'may read the moderation log' }),
+});
 export const CommunitySummary = Type.Object({
   id: Id,
   slug: Type.String(),
@@ -118,10 +136,14 @@ export const Community = Type.Intersect([
   Type.Object({
     charter: Type.String(),
     charterHtml: Type.String(),
-    charterRevision: Type.Integer({ description: 'how many times the charter was written (its history: /communities/:slug/charter/revisions)' }),
+    charterRevision: Type.Integer({
+      description: 'how many times the charter was written (its history: /communities/:slug/charter/revisions)',
+    }),
     holdFirstPosts: Type.Boolean(),
     leaders: Type.Array(Type.Intersect([UserSummary, Type.Object({ role: MembershipRole })])),
-    tags: Type.Array(Type.Object({ name: Type.String(), threadCount: Type.Integer() }), { description: 'the most used tags, most used first' }),
+    tags: Type.Array(Type.Object({ name: Type.String(), threadCount: Type.Integer() }), {
+      description: 'the most used tags, most used first',
+    }),
     createdAt: DateTime,
     abilities: CommunityAbilities,
   }),
@@ -203,7 +225,16 @@ export const ThreadUpdateBody = Type.Object(
 );
 export type ThreadUpdateBody = Static<typeof ThreadUpdateBody>;
 
-export const PostAbilities = Type.Object({ edit: Type.Boolean(), hide: Type.Boolean(), delete: Type.Boolean(), vote: Type.Boolean(), accept: Type.Boolean(), history: Type.Boolean(), flag: Type.Boolean(), review: Type.Boolean({ description: 'may resolve its flags or approve it' }) });
+export const PostAbilities = Type.Object({
+  edit: Type.Boolean(),
+  hide: Type.Boolean(),
+  delete: Type.Boolean(),
+  vote: Type.Boolean(),
+  accept: Type.Boolean(),
+  history: Type.Boolean(),
+  flag: Type.Boolean(),
+  review: Type.Boolean({ description: 'may resolve its flags or approve it' }),
+});
 export const Post = Type.Object({
   id: Id,
   threadId: Id,
@@ -225,7 +256,12 @@ export const Post = Type.Object({
 });
 export type Post = Static<typeof Post>;
 
-export const ThreadAbilities = Type.Object({ reply: Type.Boolean(), accept: Type.Boolean(), moderate: Type.Boolean(), edit: Type.Boolean({ description: 'may change the title and tags' }) });
+export const ThreadAbilities = Type.Object({
+  reply: Type.Boolean(),
+  accept: Type.Boolean(),
+  moderate: Type.Boolean(),
+  edit: Type.Boolean({ description: 'may change the title and tags' }),
+});
 export const ThreadDetail = Type.Intersect([
   ThreadSummary,
   Type.Object({
@@ -254,20 +290,43 @@ export const PostEditBody = Type.Object(
 );
 export type PostEditBody = Static<typeof PostEditBody>;
 export const PostHideBody = Type.Object({ hidden: Type.Boolean() }, { additionalProperties: false });
-export const Revision = Type.Object({ revision: Type.Integer(), body: Type.String(), html: Type.String(), editor: Nullable(UserSummary), reason: Nullable(Type.String()), createdAt: DateTime });
+export const Revision = Type.Object({
+  revision: Type.Integer(),
+  body: Type.String(),
+  html: Type.String(),
+  editor: Nullable(UserSummary),
+  reason: Nullable(Type.String()),
+  createdAt: DateTime,
+});
 export const RevisionList = Type.Object({ postId: Id, items: Type.Array(Revision) });
 export const VoteResult = Type.Object({ postId: Id, score: Type.Integer(), viewerVoted: Type.Boolean() });
 export const SolutionBody = Type.Object({ postId: Id }, { additionalProperties: false });
 export const SolutionResult = Type.Object({ threadId: Id, solutionPostId: Nullable(Id), status: ThreadStatus });
 
 export const UserParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 30 }) });
-export const AnswerSummary = Type.Object({ postId: Id, thread: Type.Object({ id: Id, title: Type.String(), communitySlug: Type.String() }), excerpt: Type.String(), score: Type.Integer(), isSolution: Type.Boolean(), createdAt: DateTime });
-export const ParticipationLevel = Type.Union([Type.Literal('newcomer'), Type.Literal('peripheral'), Type.Literal('active'), Type.Literal('core'), Type.Literal('leader')]);
+export const AnswerSummary = Type.Object({
+  postId: Id,
+  thread: Type.Object({ id: Id, title: Type.String(), communitySlug: Type.String() }),
+  excerpt: Type.String(),
+  score: Type.Integer(),
+  isSolution: Type.Boolean(),
+  createdAt: DateTime,
+});
+export const ParticipationLevel = Type.Union([
+  Type.Literal('newcomer'),
+  Type.Literal('peripheral'),
+  Type.Literal('active'),
+  Type.Literal('core'),
+  Type.Literal('leader'),
+]);
 export const UserProfile = Type.Object({
   user: Type.Intersect([UserSummary, Type.Object({ createdAt: DateTime, role: Role })]),
-  participation: Type.Array(Type.Object({ community: Type.Object({ slug: Type.String(), name: Type.String() }), level: ParticipationLevel, since: DateTime }), {
-    description: 'Participation level in each community you can see, highest first',
-  }),
+  participation: Type.Array(
+    Type.Object({ community: Type.Object({ slug: Type.String(), name: Type.String() }), level: ParticipationLevel, since: DateTime }),
+    {
+      description: 'Participation level in each community you can see, highest first',
+    },
+  ),
   stats: Type.Object({ questions: Type.Integer(), answers: Type.Integer(), solutions: Type.Integer() }),
   questions: Type.Array(ThreadSummary),
   answers: Type.Array(AnswerSummary),
@@ -292,7 +351,14 @@ export const SearchQuery = Type.Object(
 export type SearchQuery = Static<typeof SearchQuery>;
 export const FacetCount = Type.Object({ value: Type.String(), label: Type.String(), count: Type.Integer() });
 export const SearchHit = Type.Object({
-  thread: Type.Object({ id: Id, title: Type.String(), status: ThreadStatus, replyCount: Type.Integer(), tags: Type.Array(Type.String()), lastActivityAt: DateTime }),
+  thread: Type.Object({
+    id: Id,
+    title: Type.String(),
+    status: ThreadStatus,
+    replyCount: Type.Integer(),
+    tags: Type.Array(Type.String()),
+    lastActivityAt: DateTime,
+  }),
   community: Type.Object({ slug: Type.String(), name: Type.String() }),
   titleHtml: Type.String({ description: 'Escaped title with <mark> around matched words' }),
   snippetHtml: Type.String({ description: 'Escaped excerpt with <mark> around matched words' }),
@@ -314,7 +380,15 @@ export const SimilarQuery = Type.Object(
   { additionalProperties: false },
 );
 export const SimilarThreads = Type.Object({
-  items: Type.Array(Type.Object({ id: Id, title: Type.String(), status: ThreadStatus, replyCount: Type.Integer(), community: Type.Object({ slug: Type.String(), name: Type.String() }) })),
+  items: Type.Array(
+    Type.Object({
+      id: Id,
+      title: Type.String(),
+      status: ThreadStatus,
+      replyCount: Type.Integer(),
+      community: Type.Object({ slug: Type.String(), name: Type.String() }),
+    }),
+  ),
 });
 export type SimilarThreads = Static<typeof SimilarThreads>;
 
@@ -322,8 +396,14 @@ export type SimilarThreads = Static<typeof SimilarThreads>;
 export const WatchLevel = Type.Union([Type.Literal('watching'), Type.Literal('tracking'), Type.Literal('normal'), Type.Literal('muted')]);
 export type WatchLevel = Static<typeof WatchLevel>;
 export const WatchBody = Type.Object({ level: WatchLevel }, { additionalProperties: false });
-export const WatchState = Type.Object({ level: WatchLevel, isDefault: Type.Boolean({ description: 'No explicit choice; this is the default level' }) });
-export const TagParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 50 }), tag: Type.String({ minLength: 1, maxLength: 30 }) });
+export const WatchState = Type.Object({
+  level: WatchLevel,
+  isDefault: Type.Boolean({ description: 'No explicit choice; this is the default level' }),
+});
+export const TagParams = Type.Object({
+  slug: Type.String({ minLength: 1, maxLength: 50 }),
+  tag: Type.String({ minLength: 1, maxLength: 30 }),
+});
 export const Notification = Type.Object({
   id: Id,
   kind: Type.String({ description: `${notificationKinds.join(', ')} (append-only)` }),
@@ -337,10 +417,19 @@ export const Notification = Type.Object({
   createdAt: DateTime,
   reasons: Type.Optional(Type.Array(Type.String(), { description: 'expert_match: why you were asked' })),
   round: Type.Optional(Type.Integer({ description: 'expert_match: the round of the escalation ladder' })),
-  guide: Type.Optional(Type.Object({ id: Id, title: Type.String() }, { description: 'guide_review, guide_credited: the guide (the thread is its first source)' })),
+  guide: Type.Optional(
+    Type.Object(
+      { id: Id, title: Type.String() },
+      { description: 'guide_review, guide_credited: the guide (the thread is its first source)' },
+    ),
+  ),
 });
 export type Notification = Static<typeof Notification>;
-export const NotificationList = Type.Object({ items: Type.Array(Notification), unreadCount: Type.Integer(), nextCursor: Nullable(Type.String()) });
+export const NotificationList = Type.Object({
+  items: Type.Array(Notification),
+  unreadCount: Type.Integer(),
+  nextCursor: Nullable(Type.String()),
+});
 export type NotificationList = Static<typeof NotificationList>;
 export const NotificationListQuery = Type.Object(
   {
@@ -356,16 +445,31 @@ export const MarkReadBody = Type.Object(
   { additionalProperties: false, description: 'Exactly one of ids, threadId (all of that thread) or all' },
 );
 export const NotificationSettings = Type.Object({
-  emailNotifications: Type.Union([Type.Literal('away'), Type.Literal('always'), Type.Literal('never')], { description: 'away: only when you have not been around for a while' }),
+  emailNotifications: Type.Union([Type.Literal('away'), Type.Literal('always'), Type.Literal('never')], {
+    description: 'away: only when you have not been around for a while',
+  }),
   emailDigest: Type.Union([Type.Literal('daily'), Type.Literal('never')]),
   emailMutedKinds: Type.Array(Type.String()),
 });
 export type NotificationSettings = Static<typeof NotificationSettings>;
 export const NotificationSettingsBody = Type.Partial(NotificationSettings, { additionalProperties: false });
-export const UnsubscribeQuery = Type.Object({ token: Type.String({ minLength: 8, maxLength: 100 }), kind: Type.String({ minLength: 1, maxLength: 40 }) }, { additionalProperties: false });
+export const UnsubscribeQuery = Type.Object(
+  { token: Type.String({ minLength: 8, maxLength: 100 }), kind: Type.String({ minLength: 1, maxLength: 40 }) },
+  { additionalProperties: false },
+);
 
 // ---- Admin: pipeline ----
-export const DeadLetter = Type.Object({ id: Id, queue: Type.String(), jobName: Type.String(), jobId: Type.String(), error: Type.String(), attempts: Type.Integer(), failedAt: DateTime, retriedAt: Nullable(DateTime), retryCount: Type.Integer() });
+export const DeadLetter = Type.Object({
+  id: Id,
+  queue: Type.String(),
+  jobName: Type.String(),
+  jobId: Type.String(),
+  error: Type.String(),
+  attempts: Type.Integer(),
+  failedAt: DateTime,
+  retriedAt: Nullable(DateTime),
+  retryCount: Type.Integer(),
+});
 export const DeadLetterList = Type.Object({ items: Type.Array(DeadLetter) });
 export const PipelineStatus = Type.Object({
   outbox: Type.Object({ pending: Type.Integer(), oldestPendingAt: Nullable(DateTime) }),
@@ -385,10 +489,13 @@ export const MatchState = Type.Union([
 ]);
 export const DeclineReason = Type.Union([Type.Literal('not_my_area'), Type.Literal('no_time')]);
 export const MatchingChoice = Type.Union([Type.Literal('in'), Type.Literal('out'), Type.Literal('default')], {
-  description: "default: you are matched once you have answered in the community",
+  description: 'default: you are matched once you have answered in the community',
 });
 const Hour = Type.Integer({ minimum: 0, maximum: 23 });
-export const QuietHours = Type.Object({ start: Hour, end: Hour }, { description: 'Local hours [start, end) in your time zone when you are not matched; may wrap midnight (22 → 7)' });
+export const QuietHours = Type.Object(
+  { start: Hour, end: Hour },
+  { description: 'Local hours [start, end) in your time zone when you are not matched; may wrap midnight (22 → 7)' },
+);
 const ExpertiseTags = Type.Array(TagName, { maxItems: MAX_EXPERTISE_TAGS });
 
 export const ExpertiseCommunity = Type.Object({
@@ -413,7 +520,12 @@ export const ExpertiseSettingsBody = Type.Object(
     timeZone: Type.String({ minLength: 1, maxLength: 64 }),
     communities: Type.Array(
       Type.Object(
-        { slug: Type.String({ minLength: 1, maxLength: 50 }), matching: MatchingChoice, wantedTags: Type.Optional(ExpertiseTags), mutedTags: Type.Optional(ExpertiseTags) },
+        {
+          slug: Type.String({ minLength: 1, maxLength: 50 }),
+          matching: MatchingChoice,
+          wantedTags: Type.Optional(ExpertiseTags),
+          mutedTags: Type.Optional(ExpertiseTags),
+        },
         { additionalProperties: false },
       ),
       { maxItems: 200, default: [], description: 'Communities to change; those not listed keep their preferences' },
@@ -473,17 +585,22 @@ export const ThreadMatchRow = Type.Object({
 });
 export const ThreadMatching = Type.Object({
   viewerMatch: Nullable(ViewerMatch),
-  asked: Type.Union([
-    Type.Object(
-      {
+  asked: Type.Union(
+    [
+      Type.Object({
         count: Type.Integer({ description: 'Members asked as experts' }),
         tags: Type.Array(Type.String()),
-        names: Type.Union([Type.Array(Type.Object({ username: Type.String(), displayName: Type.String() })), Type.Null()], { description: 'null when the community hides who was asked' }),
-      },
-    ),
-    Type.Null(),
-  ], { description: 'For the asker and the community’s leaders; null when nobody was asked' }),
-  matches: Type.Union([Type.Array(ThreadMatchRow), Type.Null()], { description: 'Every match with its outcome; only for the community’s leaders and moderators' }),
+        names: Type.Union([Type.Array(Type.Object({ username: Type.String(), displayName: Type.String() })), Type.Null()], {
+          description: 'null when the community hides who was asked',
+        }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'For the asker and the community’s leaders; null when nobody was asked' },
+  ),
+  matches: Type.Union([Type.Array(ThreadMatchRow), Type.Null()], {
+    description: 'Every match with its outcome; only for the community’s leaders and moderators',
+  }),
 });
 export type ThreadMatching = Static<typeof ThreadMatching>;
 
@@ -492,7 +609,9 @@ export const MatchingSettings = Type.Object({
   rounds: Type.Integer({ minimum: 1, maximum: 5, description: 'Rounds of experts before the leaders are asked' }),
   escalateMinutes: Type.Integer({ minimum: 1, maximum: 10080, description: 'A round without an answer escalates after this long' }),
   newcomerEscalateMinutes: Type.Integer({ minimum: 1, maximum: 10080, description: 'The same for a newcomer’s question' }),
-  matchQuestions: Type.Union([Type.Literal('all'), Type.Literal('newcomers')], { description: 'newcomers: only newcomers’ questions are matched' }),
+  matchQuestions: Type.Union([Type.Literal('all'), Type.Literal('newcomers')], {
+    description: 'newcomers: only newcomers’ questions are matched',
+  }),
   showExpertNames: Type.Boolean({ description: 'Whether the asker sees who was asked' }),
 });
 export type MatchingSettings = Static<typeof MatchingSettings>;
@@ -522,7 +641,13 @@ export const CommunityMatchingSettings = Type.Object({
   isDefault: Type.Boolean({ description: 'Nothing saved yet: these are the defaults' }),
   abilities: Type.Object({ edit: Type.Boolean() }),
   ranking: Type.Union(
-    [Type.Object({ model: Nullable(MatchingModelSummary), load: Type.Array(MatchingLoadWeek, { description: 'The last 8 weeks, oldest first' }) }), Type.Null()],
+    [
+      Type.Object({
+        model: Nullable(MatchingModelSummary),
+        load: Type.Array(MatchingLoadWeek, { description: 'The last 8 weeks, oldest first' }),
+      }),
+      Type.Null(),
+    ],
     { description: 'How well matching ranks and how the load spreads; only for the community’s leaders and moderators' },
   ),
 });
@@ -531,18 +656,34 @@ export const MatchingSettingsBody = Type.Partial(MatchingSettings, { additionalP
 export type MatchingSettingsBody = Static<typeof MatchingSettingsBody>;
 
 // ---- Guides ----
-export const GuideStatus = Type.Union([Type.Literal('draft'), Type.Literal('in_review'), Type.Literal('published'), Type.Literal('archived')]);
+export const GuideStatus = Type.Union([
+  Type.Literal('draft'),
+  Type.Literal('in_review'),
+  Type.Literal('published'),
+  Type.Literal('archived'),
+]);
 export type GuideStatus = Static<typeof GuideStatus>;
 const GuideTitle = SingleLine({ minLength: 3, maxLength: 150 });
 const PostIds = Type.Array(Id, { minItems: 1, maxItems: 20, uniqueItems: true });
 export const GuideSource = Type.Object({
-  post: Type.Object({ id: Id, number: Type.Integer(), accepted: Type.Boolean({ description: 'The accepted answer of its thread' }), url: Type.String({ description: '/t/<threadId>#post-<postId>' }) }),
+  post: Type.Object({
+    id: Id,
+    number: Type.Integer(),
+    accepted: Type.Boolean({ description: 'The accepted answer of its thread' }),
+    url: Type.String({ description: '/t/<threadId>#post-<postId>' }),
+  }),
   thread: Type.Object({ id: Id, title: Type.String() }),
   author: Nullable(UserSummary),
   addedAt: DateTime,
 });
 export type GuideSource = Static<typeof GuideSource>;
-export const GuideAbilities = Type.Object({ edit: Type.Boolean(), submit: Type.Boolean(), approve: Type.Boolean(), verify: Type.Boolean(), restore: Type.Boolean() });
+export const GuideAbilities = Type.Object({
+  edit: Type.Boolean(),
+  submit: Type.Boolean(),
+  approve: Type.Boolean(),
+  verify: Type.Boolean(),
+  restore: Type.Boolean(),
+});
 export const GuideSummary = Type.Object({
   id: Id,
   title: Type.String(),
@@ -571,19 +712,42 @@ export const Guide = Type.Object({
   abilities: GuideAbilities,
 });
 export type Guide = Static<typeof Guide>;
-export const GuideCreateBody = Type.Object({ community: Type.String({ minLength: 1, maxLength: 50 }), title: GuideTitle, sourcePostIds: PostIds, tags: Type.Optional(Type.Array(TagName, { maxItems: MAX_TAGS })) }, { additionalProperties: false });
+export const GuideCreateBody = Type.Object(
+  {
+    community: Type.String({ minLength: 1, maxLength: 50 }),
+    title: GuideTitle,
+    sourcePostIds: PostIds,
+    tags: Type.Optional(Type.Array(TagName, { maxItems: MAX_TAGS })),
+  },
+  { additionalProperties: false },
+);
 export type GuideCreateBody = Static<typeof GuideCreateBody>;
 export const GuideUpdateBody = Type.Object(
-  { title: Type.Optional(GuideTitle), body: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_POST_BODY })), tags: Type.Optional(Type.Array(TagName, { maxItems: MAX_TAGS })), note: Type.Optional(Type.String({ maxLength: 200 })) },
+  {
+    title: Type.Optional(GuideTitle),
+    body: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_POST_BODY })),
+    tags: Type.Optional(Type.Array(TagName, { maxItems: MAX_TAGS })),
+    note: Type.Optional(Type.String({ maxLength: 200 })),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type GuideUpdateBody = Static<typeof GuideUpdateBody>;
 export const GuideSourcesBody = Type.Object({ postIds: PostIds }, { additionalProperties: false });
 export const GuideRestoreBody = Type.Object({ revision: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
-export const GuideRevision = Type.Object({ revision: Type.Integer(), title: Type.String(), editor: Nullable(UserSummary), note: Nullable(Type.String()), createdAt: DateTime, current: Type.Boolean() });
+export const GuideRevision = Type.Object({
+  revision: Type.Integer(),
+  title: Type.String(),
+  editor: Nullable(UserSummary),
+  note: Nullable(Type.String()),
+  createdAt: DateTime,
+  current: Type.Boolean(),
+});
 export const GuideRevisionList = Type.Object({ items: Type.Array(GuideRevision) });
 export type GuideRevisionList = Static<typeof GuideRevisionList>;
-export const DiffSegment = Type.Object({ kind: Type.Union([Type.Literal('same'), Type.Literal('added'), Type.Literal('removed')]), text: Type.String() });
+export const DiffSegment = Type.Object({
+  kind: Type.Union([Type.Literal('same'), Type.Literal('added'), Type.Literal('removed')]),
+  text: Type.String(),
+});
 export const GuideDiffQuery = Type.Object({ from: Type.Integer({ minimum: 1 }), to: Type.Integer({ minimum: 1 }) });
 export const GuideDiff = Type.Object({
   from: Type.Integer(),
@@ -611,7 +775,13 @@ export type GuideLibrary = Static<typeof GuideLibrary>;
 export const GuideSettingsBody = Type.Object({ selfPublish: Type.Boolean() }, { additionalProperties: false });
 export const ThreadGuides = Type.Object({ items: Type.Array(GuideSummary) });
 export type ThreadGuides = Static<typeof ThreadGuides>;
-export const GuideSearchHit = Type.Object({ id: Id, title: Type.String(), community: Type.Object({ slug: Type.String(), name: Type.String() }), verifiedAt: Nullable(DateTime), snippetHtml: Type.String() });
+export const GuideSearchHit = Type.Object({
+  id: Id,
+  title: Type.String(),
+  community: Type.Object({ slug: Type.String(), name: Type.String() }),
+  verifiedAt: Nullable(DateTime),
+  snippetHtml: Type.String(),
+});
 export type GuideSearchHit = Static<typeof GuideSearchHit>;
 export const GuideSearchQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 200 }),
@@ -650,7 +820,10 @@ export const MemberListItem = Type.Object({
 });
 export const MemberList = Type.Object({
   community: Type.Object({ slug: Type.String(), name: Type.String() }),
-  levels: Type.Object({ newcomer: Type.Integer(), peripheral: Type.Integer(), active: Type.Integer(), core: Type.Integer(), leader: Type.Integer() }, { description: 'Members per level' }),
+  levels: Type.Object(
+    { newcomer: Type.Integer(), peripheral: Type.Integer(), active: Type.Integer(), core: Type.Integer(), leader: Type.Integer() },
+    { description: 'Members per level' },
+  ),
   items: Type.Array(MemberListItem),
   nextCursor: Nullable(Type.String()),
 });
@@ -703,10 +876,16 @@ export const CommunityHealth = Type.Object({
     medianFirstExpertAnswerMinutes: Minutes,
   }),
   weekly: Type.Array(HealthWeek),
-  unanswered: Type.Object({ total: Type.Integer(), items: Type.Array(HealthUnanswered, { description: 'oldest first, at most 50' }) }, { description: 'Open questions of the period without an answer after 48 hours' }),
+  unanswered: Type.Object(
+    { total: Type.Integer(), items: Type.Array(HealthUnanswered, { description: 'oldest first, at most 50' }) },
+    { description: 'Open questions of the period without an answer after 48 hours' },
+  ),
   retention: Type.Object(
     { asked: Type.Integer(), returned: Type.Integer(), answeredSomeone: Type.Integer(), returnedShare: Share, answeredShare: Share },
-    { description: 'Newcomers whose first post here was a question in the period: who came back (posted again a day later or more), and who then answered someone' },
+    {
+      description:
+        'Newcomers whose first post here was a question in the period: who came back (posted again a day later or more), and who then answered someone',
+    },
   ),
   experts: Type.Object({
     answerers: Type.Integer(),
@@ -714,34 +893,68 @@ export const CommunityHealth = Type.Object({
     topFifthShare: Share,
     gini: Nullable(Type.Number()),
     items: Type.Array(
-      Type.Object({ user: UserSummary, answers: Type.Integer(), accepted: Type.Integer(), matched: Type.Integer(), matchedAnswered: Type.Integer(), declined: Type.Integer() }),
+      Type.Object({
+        user: UserSummary,
+        answers: Type.Integer(),
+        accepted: Type.Integer(),
+        matched: Type.Integer(),
+        matchedAnswered: Type.Integer(),
+        declined: Type.Integer(),
+      }),
       { description: 'The busiest answerers and matched experts, at most 20' },
     ),
   }),
   coverage: Type.Object({
     gaps: Type.Integer({ description: 'tags with questions but no active expert' }),
-    tags: Type.Array(Type.Object({ tag: Type.String(), questions: Type.Integer(), unanswered: Type.Integer(), activeExperts: Type.Integer() }), { description: 'Tags of the period’s questions, gaps first' }),
+    tags: Type.Array(
+      Type.Object({ tag: Type.String(), questions: Type.Integer(), unanswered: Type.Integer(), activeExperts: Type.Integer() }),
+      { description: 'Tags of the period’s questions, gaps first' },
+    ),
   }),
   participation: Type.Object({
-    levels: Type.Object({ newcomer: Type.Integer(), peripheral: Type.Integer(), active: Type.Integer(), core: Type.Integer(), leader: Type.Integer() }),
+    levels: Type.Object({
+      newcomer: Type.Integer(),
+      peripheral: Type.Integer(),
+      active: Type.Integer(),
+      core: Type.Integer(),
+      leader: Type.Integer(),
+    }),
     up: Type.Integer(),
     down: Type.Integer(),
     movement: Type.Array(Type.Object({ from: Nullable(ParticipationLevel), to: ParticipationLevel, count: Type.Integer() })),
   }),
-  guides: Type.Object({ published: Type.Integer(), verified: Type.Integer(), publishedTotal: Type.Integer({ description: 'published guides now' }) }),
+  guides: Type.Object({
+    published: Type.Integer(),
+    verified: Type.Integer(),
+    publishedTotal: Type.Integer({ description: 'published guides now' }),
+  }),
 });
 export type CommunityHealth = Static<typeof CommunityHealth>;
 
 // ---- Moderation, people, trust, charter history ------------------------------------------------
 
-export const FlagReason = Type.Union([Type.Literal('spam'), Type.Literal('off_topic'), Type.Literal('inappropriate'), Type.Literal('needs_moderator')]);
+export const FlagReason = Type.Union([
+  Type.Literal('spam'),
+  Type.Literal('off_topic'),
+  Type.Literal('inappropriate'),
+  Type.Literal('needs_moderator'),
+]);
 export const FlagCreateBody = Type.Object(
-  { reason: FlagReason, note: Type.Optional(Type.String({ maxLength: 1000, description: 'what the moderators should know (needed for needs_moderator)' })) },
+  {
+    reason: FlagReason,
+    note: Type.Optional(Type.String({ maxLength: 1000, description: 'what the moderators should know (needed for needs_moderator)' })),
+  },
   { additionalProperties: false },
 );
 export type FlagCreateBody = Static<typeof FlagCreateBody>;
 export const FlagStatus = Type.Union([Type.Literal('open'), Type.Literal('upheld'), Type.Literal('dismissed')]);
-export const ReviewAction = Type.Union([Type.Literal('approve'), Type.Literal('hide'), Type.Literal('delete'), Type.Literal('suspend'), Type.Literal('dismiss')]);
+export const ReviewAction = Type.Union([
+  Type.Literal('approve'),
+  Type.Literal('hide'),
+  Type.Literal('delete'),
+  Type.Literal('suspend'),
+  Type.Literal('dismiss'),
+]);
 export const Flag = Type.Object({
   id: Id,
   postId: Id,
@@ -772,7 +985,11 @@ export const ReviewItem = Type.Object({
   queuedAt: DateTime,
 });
 export type ReviewItem = Static<typeof ReviewItem>;
-export const ReviewQueue = Type.Object({ community: Type.Object({ slug: Type.String(), name: Type.String() }), items: Type.Array(ReviewItem), nextCursor: Nullable(Type.String()) });
+export const ReviewQueue = Type.Object({
+  community: Type.Object({ slug: Type.String(), name: Type.String() }),
+  items: Type.Array(ReviewItem),
+  nextCursor: Nullable(Type.String()),
+});
 export type ReviewQueue = Static<typeof ReviewQueue>;
 export const CursorQuery = Type.Object(
   { cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) },
@@ -788,19 +1005,35 @@ export const ReviewBody = Type.Object(
 );
 export type ReviewBody = Static<typeof ReviewBody>;
 export const ReviewResult = Type.Object({ postId: Id, action: ReviewAction, resolvedFlags: Type.Integer() });
-export const ThreadMoveBody = Type.Object({ community: Type.String({ minLength: 1, maxLength: 50, description: 'destination community slug' }) }, { additionalProperties: false });
+export const ThreadMoveBody = Type.Object(
+  { community: Type.String({ minLength: 1, maxLength: 50, description: 'destination community slug' }) },
+  { additionalProperties: false },
+);
 export const SiteRoleBody = Type.Object({ role: Role }, { additionalProperties: false });
 export const CommunityRoleBody = Type.Object({ role: MembershipRole }, { additionalProperties: false });
-export const MemberParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 50 }), username: Type.String({ minLength: 1, maxLength: 30 }) });
+export const MemberParams = Type.Object({
+  slug: Type.String({ minLength: 1, maxLength: 50 }),
+  username: Type.String({ minLength: 1, maxLength: 30 }),
+});
 export const SuspendBody = Type.Object(
   { until: Type.String({ format: 'date-time' }), reason: Type.String({ minLength: 1, maxLength: 500 }) },
   { additionalProperties: false },
 );
 export type SuspendBody = Static<typeof SuspendBody>;
 export const UserModeration = Type.Object({
-  user: Type.Intersect([UserSummary, Type.Object({ role: Role, suspendedUntil: Nullable(DateTime), suspendReason: Nullable(Type.String()) })]),
-  memberships: Type.Array(Type.Object({ slug: Type.String(), name: Type.String(), role: Nullable(MembershipRole) }), { description: 'communities whose roles the viewer may set (admins: all), with this member’s role (null: not a member)' }),
-  abilities: Type.Object({ assignRole: Type.Boolean(), suspend: Type.Boolean(), unsuspend: Type.Boolean(), assignCommunityRoles: Type.Boolean() }),
+  user: Type.Intersect([
+    UserSummary,
+    Type.Object({ role: Role, suspendedUntil: Nullable(DateTime), suspendReason: Nullable(Type.String()) }),
+  ]),
+  memberships: Type.Array(Type.Object({ slug: Type.String(), name: Type.String(), role: Nullable(MembershipRole) }), {
+    description: 'communities whose roles the viewer may set (admins: all), with this member’s role (null: not a member)',
+  }),
+  abilities: Type.Object({
+    assignRole: Type.Boolean(),
+    suspend: Type.Boolean(),
+    unsuspend: Type.Boolean(),
+    assignCommunityRoles: Type.Boolean(),
+  }),
 });
 export type UserModeration = Static<typeof UserModeration>;
 export const CommunityRoleResult = Type.Object({ community: Type.String(), username: Type.String(), role: MembershipRole });
@@ -821,25 +1054,48 @@ export const TrustRequirement = Type.Object(
   { daysVisited: Count, topicsEntered: Count, postsRead: Count, replies: Count, acceptedAnswers: Count, maxFlagsUpheld: Count },
   { additionalProperties: false },
 );
-export const TrustThresholds = Type.Object({ tl1: TrustRequirement, tl2: TrustRequirement, tl3: TrustRequirement }, { additionalProperties: false });
+export const TrustThresholds = Type.Object(
+  { tl1: TrustRequirement, tl2: TrustRequirement, tl3: TrustRequirement },
+  { additionalProperties: false },
+);
 export const NewcomerLimits = Type.Object(
   { linksPerPost: Count, mentionsPerPost: Count, postsPerDay: Count, topicsPerDay: Count },
   { additionalProperties: false, description: 'What TL0 newcomers may do' },
 );
-export const TrustSettings = Type.Object({ thresholds: TrustThresholds, newcomerLimits: NewcomerLimits, isDefault: Type.Boolean(), updatedAt: Nullable(DateTime) });
+export const TrustSettings = Type.Object({
+  thresholds: TrustThresholds,
+  newcomerLimits: NewcomerLimits,
+  isDefault: Type.Boolean(),
+  updatedAt: Nullable(DateTime),
+});
 export type TrustSettings = Static<typeof TrustSettings>;
 export const TrustSettingsBody = Type.Object(
   { thresholds: Type.Optional(TrustThresholds), newcomerLimits: Type.Optional(NewcomerLimits) },
   { additionalProperties: false, minProperties: 1 },
 );
 export type TrustSettingsBody = Static<typeof TrustSettingsBody>;
-export const CharterRevision = Type.Object({ revision: Type.Integer(), editor: Nullable(UserSummary), createdAt: DateTime, charter: Type.String(), size: Type.Integer() });
-export const CharterRevisionList = Type.Object({ community: Type.Object({ slug: Type.String(), name: Type.String() }), current: Type.Integer(), items: Type.Array(CharterRevision, { description: 'newest first' }) });
-export const CharterDiffQuery = Type.Object({ from: Type.Integer({ minimum: 1 }), to: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const CharterRevision = Type.Object({
+  revision: Type.Integer(),
+  editor: Nullable(UserSummary),
+  createdAt: DateTime,
+  charter: Type.String(),
+  size: Type.Integer(),
+});
+export const CharterRevisionList = Type.Object({
+  community: Type.Object({ slug: Type.String(), name: Type.String() }),
+  current: Type.Integer(),
+  items: Type.Array(CharterRevision, { description: 'newest first' }),
+});
+export const CharterDiffQuery = Type.Object(
+  { from: Type.Integer({ minimum: 1 }), to: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
 export const CharterDiff = Type.Object({
   from: CharterRevision,
   to: CharterRevision,
-  parts: Type.Array(Type.Object({ value: Type.String(), added: Type.Boolean(), removed: Type.Boolean() }), { description: 'line diff: unchanged, added and removed runs in order' }),
+  parts: Type.Array(Type.Object({ value: Type.String(), added: Type.Boolean(), removed: Type.Boolean() }), {
+    description: 'line diff: unchanged, added and removed runs in order',
+  }),
 });
 export type CharterDiff = Static<typeof CharterDiff>;
 export const GuidePreviewBody = Type.Object({ body: Type.String({ maxLength: MAX_POST_BODY }) }, { additionalProperties: false });
@@ -851,23 +1107,36 @@ export const ThreadPage = Type.Object({
   solution: Type.Union([Post, Type.Null()], { description: 'The accepted answer, also when it is on another page of posts' }),
   solutionOnPage: Type.Boolean({ description: 'The accepted answer is among thread.posts' }),
   watch: Type.Union([WatchState, Type.Null()], { description: 'The viewer’s watch level; null when anonymous' }),
-  matching: Type.Union([ThreadMatching, Type.Null()], { description: 'Expert matching for the viewer (why they were asked; who was asked); null when anonymous' }),
+  matching: Type.Union([ThreadMatching, Type.Null()], {
+    description: 'Expert matching for the viewer (why they were asked; who was asked); null when anonymous',
+  }),
   guides: Type.Object({
     cited: Type.Array(GuideSummary, { description: 'Guides that cite answers of this thread' }),
     drafts: Type.Array(GuideSummary, { description: 'Drafts an answer can be added to (curators only; empty otherwise)' }),
     canCurate: Type.Boolean(),
   }),
-  moveTargets: Type.Array(Type.Object({ slug: Type.String(), name: Type.String() }), { description: 'Where a moderator may move the thread; empty for others' }),
+  moveTargets: Type.Array(Type.Object({ slug: Type.String(), name: Type.String() }), {
+    description: 'Where a moderator may move the thread; empty for others',
+  }),
   unreadCount: Nullable(Type.Integer({ description: 'The viewer’s unread notifications; null when anonymous' })),
 });
 export type ThreadPage = Static<typeof ThreadPage>;
 
 export const ReadMarksBody = Type.Object(
   {
-    items: Type.Array(Type.Object({ threadId: Id, lastPostNumber: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'The highest post number shown to the reader' }) }, { additionalProperties: false }), {
-      minItems: 1,
-      maxItems: 50,
-    }),
+    items: Type.Array(
+      Type.Object(
+        {
+          threadId: Id,
+          lastPostNumber: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'The highest post number shown to the reader' }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        minItems: 1,
+        maxItems: 50,
+      },
+    ),
   },
   { additionalProperties: false, description: 'Threads the reader was shown, each up to a post number' },
 );

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { emailMuteKinds, isUnsubscribeKind, notificationKindLabel, notificationKindLabels, notificationKinds } from './notification-kinds.js';
+import {
+  emailMuteKinds,
+  isUnsubscribeKind,
+  notificationKindLabel,
+  notificationKindLabels,
+  notificationKinds,
+} from './notification-kinds.js';
 
 describe('the notification-kind catalogue', () => {
   it('labels every kind, the digest and "all", each differently', () => {

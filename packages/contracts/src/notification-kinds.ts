@@ -37,7 +37,8 @@ export type EmailMuteKind = (typeof emailMuteKinds)[number];
 /** An unsubscribe link stops one kind, or 'all' email. */
 export type UnsubscribeKind = EmailMuteKind | 'all';
 
-export const isUnsubscribeKind = (value: string): value is UnsubscribeKind => value === 'all' || (emailMuteKinds as readonly string[]).includes(value);
+export const isUnsubscribeKind = (value: string): value is UnsubscribeKind =>
+  value === 'all' || (emailMuteKinds as readonly string[]).includes(value);
 
 /** How each kind is named to members: in the notification settings and on the unsubscribe page. */
 export const notificationKindLabels: Record<UnsubscribeKind, string> = {

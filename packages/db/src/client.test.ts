@@ -13,11 +13,26 @@ afterAll(() => database.close());
 describe(`the database (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   it('is migrated, and migrating again changes nothing', async () => {
     await migrateDatabase(database);
-    const result = await database.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`);
+    const result = await database.db.execute(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
     // node-postgres and PGlite both answer with { rows }.
     const { rows } = result as unknown as { rows: { table_name: string }[] };
     expect(rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['users', 'sessions', 'access_tokens', 'communities', 'memberships', 'threads', 'posts', 'post_revisions', 'tags', 'votes', 'outbox_events', 'audit_log']),
+      expect.arrayContaining([
+        'users',
+        'sessions',
+        'access_tokens',
+        'communities',
+        'memberships',
+        'threads',
+        'posts',
+        'post_revisions',
+        'tags',
+        'votes',
+        'outbox_events',
+        'audit_log',
+      ]),
     );
   });
 

@@ -43,12 +43,23 @@ export async function countListedThread(tx: Db, thread: ListedThread, delta: 1 |
 
 /** A listed thread's tags changed: the removed tags count one thread less, the added ones one more. */
 export async function retagListedThread(tx: Db, communityId: number, before: readonly string[], after: readonly string[]): Promise<void> {
-  await addToTags(tx, communityId, before.filter((t) => !after.includes(t)), -1);
-  await addToTags(tx, communityId, after.filter((t) => !before.includes(t)), 1);
+  await addToTags(
+    tx,
+    communityId,
+    before.filter((t) => !after.includes(t)),
+    -1,
+  );
+  await addToTags(
+    tx,
+    communityId,
+    after.filter((t) => !before.includes(t)),
+    1,
+  );
 }
 
 /** Whether a thread row is counted in communities.thread_count and tags.thread_count. */
-export const isListedForAll = (thread: { deletedAt: Date | null; heldAt: Date | null }): boolean => thread.deletedAt === null && thread.heldAt === null;
+export const isListedForAll = (thread: { deletedAt: Date | null; heldAt: Date | null }): boolean =>
+  thread.deletedAt === null && thread.heldAt === null;
 
 /** Recounts a thread's visible replies; it locks the thread row first, so the count sees every committed reply. */
 export async function recountReplies(tx: Db, threadId: number): Promise<void> {
@@ -74,7 +85,8 @@ const rowsOf = (result: unknown): unknown[] => (result as { rows?: unknown[] }).
  * edit, an import); returns how many rows it repaired of each kind. Idempotent; cheap when nothing drifted.
  */
 export async function reconcileCounters(db: Db): Promise<CounterRepairs> {
-  const listedIn = (community: SQL) => sql`(select count(*)::int from ${threads} where ${threads.communityId} = ${community} and ${threadListedForAll})`;
+  const listedIn = (community: SQL) =>
+    sql`(select count(*)::int from ${threads} where ${threads.communityId} = ${community} and ${threadListedForAll})`;
   const communityRows = await db.execute(
     sql`update ${communities} set thread_count = ${listedIn(sql`${communities.id}`)} where ${communities.threadCount} <> ${listedIn(sql`${communities.id}`)} returning ${communities.id}`,
   );
@@ -83,12 +95,18 @@ export async function reconcileCounters(db: Db): Promise<CounterRepairs> {
     sql`insert into ${tagsTable} (community_id, name, thread_count) select distinct ${threads.communityId}, unnest(${threads.tags}), 0 from ${threads} where ${threadListedForAll} on conflict do nothing`,
   );
   const taggedIn = sql`(select count(*)::int from ${threads} where ${threads.communityId} = ${tagsTable.communityId} and ${threads.tags} @> array[${tagsTable.name}] and ${threadListedForAll})`;
-  const tagRows = await db.execute(sql`update ${tagsTable} set thread_count = ${taggedIn} where ${tagsTable.threadCount} <> ${taggedIn} returning ${tagsTable.name}`);
+  const tagRows = await db.execute(
+    sql`update ${tagsTable} set thread_count = ${taggedIn} where ${tagsTable.threadCount} <> ${taggedIn} returning ${tagsTable.name}`,
+  );
   const replies = sql`(select count(*)::int from ${posts} where ${posts.threadId} = ${threads.id} and ${replyVisibleToAll})`;
-  const replyRows = await db.execute(sql`update ${threads} set reply_count = ${replies} where ${threads.replyCount} <> ${replies} returning ${threads.id}`);
+  const replyRows = await db.execute(
+    sql`update ${threads} set reply_count = ${replies} where ${threads.replyCount} <> ${replies} returning ${threads.id}`,
+  );
   // post_count hands out post numbers: it may only grow to the highest number taken.
   const highest = sql`(select coalesce(max(${posts.number}), 0) from ${posts} where ${posts.threadId} = ${threads.id})`;
-  const postRows = await db.execute(sql`update ${threads} set post_count = ${highest} where ${threads.postCount} < ${highest} returning ${threads.id}`);
+  const postRows = await db.execute(
+    sql`update ${threads} set post_count = ${highest} where ${threads.postCount} < ${highest} returning ${threads.id}`,
+  );
   return {
     communities: rowsOf(communityRows).length,
     tags: rowsOf(tagRows).length,
@@ -107,6 +125,10 @@ async function reconcileExcerpts(db: Db, batch = 500): Promise<number> {
     .where(sql`(${threads.excerpt} <> '') = (${posts.hiddenAt} is not null or ${posts.deletedAt} is not null)`)
     .limit(batch);
   const wrong = rows.filter((row) => row.excerpt !== excerptOf(row));
-  for (const row of wrong) await db.update(threads).set({ excerpt: excerptOf(row) }).where(eq(threads.id, row.id));
+  for (const row of wrong)
+    await db
+      .update(threads)
+      .set({ excerpt: excerptOf(row) })
+      .where(eq(threads.id, row.id));
   return wrong.length;
 }

@@ -8,15 +8,26 @@ export async function loadMatchingSettings(db: Db, communityId: number): Promise
   const [row] = await db.select().from(communityMatchingSettings).where(eq(communityMatchingSettings.communityId, communityId));
   if (!row) return { settings: { ...defaultMatchingSettings }, isDefault: true };
   const { expertsPerRound, rounds, escalateMinutes, newcomerEscalateMinutes, matchQuestions, showExpertNames } = row;
-  return { settings: { expertsPerRound, rounds, escalateMinutes, newcomerEscalateMinutes, matchQuestions, showExpertNames }, isDefault: false };
+  return {
+    settings: { expertsPerRound, rounds, escalateMinutes, newcomerEscalateMinutes, matchQuestions, showExpertNames },
+    isDefault: false,
+  };
 }
 
 /** The latest trained ranking model of a community (for leaders), or the latest one in use (for the matcher). */
-export async function loadMatchingModel(db: Db, communityId: number, which: 'latest' | 'in_use'): Promise<typeof matchingModels.$inferSelect | null> {
+export async function loadMatchingModel(
+  db: Db,
+  communityId: number,
+  which: 'latest' | 'in_use',
+): Promise<typeof matchingModels.$inferSelect | null> {
   const [row] = await db
     .select()
     .from(matchingModels)
-    .where(which === 'in_use' ? and(eq(matchingModels.communityId, communityId), eq(matchingModels.inUse, true)) : eq(matchingModels.communityId, communityId))
+    .where(
+      which === 'in_use'
+        ? and(eq(matchingModels.communityId, communityId), eq(matchingModels.inUse, true))
+        : eq(matchingModels.communityId, communityId),
+    )
     .orderBy(desc(matchingModels.version))
     .limit(1);
   return row ?? null;

@@ -46,7 +46,13 @@ const aggregateOf: Record<EventName, string> = {
 const checkPayloads = process.env.NODE_ENV !== 'production' || process.env.PRAXIS_CHECK_EVENTS === '1';
 
 /** Appends an event to the outbox. Call it with the transaction that writes the change it describes. */
-export async function appendEvent<E extends EventName>(tx: Db, type: E, aggregateId: number, payload: EventPayload<E>, actorId: number | null): Promise<void> {
+export async function appendEvent<E extends EventName>(
+  tx: Db,
+  type: E,
+  aggregateId: number,
+  payload: EventPayload<E>,
+  actorId: number | null,
+): Promise<void> {
   // In tests and development a payload that does not fit its schema fails the write that produced it (the worker checks again where it reads).
   if (checkPayloads) {
     const problems = eventPayloadProblems(type, payload);

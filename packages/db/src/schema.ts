@@ -27,19 +27,30 @@ export const users = pgTable(
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
     passwordHash: text('password_hash'),
-    role: text('role', { enum: ['member', 'moderator', 'admin'] }).notNull().default('member'),
+    role: text('role', { enum: ['member', 'moderator', 'admin'] })
+      .notNull()
+      .default('member'),
     trustLevel: smallint('trust_level').notNull().default(0),
     suspendedUntil: ts('suspended_until'),
     suspendReason: text('suspend_reason'),
     createdAt: createdAt(),
     lastSeenAt: ts('last_seen_at'),
     /** When to email notifications: only while away (not seen for a while), always, or never. */
-    emailNotifications: text('email_notifications', { enum: ['away', 'always', 'never'] }).notNull().default('away'),
-    emailDigest: text('email_digest', { enum: ['daily', 'never'] }).notNull().default('daily'),
+    emailNotifications: text('email_notifications', { enum: ['away', 'always', 'never'] })
+      .notNull()
+      .default('away'),
+    emailDigest: text('email_digest', { enum: ['daily', 'never'] })
+      .notNull()
+      .default('daily'),
     /** Notification kinds (and 'digest') this user unsubscribed from by email link. */
-    emailMutedKinds: text('email_muted_kinds').array().notNull().default(sql`'{}'::text[]`),
+    emailMutedKinds: text('email_muted_kinds')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Random token in unsubscribe links; it grants nothing but unsubscribing. */
-    emailToken: text('email_token').notNull().default(sql`md5(random()::text || clock_timestamp()::text)`),
+    emailToken: text('email_token')
+      .notNull()
+      .default(sql`md5(random()::text || clock_timestamp()::text)`),
   },
   (t) => [
     uniqueIndex('users_username_lower_uq').on(sql`lower(${t.username})`),
@@ -51,7 +62,9 @@ export const sessions = pgTable(
   'sessions',
   {
     id: text('id').primaryKey(), // sha-256 of the cookie token; the token itself is never stored
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
     expiresAt: ts('expires_at').notNull(),
     lastUsedAt: ts('last_used_at'),
@@ -65,14 +78,19 @@ export const accessTokens = pgTable(
   'access_tokens',
   {
     id: serial('id').primaryKey(),
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     tokenHash: text('token_hash').notNull().unique(),
     createdAt: createdAt(),
     lastUsedAt: ts('last_used_at'),
     revokedAt: ts('revoked_at'),
     /** What the token may do: 'read', 'write', and for admins 'admin'. Managing tokens always needs a session. */
-    scopes: text('scopes').array().notNull().default(sql`'{read,write}'::text[]`),
+    scopes: text('scopes')
+      .array()
+      .notNull()
+      .default(sql`'{read,write}'::text[]`),
     expiresAt: ts('expires_at'),
   },
   (t) => [index('access_tokens_user_idx').on(t.userId)],
@@ -85,7 +103,9 @@ export const communities = pgTable('communities', {
   description: text('description').notNull().default(''),
   charter: text('charter').notNull().default(''),
   charterHtml: text('charter_html').notNull().default(''),
-  visibility: text('visibility', { enum: ['public', 'private'] }).notNull().default('public'),
+  visibility: text('visibility', { enum: ['public', 'private'] })
+    .notNull()
+    .default('public'),
   memberCount: integer('member_count').notNull().default(0),
   threadCount: integer('thread_count').notNull().default(0),
   createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
@@ -102,9 +122,15 @@ export const communities = pgTable('communities', {
 export const memberships = pgTable(
   'memberships',
   {
-    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    role: text('role', { enum: ['member', 'leader', 'moderator'] }).notNull().default('member'),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['member', 'leader', 'moderator'] })
+      .notNull()
+      .default('member'),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.communityId, t.userId] }), index('memberships_user_idx').on(t.userId)],
@@ -114,13 +140,22 @@ export const threads = pgTable(
   'threads',
   {
     id: serial('id').primaryKey(),
-    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
-    kind: text('kind', { enum: ['question', 'discussion'] }).notNull().default('question'),
+    kind: text('kind', { enum: ['question', 'discussion'] })
+      .notNull()
+      .default('question'),
     title: text('title').notNull(),
-    status: text('status', { enum: ['open', 'solved', 'locked'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'solved', 'locked'] })
+      .notNull()
+      .default('open'),
     solutionPostId: integer('solution_post_id'),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     excerpt: text('excerpt').notNull().default(''),
     replyCount: integer('reply_count').notNull().default(0),
     postCount: integer('post_count').notNull().default(0),
@@ -141,7 +176,9 @@ export const threads = pgTable(
     index('threads_author_idx').on(t.authorId),
     index('threads_community_created_idx').on(t.communityId, t.createdAt),
     index('threads_tags_idx').using('gin', t.tags),
-    index('threads_index_stale_idx').on(t.id).where(sql`${t.indexedAt} is null or ${t.indexedAt} < ${t.updatedAt}`),
+    index('threads_index_stale_idx')
+      .on(t.id)
+      .where(sql`${t.indexedAt} is null or ${t.indexedAt} < ${t.updatedAt}`),
   ],
 );
 
@@ -149,7 +186,9 @@ export const posts = pgTable(
   'posts',
   {
     id: serial('id').primaryKey(),
-    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     number: integer('number').notNull(),
     body: text('body').notNull(),
@@ -168,7 +207,9 @@ export const posts = pgTable(
   },
   (t) => [
     uniqueIndex('posts_thread_number_uq').on(t.threadId, t.number),
-    index('posts_held_idx').on(t.id).where(sql`${t.heldAt} is not null`),
+    index('posts_held_idx')
+      .on(t.id)
+      .where(sql`${t.heldAt} is not null`),
     index('posts_author_idx').on(t.authorId, t.createdAt),
     /** Health dashboard: the answers of a period (expert load). */
     index('posts_created_idx').on(t.createdAt),
@@ -182,7 +223,9 @@ export const posts = pgTable(
 export const postRevisions = pgTable(
   'post_revisions',
   {
-    postId: integer('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
     revision: integer('revision').notNull(),
     body: text('body').notNull(),
     editorId: integer('editor_id').references(() => users.id, { onDelete: 'set null' }),
@@ -195,7 +238,9 @@ export const postRevisions = pgTable(
 export const tags = pgTable(
   'tags',
   {
-    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     threadCount: integer('thread_count').notNull().default(0),
     createdAt: createdAt(),
@@ -206,12 +251,20 @@ export const tags = pgTable(
 export const votes = pgTable(
   'votes',
   {
-    postId: integer('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     value: smallint('value').notNull().default(1),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.postId, t.userId] }), index('votes_user_idx').on(t.userId), check('votes_value_ck', sql`${t.value} in (-1, 1)`)],
+  (t) => [
+    primaryKey({ columns: [t.postId, t.userId] }),
+    index('votes_user_idx').on(t.userId),
+    check('votes_value_ck', sql`${t.value} in (-1, 1)`),
+  ],
 );
 
 export const outboxEvents = pgTable(
@@ -227,7 +280,11 @@ export const outboxEvents = pgTable(
     publishedAt: ts('published_at'),
     attempts: integer('attempts').notNull().default(0),
   },
-  (t) => [index('outbox_unpublished_idx').on(t.id).where(sql`${t.publishedAt} is null`)],
+  (t) => [
+    index('outbox_unpublished_idx')
+      .on(t.id)
+      .where(sql`${t.publishedAt} is null`),
+  ],
 );
 
 export const auditLog = pgTable(
@@ -239,7 +296,9 @@ export const auditLog = pgTable(
     subjectType: text('subject_type').notNull(),
     subjectId: integer('subject_id').notNull(),
     communityId: integer('community_id'),
-    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+    details: jsonb('details')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId), index('audit_log_community_idx').on(t.communityId, t.createdAt)],
@@ -255,16 +314,24 @@ export const notifications = pgTable(
   'notifications',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     /** Append-only catalogue (see domain/notifications.ts); a retired kind is kept, never reused. */
     kind: text('kind').notNull(),
-    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
-    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
     postId: integer('post_id'),
     actorId: integer('actor_id').references(() => users.id, { onDelete: 'set null' }),
     /** One notification per recipient and cause: a retried job hits this key and writes nothing. */
     dedupeKey: text('dedupe_key').notNull(),
-    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    data: jsonb('data')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
     readAt: ts('read_at'),
     /** An attempt to email this is under way since then (a lease: a killed sender's claim expires). */
@@ -274,7 +341,9 @@ export const notifications = pgTable(
   (t) => [
     uniqueIndex('notifications_dedupe_uq').on(t.userId, t.dedupeKey),
     index('notifications_user_idx').on(t.userId, t.id),
-    index('notifications_unread_idx').on(t.userId).where(sql`${t.readAt} is null`),
+    index('notifications_unread_idx')
+      .on(t.userId)
+      .where(sql`${t.readAt} is null`),
   ],
 );
 
@@ -284,7 +353,9 @@ export const watchLevels = ['watching', 'tracking', 'normal', 'muted'] as const;
 export const watches = pgTable(
   'watches',
   {
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     targetType: text('target_type', { enum: ['community', 'tag', 'thread'] }).notNull(),
     /** Community id for 'community' and 'tag', thread id for 'thread'. */
     targetId: integer('target_id').notNull(),
@@ -292,7 +363,10 @@ export const watches = pgTable(
     level: text('level', { enum: watchLevels }).notNull(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.targetType, t.targetId, t.tag] }), index('watches_target_idx').on(t.targetType, t.targetId, t.tag)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.targetType, t.targetId, t.tag] }),
+    index('watches_target_idx').on(t.targetType, t.targetId, t.tag),
+  ],
 );
 
 /** Jobs that failed on their last attempt; an admin can inspect and retry them. */
@@ -310,14 +384,21 @@ export const deadLetters = pgTable(
     retriedAt: ts('retried_at'),
     retryCount: integer('retry_count').notNull().default(0),
   },
-  (t) => [uniqueIndex('dead_letters_job_uq').on(t.queue, t.jobId), index('dead_letters_open_idx').on(t.id).where(sql`${t.retriedAt} is null`)],
+  (t) => [
+    uniqueIndex('dead_letters_job_uq').on(t.queue, t.jobId),
+    index('dead_letters_open_idx')
+      .on(t.id)
+      .where(sql`${t.retriedAt} is null`),
+  ],
 );
 
 /** One row per digest sent, so a retried digest job never sends twice. */
 export const emailDigests = pgTable(
   'email_digests',
   {
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     day: text('day').notNull(),
     sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
@@ -326,7 +407,9 @@ export const emailDigests = pgTable(
 
 /** Expert matching, per community; no value = the default in `defaultMatchingSettings` (domain). */
 export const communityMatchingSettings = pgTable('community_matching_settings', {
-  communityId: integer('community_id').primaryKey().references(() => communities.id, { onDelete: 'cascade' }),
+  communityId: integer('community_id')
+    .primaryKey()
+    .references(() => communities.id, { onDelete: 'cascade' }),
   /** Experts notified per round. */
   expertsPerRound: smallint('experts_per_round').notNull().default(3),
   /** Rounds of experts before the community's leaders are asked. */
@@ -335,7 +418,9 @@ export const communityMatchingSettings = pgTable('community_matching_settings', 
   escalateMinutes: integer('escalate_minutes').notNull().default(120),
   newcomerEscalateMinutes: integer('newcomer_escalate_minutes').notNull().default(30),
   /** Which questions are matched: every question, or only newcomers' (newcomers' questions always are). */
-  matchQuestions: text('match_questions', { enum: ['all', 'newcomers'] }).notNull().default('all'),
+  matchQuestions: text('match_questions', { enum: ['all', 'newcomers'] })
+    .notNull()
+    .default('all'),
   /** Whether the asker sees the names of the members who were asked. */
   showExpertNames: boolean('show_expert_names').notNull().default(true),
   updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -343,7 +428,9 @@ export const communityMatchingSettings = pgTable('community_matching_settings', 
 
 /** A member's matching preferences that hold everywhere. No row = the defaults. */
 export const expertSettings = pgTable('expert_settings', {
-  userId: integer('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
   /** At most this many matched questions a week; null = no cap. */
   weeklyCap: smallint('weekly_cap').default(10),
   /** Local hours [start, end) during which they are not matched; both null = none. */
@@ -357,11 +444,21 @@ export const expertSettings = pgTable('expert_settings', {
 export const expertCommunityPreferences = pgTable(
   'expert_community_preferences',
   {
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
     matching: text('matching', { enum: ['in', 'out'] }).notNull(),
-    wantedTags: text('wanted_tags').array().notNull().default(sql`'{}'::text[]`),
-    mutedTags: text('muted_tags').array().notNull().default(sql`'{}'::text[]`),
+    wantedTags: text('wanted_tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    mutedTags: text('muted_tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.communityId] }), index('expert_prefs_community_idx').on(t.communityId)],
@@ -374,8 +471,12 @@ export const expertCommunityPreferences = pgTable(
 export const expertStats = pgTable(
   'expert_stats',
   {
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
     tag: text('tag').notNull(),
     answers: integer('answers').notNull().default(0),
     accepted: integer('accepted').notNull().default(0),
@@ -393,15 +494,26 @@ export const expertMatches = pgTable(
   'expert_matches',
   {
     id: serial('id').primaryKey(),
-    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
-    expertId: integer('expert_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    expertId: integer('expert_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     /** 1, 2, …; leaders asked after the last round are recorded with kind 'leader'. */
     round: smallint('round').notNull(),
-    kind: text('kind', { enum: ['expert', 'leader'] }).notNull().default('expert'),
+    kind: text('kind', { enum: ['expert', 'leader'] })
+      .notNull()
+      .default('expert'),
     rank: smallint('rank').notNull(),
     score: integer('score').notNull().default(0),
-    reasons: text('reasons').array().notNull().default(sql`'{}'::text[]`),
-    signals: jsonb('signals').notNull().default(sql`'{}'::jsonb`),
+    reasons: text('reasons')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    signals: jsonb('signals')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     state: text('state', { enum: matchStates }).notNull().default('notified'),
     declineReason: text('decline_reason', { enum: ['not_my_area', 'no_time'] }),
     /** The declined match this one stands in for: one stand-in per decline, however often the job runs. */
@@ -425,7 +537,9 @@ export const expertMatches = pgTable(
 export const matchingModels = pgTable(
   'matching_models',
   {
-    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
     version: integer('version').notNull(),
     kind: text('kind').notNull(),
     model: jsonb('model').notNull(),
@@ -446,18 +560,28 @@ export const matchingModels = pgTable(
 export const matchRequests = pgTable(
   'match_requests',
   {
-    threadId: integer('thread_id').primaryKey().references(() => threads.id, { onDelete: 'cascade' }),
-    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id')
+      .primaryKey()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
     /** The last round notified (0 before the first). */
     round: smallint('round').notNull().default(0),
-    state: text('state', { enum: ['open', 'answered', 'leaders', 'exhausted'] }).notNull().default('open'),
+    state: text('state', { enum: ['open', 'answered', 'leaders', 'exhausted'] })
+      .notNull()
+      .default('open'),
     newcomer: boolean('newcomer').notNull().default(false),
     /** When the next round is due if nobody answered; null once the ladder ended. */
     nextEscalationAt: ts('next_escalation_at'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('match_requests_due_idx').on(t.nextEscalationAt).where(sql`${t.state} = 'open'`)],
+  (t) => [
+    index('match_requests_due_idx')
+      .on(t.nextEscalationAt)
+      .where(sql`${t.state} = 'open'`),
+  ],
 );
 
 // ---- Guides: curated, versioned articles built from the best answers --------------------------------
@@ -468,12 +592,17 @@ export const guides = pgTable(
   'guides',
   {
     id: serial('id').primaryKey(),
-    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     /** Markdown of the current revision, and its sanitized HTML. */
     body: text('body').notNull(),
     html: text('html').notNull(),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     status: text('status', { enum: guideStatuses }).notNull().default('draft'),
     revision: integer('revision').notNull().default(1),
     createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
@@ -500,7 +629,9 @@ export const guides = pgTable(
   (t) => [
     index('guides_community_idx').on(t.communityId, t.status, t.updatedAt),
     index('guides_tags_idx').using('gin', t.tags),
-    index('guides_review_due_idx').on(t.reviewDueAt).where(sql`${t.status} = 'published'`),
+    index('guides_review_due_idx')
+      .on(t.reviewDueAt)
+      .where(sql`${t.status} = 'published'`),
   ],
 );
 
@@ -508,7 +639,9 @@ export const guides = pgTable(
 export const guideRevisions = pgTable(
   'guide_revisions',
   {
-    guideId: integer('guide_id').notNull().references(() => guides.id, { onDelete: 'cascade' }),
+    guideId: integer('guide_id')
+      .notNull()
+      .references(() => guides.id, { onDelete: 'cascade' }),
     revision: integer('revision').notNull(),
     title: text('title').notNull(),
     body: text('body').notNull(),
@@ -524,23 +657,37 @@ export const guideRevisions = pgTable(
 export const guideSources = pgTable(
   'guide_sources',
   {
-    guideId: integer('guide_id').notNull().references(() => guides.id, { onDelete: 'cascade' }),
-    postId: integer('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
-    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    guideId: integer('guide_id')
+      .notNull()
+      .references(() => guides.id, { onDelete: 'cascade' }),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
     /** The credited author, kept even if the post is later deleted or its author renamed. */
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     position: smallint('position').notNull(),
     addedAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.guideId, t.postId] }), index('guide_sources_thread_idx').on(t.threadId), index('guide_sources_author_idx').on(t.authorId)],
+  (t) => [
+    primaryKey({ columns: [t.guideId, t.postId] }),
+    index('guide_sources_thread_idx').on(t.threadId),
+    index('guide_sources_author_idx').on(t.authorId),
+  ],
 );
 
 /** New questions found similar to a published guide since it was last verified (one row per question: retries count once). */
 export const guideSimilarQuestions = pgTable(
   'guide_similar_questions',
   {
-    guideId: integer('guide_id').notNull().references(() => guides.id, { onDelete: 'cascade' }),
-    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    guideId: integer('guide_id')
+      .notNull()
+      .references(() => guides.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.guideId, t.threadId] })],
@@ -554,13 +701,21 @@ export const flags = pgTable(
   'flags',
   {
     id: serial('id').primaryKey(),
-    postId: integer('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
-    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
-    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
     flaggerId: integer('flagger_id').references(() => users.id, { onDelete: 'set null' }),
     reason: text('reason', { enum: flagReasons }).notNull(),
     note: text('note').notNull().default(''),
-    status: text('status', { enum: ['open', 'upheld', 'dismissed'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'upheld', 'dismissed'] })
+      .notNull()
+      .default('open'),
     /** What the moderator did: approve (keep the post), hide, delete, suspend the author, dismiss. */
     resolution: text('resolution', { enum: ['approve', 'hide', 'delete', 'suspend', 'dismiss'] }),
     resolvedBy: integer('resolved_by').references(() => users.id, { onDelete: 'set null' }),
@@ -569,7 +724,9 @@ export const flags = pgTable(
   },
   (t) => [
     uniqueIndex('flags_post_flagger_uq').on(t.postId, t.flaggerId),
-    index('flags_open_idx').on(t.communityId, t.createdAt).where(sql`${t.status} = 'open'`),
+    index('flags_open_idx')
+      .on(t.communityId, t.createdAt)
+      .where(sql`${t.status} = 'open'`),
     index('flags_post_idx').on(t.postId),
   ],
 );
@@ -578,7 +735,9 @@ export const flags = pgTable(
 export const charterRevisions = pgTable(
   'charter_revisions',
   {
-    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
     revision: integer('revision').notNull(),
     charter: text('charter').notNull(),
     editorId: integer('editor_id').references(() => users.id, { onDelete: 'set null' }),
@@ -591,7 +750,9 @@ export const charterRevisions = pgTable(
 
 /** Activity behind trust levels, kept current by the API (visits, reads) and the worker (posts, accepts, flags). */
 export const userStats = pgTable('user_stats', {
-  userId: integer('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
   daysVisited: integer('days_visited').notNull().default(0),
   /** UTC day (YYYY-MM-DD) of the last counted visit. */
   lastVisitDay: text('last_visit_day'),
@@ -613,15 +774,25 @@ export const participationLevels = ['newcomer', 'peripheral', 'active', 'core', 
 export const participation = pgTable(
   'participation',
   {
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
     level: text('level', { enum: participationLevels }).notNull(),
     /** The activity figures the level was computed from (posts, answers, accepted, days active, …). */
-    figures: jsonb('figures').notNull().default(sql`'{}'::jsonb`),
+    figures: jsonb('figures')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     since: ts('since').notNull().defaultNow(),
     computedAt: ts('computed_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.communityId, t.userId] }), index('participation_user_idx').on(t.userId), index('participation_level_idx').on(t.communityId, t.level)],
+  (t) => [
+    primaryKey({ columns: [t.communityId, t.userId] }),
+    index('participation_user_idx').on(t.userId),
+    index('participation_level_idx').on(t.communityId, t.level),
+  ],
 );
 
 /** Each change of participation level: the movement leaders see on the health dashboard. */
@@ -629,8 +800,12 @@ export const participationChanges = pgTable(
   'participation_changes',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    communityId: integer('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    communityId: integer('community_id')
+      .notNull()
+      .references(() => communities.id, { onDelete: 'cascade' }),
     fromLevel: text('from_level', { enum: participationLevels }),
     toLevel: text('to_level', { enum: participationLevels }).notNull(),
     changedAt: ts('changed_at').notNull().defaultNow(),
@@ -642,8 +817,12 @@ export const participationChanges = pgTable(
 export const threadReads = pgTable(
   'thread_reads',
   {
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
     /** The highest post number this member has been shown. */
     lastReadNumber: integer('last_read_number').notNull().default(0),
     updatedAt: ts('updated_at').notNull().defaultNow(),

@@ -63,7 +63,12 @@ export async function recountContributions(db: Db, userId: number, now: Date): P
  * Recomputes a member's trust level from their stats and writes it with a `trust.changed` event when it
  * moved. Pinned levels (trust_locked) and hand-granted TL4 are left alone. Call it inside a transaction.
  */
-export async function recomputeTrustLevel(db: Db, userId: number, now: Date, thresholds?: TrustThresholds): Promise<{ from: number; to: number } | null> {
+export async function recomputeTrustLevel(
+  db: Db,
+  userId: number,
+  now: Date,
+  thresholds?: TrustThresholds,
+): Promise<{ from: number; to: number } | null> {
   const [row] = await db
     .select({ level: users.trustLevel, stats: userStats })
     .from(users)

@@ -24,7 +24,10 @@ export function viewerFrom(
 }
 
 export async function loadViewer(db: Db, user: UserRow, now: Date): Promise<Viewer> {
-  const rows = await db.select({ communityId: memberships.communityId, role: memberships.role }).from(memberships).where(eq(memberships.userId, user.id));
+  const rows = await db
+    .select({ communityId: memberships.communityId, role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.userId, user.id));
   return viewerFrom(user, rows, now);
 }
 
@@ -33,7 +36,16 @@ export async function loadViewers(db: Db, userIds: number[], now: Date): Promise
   if (userIds.length === 0) return new Map();
   const people = await db.select().from(users).where(inArray(users.id, userIds));
   const rows = await db.select().from(memberships).where(inArray(memberships.userId, userIds));
-  return new Map(people.map((u) => [u.id, viewerFrom(u, rows.filter((r) => r.userId === u.id), now)]));
+  return new Map(
+    people.map((u) => [
+      u.id,
+      viewerFrom(
+        u,
+        rows.filter((r) => r.userId === u.id),
+        now,
+      ),
+    ]),
+  );
 }
 
 type ThreadRow = typeof threads.$inferSelect;
@@ -62,5 +74,8 @@ export async function unreadNotificationCount(db: Db, userId: number): Promise<n
 
 /** Threads the search index owes: never indexed, changed since, or indexed with an older document version (held threads wait for approval). */
 export function threadsNeedingIndex(documentVersion: number): SQL {
-  return and(threadListedForAll, or(isNull(threads.indexedAt), lt(threads.indexedAt, threads.updatedAt), lt(threads.searchVersion, documentVersion)))!;
+  return and(
+    threadListedForAll,
+    or(isNull(threads.indexedAt), lt(threads.indexedAt, threads.updatedAt), lt(threads.searchVersion, documentVersion)),
+  )!;
 }

@@ -31,7 +31,10 @@ beforeAll(async () => {
   database = await createTestDatabase();
   const { db } = database;
   const person = async (username: string, role: 'member' | 'moderator' | 'admin' = 'member') => {
-    const [row] = await db.insert(users).values({ username, email: `${username}@example.test`, displayName: username, role }).returning();
+    const [row] = await db
+      .insert(users)
+      .values({ username, email: `${username}@example.test`, displayName: username, role })
+      .returning();
     ids[username] = row!.id;
     return row!;
   };
@@ -55,7 +58,13 @@ beforeAll(async () => {
     for (const threadState of ['plain', 'held', 'deleted'] as const) {
       const [thread] = await db
         .insert(threads)
-        .values({ communityId: community!.id, authorId: people.author.id, title: `${visibility} ${threadState}`, heldAt: threadState === 'held' ? now : null, deletedAt: threadState === 'deleted' ? now : null })
+        .values({
+          communityId: community!.id,
+          authorId: people.author.id,
+          title: `${visibility} ${threadState}`,
+          heldAt: threadState === 'held' ? now : null,
+          deletedAt: threadState === 'deleted' ? now : null,
+        })
         .returning();
       let number = 0;
       for (const writer of ['author', 'member'] as const) {
@@ -78,7 +87,11 @@ beforeAll(async () => {
   const rows = await db.select().from(memberships);
   viewers.anonymous = null;
   for (const [name, user] of Object.entries(people)) {
-    viewers[name] = viewerFrom(user, rows.filter((m) => m.userId === user.id), now);
+    viewers[name] = viewerFrom(
+      user,
+      rows.filter((m) => m.userId === user.id),
+      now,
+    );
   }
 }, 60_000);
 afterAll(() => database.close());
@@ -125,14 +138,31 @@ describe(`the visibility predicates agree with the policy (${process.env.TEST_DA
   });
 
   it('threads a viewer may open and threads a viewer may list', async () => {
-    const rows = await database.db.select({ thread: threads, community: communities }).from(threads).innerJoin(communities, eq(communities.id, threads.communityId)).orderBy(asc(threads.id));
+    const rows = await database.db
+      .select({ thread: threads, community: communities })
+      .from(threads)
+      .innerJoin(communities, eq(communities.id, threads.communityId))
+      .orderBy(asc(threads.id));
     for (const [name, viewer] of Object.entries(viewers)) {
-      const readable = rows.filter(({ thread, community }) => thread.deletedAt === null && can(viewer, 'thread.read', threadRef(thread, community)));
+      const readable = rows.filter(
+        ({ thread, community }) => thread.deletedAt === null && can(viewer, 'thread.read', threadRef(thread, community)),
+      );
       const listable = readable.filter(({ thread }) => thread.heldAt === null || thread.authorId === viewer?.id);
       const query = (where: ReturnType<typeof threadReadableBy>) =>
-        database.db.select({ id: threads.id }).from(threads).innerJoin(communities, eq(communities.id, threads.communityId)).where(where).orderBy(asc(threads.id));
-      expect({ viewer: name, ids: (await query(threadReadableBy(viewer))).map((r) => r.id) }).toEqual({ viewer: name, ids: readable.map((r) => r.thread.id) });
-      expect({ viewer: name, ids: (await query(threadListableBy(viewer))).map((r) => r.id) }).toEqual({ viewer: name, ids: listable.map((r) => r.thread.id) });
+        database.db
+          .select({ id: threads.id })
+          .from(threads)
+          .innerJoin(communities, eq(communities.id, threads.communityId))
+          .where(where)
+          .orderBy(asc(threads.id));
+      expect({ viewer: name, ids: (await query(threadReadableBy(viewer))).map((r) => r.id) }).toEqual({
+        viewer: name,
+        ids: readable.map((r) => r.thread.id),
+      });
+      expect({ viewer: name, ids: (await query(threadListableBy(viewer))).map((r) => r.id) }).toEqual({
+        viewer: name,
+        ids: listable.map((r) => r.thread.id),
+      });
     }
   });
 
@@ -144,7 +174,15 @@ describe(`the visibility predicates agree with the policy (${process.env.TEST_DA
         const threadId = live[0]!.thread.id;
         const expected = live
           .filter(({ post, thread, community }) => {
-            const ref: PostRef = { id: post.id, authorId: post.authorId, isFirst: false, hidden: false, deleted: false, ...(post.heldAt !== null && { held: true }), thread: threadRef(thread, community) };
+            const ref: PostRef = {
+              id: post.id,
+              authorId: post.authorId,
+              isFirst: false,
+              hidden: false,
+              deleted: false,
+              ...(post.heldAt !== null && { held: true }),
+              thread: threadRef(thread, community),
+            };
             return post.heldAt === null || can(viewer, 'post.read', ref);
           })
           .map((r) => r.post.id);
@@ -163,7 +201,8 @@ describe(`the visibility predicates agree with the policy (${process.env.TEST_DA
 
 describe('the rules written for aliased raw SQL', () => {
   it('select the same rows as the column forms', async () => {
-    const idsOf = async (query: ReturnType<typeof sql>) => ((await database.db.execute(query)) as unknown as { rows: { id: number }[] }).rows.map((r) => r.id);
+    const idsOf = async (query: ReturnType<typeof sql>) =>
+      ((await database.db.execute(query)) as unknown as { rows: { id: number }[] }).rows.map((r) => r.id);
     const pairs = [
       [postVisibleToAll, postVisibleToAllAs('p')],
       [replyVisibleToAll, replyVisibleToAllAs('p')],
@@ -185,7 +224,10 @@ describe('the counters', () => {
     const { db } = database;
     await reconcileCounters(db); // the fixture rows above were written without their counters
     const community = ids.public!;
-    const [thread] = await db.insert(threads).values({ communityId: community, authorId: ids.author!, title: 'counted', tags: ['alpha', 'beta'], excerpt: 'stale' }).returning();
+    const [thread] = await db
+      .insert(threads)
+      .values({ communityId: community, authorId: ids.author!, title: 'counted', tags: ['alpha', 'beta'], excerpt: 'stale' })
+      .returning();
     await db.insert(posts).values([
       { threadId: thread!.id, authorId: ids.author!, number: 1, body: 'Opening words', html: '', hiddenAt: now },
       { threadId: thread!.id, authorId: ids.member!, number: 2, body: 'a reply', html: '' },
@@ -202,18 +244,33 @@ describe('the counters', () => {
     const [row] = await db.select().from(threads).where(eq(threads.id, thread!.id));
     expect(row).toMatchObject({ replyCount: 1, postCount: 3, excerpt: '' });
     const [counted] = await db.select().from(communities).where(eq(communities.id, community));
-    const listed = await db.execute(sql`select count(*)::int as n from threads where community_id = ${community} and deleted_at is null and held_at is null`);
+    const listed = await db.execute(
+      sql`select count(*)::int as n from threads where community_id = ${community} and deleted_at is null and held_at is null`,
+    );
     expect(counted!.threadCount).toBe((listed as unknown as { rows: { n: number }[] }).rows[0]!.n);
-    const tagCounts = await db.select({ name: tagsTable.name, n: tagsTable.threadCount }).from(tagsTable).where(eq(tagsTable.communityId, community)).orderBy(asc(tagsTable.name));
-    expect(tagCounts).toEqual([{ name: 'alpha', n: 1 }, { name: 'beta', n: 1 }]);
+    const tagCounts = await db
+      .select({ name: tagsTable.name, n: tagsTable.threadCount })
+      .from(tagsTable)
+      .where(eq(tagsTable.communityId, community))
+      .orderBy(asc(tagsTable.name));
+    expect(tagCounts).toEqual([
+      { name: 'alpha', n: 1 },
+      { name: 'beta', n: 1 },
+    ]);
     expect(await reconcileCounters(db)).toEqual({ communities: 0, tags: 0, replyCounts: 0, postCounts: 0, excerpts: 0 });
 
     // Unhiding the opening post and recounting inside a transaction, as the commands do.
-    await db.update(posts).set({ hiddenAt: null }).where(and(eq(posts.threadId, thread!.id), eq(posts.number, 1)));
+    await db
+      .update(posts)
+      .set({ hiddenAt: null })
+      .where(and(eq(posts.threadId, thread!.id), eq(posts.number, 1)));
     await db.transaction(async (tx) => {
       await refreshThreadExcerpt(tx, thread!.id);
       await recountReplies(tx, thread!.id);
     });
-    expect((await db.select().from(threads).where(eq(threads.id, thread!.id)))[0]).toMatchObject({ excerpt: 'Opening words', replyCount: 1 });
+    expect((await db.select().from(threads).where(eq(threads.id, thread!.id)))[0]).toMatchObject({
+      excerpt: 'Opening words',
+      replyCount: 1,
+    });
   });
 });

@@ -30,18 +30,25 @@ function inModeratedCommunity(viewer: Viewer | null): SQL | undefined {
   return ids.length > 0 ? inArray(threads.communityId, ids) : undefined;
 }
 
-const byViewer = (column: typeof posts.authorId | typeof threads.authorId, viewer: Viewer | null): SQL | undefined => (viewer ? eq(column, viewer.id) : undefined);
+const byViewer = (column: typeof posts.authorId | typeof threads.authorId, viewer: Viewer | null): SQL | undefined =>
+  viewer ? eq(column, viewer.id) : undefined;
 
 /** Communities the viewer may read ('community.read'): public ones, the ones they belong to, all for staff. */
 export function communityReadableBy(viewer: Viewer | null): SQL {
   if (isStaff(viewer)) return sql`true`;
   const memberOf = viewer ? [...viewer.memberships.keys()] : [];
-  return memberOf.length > 0 ? or(eq(communities.visibility, 'public'), inArray(communities.id, memberOf))! : eq(communities.visibility, 'public');
+  return memberOf.length > 0
+    ? or(eq(communities.visibility, 'public'), inArray(communities.id, memberOf))!
+    : eq(communities.visibility, 'public');
 }
 
 /** Threads the viewer may open ('thread.read'), deleted ones excluded: a held thread for its author and the community's moderators. */
 export function threadReadableBy(viewer: Viewer | null): SQL {
-  return and(isNull(threads.deletedAt), communityReadableBy(viewer), or(isNull(threads.heldAt), byViewer(threads.authorId, viewer), inModeratedCommunity(viewer)))!;
+  return and(
+    isNull(threads.deletedAt),
+    communityReadableBy(viewer),
+    or(isNull(threads.heldAt), byViewer(threads.authorId, viewer), inModeratedCommunity(viewer)),
+  )!;
 }
 
 /**
@@ -73,7 +80,10 @@ export const replyVisibleToAll: SQL = and(sql`${posts.number} > 1`, postVisibleT
  * excluded: visible to all, or written by the viewer, or in a community they moderate.
  */
 export function postContentVisibleTo(viewer: Viewer | null): SQL {
-  return and(isNull(posts.deletedAt), or(and(isNull(posts.hiddenAt), isNull(posts.heldAt)), byViewer(posts.authorId, viewer), inModeratedCommunity(viewer)))!;
+  return and(
+    isNull(posts.deletedAt),
+    or(and(isNull(posts.hiddenAt), isNull(posts.heldAt)), byViewer(posts.authorId, viewer), inModeratedCommunity(viewer)),
+  )!;
 }
 
 /** Posts the viewer may see ('post.read' on a readable, undeleted thread), deleted posts excluded. */
@@ -87,9 +97,11 @@ const alias = (name: string): string => {
   return name;
 };
 /** postVisibleToAll, for posts aliased `p`. */
-export const postVisibleToAllAs = (p: string): SQL => sql.raw(`(${alias(p)}.deleted_at is null and ${p}.hidden_at is null and ${p}.held_at is null)`);
+export const postVisibleToAllAs = (p: string): SQL =>
+  sql.raw(`(${alias(p)}.deleted_at is null and ${p}.hidden_at is null and ${p}.held_at is null)`);
 /** replyVisibleToAll, for posts aliased `p`. */
-export const replyVisibleToAllAs = (p: string): SQL => sql.raw(`(${alias(p)}.number > 1 and ${p}.deleted_at is null and ${p}.hidden_at is null and ${p}.held_at is null)`);
+export const replyVisibleToAllAs = (p: string): SQL =>
+  sql.raw(`(${alias(p)}.number > 1 and ${p}.deleted_at is null and ${p}.hidden_at is null and ${p}.held_at is null)`);
 /** postApproved, for posts aliased `p`. */
 export const postApprovedAs = (p: string): SQL => sql.raw(`(${alias(p)}.held_at is null and ${p}.deleted_at is null)`);
 /** threadListedForAll, for threads aliased `t`. */
@@ -118,5 +130,8 @@ export async function refreshThreadExcerpt(tx: Db, threadId: number): Promise<vo
     .where(and(eq(posts.threadId, threadId), eq(posts.number, 1)))
     .orderBy(asc(posts.number))
     .limit(1);
-  await tx.update(threads).set({ excerpt: excerptOf(opening) }).where(eq(threads.id, threadId));
+  await tx
+    .update(threads)
+    .set({ excerpt: excerptOf(opening) })
+    .where(eq(threads.id, threadId));
 }

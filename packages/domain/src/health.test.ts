@@ -37,7 +37,11 @@ describe('weeks', () => {
 
   it('buckets items by week, keeping empty weeks and dropping items outside', () => {
     const period = { from: d('2026-03-02T00:00:00Z'), to: d('2026-03-23T00:00:00Z') };
-    const buckets = bucketByWeek([d('2026-03-03T00:00:00Z'), d('2026-03-20T00:00:00Z'), d('2026-03-21T00:00:00Z'), d('2026-04-20T00:00:00Z')], (x) => x, period);
+    const buckets = bucketByWeek(
+      [d('2026-03-03T00:00:00Z'), d('2026-03-20T00:00:00Z'), d('2026-03-21T00:00:00Z'), d('2026-04-20T00:00:00Z')],
+      (x) => x,
+      period,
+    );
     expect(buckets.map((b) => b.items.length)).toEqual([1, 0, 2]);
   });
 });
@@ -50,8 +54,14 @@ describe('resolveHealthPeriod', () => {
   });
 
   it('takes dates (a date-only end includes that day) and date-times', () => {
-    expect(resolveHealthPeriod({ from: '2026-01-01', to: '2026-01-31' }, NOW)).toEqual({ ok: true, period: { from: d('2026-01-01T00:00:00Z'), to: d('2026-02-01T00:00:00Z') } });
-    expect(resolveHealthPeriod({ from: '2026-01-01T08:00:00+01:00', to: '2026-01-02T00:00:00Z' }, NOW)).toEqual({ ok: true, period: { from: d('2026-01-01T07:00:00Z'), to: d('2026-01-02T00:00:00Z') } });
+    expect(resolveHealthPeriod({ from: '2026-01-01', to: '2026-01-31' }, NOW)).toEqual({
+      ok: true,
+      period: { from: d('2026-01-01T00:00:00Z'), to: d('2026-02-01T00:00:00Z') },
+    });
+    expect(resolveHealthPeriod({ from: '2026-01-01T08:00:00+01:00', to: '2026-01-02T00:00:00Z' }, NOW)).toEqual({
+      ok: true,
+      period: { from: d('2026-01-01T07:00:00Z'), to: d('2026-01-02T00:00:00Z') },
+    });
   });
 
   it.each([
@@ -114,7 +124,14 @@ describe('questions', () => {
   });
 
   it('gives the same figures from counts and middle values (as the database aggregates them)', () => {
-    const counts = { questions: 4, answered: 3, solved: 2, matched: 2, firstAnswerMiddle: [60, 60] as const, firstExpertAnswerMiddle: [60, 60] as const };
+    const counts = {
+      questions: 4,
+      answered: 3,
+      solved: 2,
+      matched: 2,
+      firstAnswerMiddle: [60, 60] as const,
+      firstExpertAnswerMiddle: [60, 60] as const,
+    };
     expect(questionFiguresFromCounts(counts)).toEqual({
       questions: 4,
       answered: 3,
@@ -132,9 +149,17 @@ describe('questions', () => {
     });
     const period = { from: d('2026-03-02T00:00:00Z'), to: d('2026-03-16T00:00:00Z') };
     const list = [q('2026-03-02T10:00:00Z', 30), q('2026-03-03T10:00:00Z', 90, { solved: true })];
-    expect(weeklyQuestionSeriesFromCounts(new Map([['2026-03-02', { questions: 2, answered: 2, solved: 1, matched: 0, firstAnswerMiddle: [30, 90] as const, firstExpertAnswerMiddle: null }]]), period)).toEqual(
-      weeklyQuestionSeries(list, period),
-    );
+    expect(
+      weeklyQuestionSeriesFromCounts(
+        new Map([
+          [
+            '2026-03-02',
+            { questions: 2, answered: 2, solved: 1, matched: 0, firstAnswerMiddle: [30, 90] as const, firstExpertAnswerMiddle: null },
+          ],
+        ]),
+        period,
+      ),
+    ).toEqual(weeklyQuestionSeries(list, period));
   });
 });
 
@@ -179,6 +204,14 @@ describe('CSV', () => {
   });
 
   it('writes a header and CRLF rows', () => {
-    expect(toCsv(['week', 'questions'], [['2026-03-02', 4], ['2026-03-09', null]])).toBe('week,questions\r\n2026-03-02,4\r\n2026-03-09,\r\n');
+    expect(
+      toCsv(
+        ['week', 'questions'],
+        [
+          ['2026-03-02', 4],
+          ['2026-03-09', null],
+        ],
+      ),
+    ).toBe('week,questions\r\n2026-03-02,4\r\n2026-03-09,\r\n');
   });
 });

@@ -61,7 +61,8 @@ export function resolveHealthPeriod(query: { from?: string | undefined; to?: str
   const end = to ? (to.dateOnly ? new Date(to.date.getTime() + DAY_MS) : to.date) : now;
   const start = from ? from.date : new Date(weekStart(new Date(end.getTime() - 1)).getTime() - (DEFAULT_HEALTH_WEEKS - 1) * WEEK_MS);
   if (start.getTime() >= end.getTime()) return { ok: false, errors: { from: 'The start must be before the end' } };
-  if (end.getTime() - start.getTime() > MAX_HEALTH_SPAN_DAYS * DAY_MS) return { ok: false, errors: { to: 'Choose a period of at most two years' } };
+  if (end.getTime() - start.getTime() > MAX_HEALTH_SPAN_DAYS * DAY_MS)
+    return { ok: false, errors: { to: 'Choose a period of at most two years' } };
   return { ok: true, period: { from: start, to: end } };
 }
 
@@ -125,7 +126,9 @@ export function questionFigures(questions: readonly QuestionFacts[]) {
     solvedShare: share(solved, questions.length),
     medianFirstAnswerMinutes: round1(median(answered.map((q) => minutesBetween(q.createdAt, q.firstAnswerAt!)))),
     matchedQuestions: matched.length,
-    medianFirstExpertAnswerMinutes: round1(median(matched.filter((q) => q.firstExpertAnswerAt).map((q) => minutesBetween(q.createdAt, q.firstExpertAnswerAt!)))),
+    medianFirstExpertAnswerMinutes: round1(
+      median(matched.filter((q) => q.firstExpertAnswerAt).map((q) => minutesBetween(q.createdAt, q.firstExpertAnswerAt!))),
+    ),
   };
 }
 
@@ -151,7 +154,14 @@ export interface QuestionCounts {
   firstExpertAnswerMiddle: readonly [number, number] | null;
 }
 
-const NO_QUESTIONS: QuestionCounts = { questions: 0, answered: 0, solved: 0, matched: 0, firstAnswerMiddle: null, firstExpertAnswerMiddle: null };
+const NO_QUESTIONS: QuestionCounts = {
+  questions: 0,
+  answered: 0,
+  solved: 0,
+  matched: 0,
+  firstAnswerMiddle: null,
+  firstExpertAnswerMiddle: null,
+};
 const middleMedian = (m: readonly [number, number] | null) => (m === null ? null : (m[0] + m[1]) / 2);
 
 /** questionFigures() of the questions the counts were taken from. */
@@ -197,7 +207,12 @@ export function retentionFunnel(newcomers: readonly NewcomerFacts[]) {
  * How evenly answering is spread: the share of answers given by the busiest fifth of answerers, and the
  * Gini coefficient (0 = everyone answers the same, towards 1 = one person answers everything).
  */
-export function loadSpread(counts: readonly number[]): { answerers: number; answers: number; topFifthShare: number | null; gini: number | null } {
+export function loadSpread(counts: readonly number[]): {
+  answerers: number;
+  answers: number;
+  topFifthShare: number | null;
+  gini: number | null;
+} {
   const sorted = counts.filter((c) => c > 0).sort((a, b) => b - a);
   const total = sorted.reduce((sum, c) => sum + c, 0);
   if (sorted.length === 0) return { answerers: 0, answers: 0, topFifthShare: null, gini: null };

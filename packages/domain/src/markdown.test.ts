@@ -34,8 +34,32 @@ function parseHtml(html: string) {
 }
 
 const ALLOWED_TAGS = new Set([
-  'p', 'br', 'hr', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span',
+  'p',
+  'br',
+  'hr',
+  'strong',
+  'em',
+  'del',
+  'code',
+  'pre',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'a',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'span',
 ]);
 const ALLOWED_ATTRS: Record<string, string[]> = {
   a: ['href', 'rel', 'class'],
@@ -76,9 +100,7 @@ describe('renderMarkdown: ordinary content', () => {
   });
 
   it('renders headings as-is, blockquotes and rules', () => {
-    expect(renderMarkdown('# Title\n\n> quoted\n\n---')).toBe(
-      '<h1>Title</h1>\n<blockquote>\n<p>quoted</p>\n</blockquote>\n<hr />\n',
-    );
+    expect(renderMarkdown('# Title\n\n> quoted\n\n---')).toBe('<h1>Title</h1>\n<blockquote>\n<p>quoted</p>\n</blockquote>\n<hr />\n');
   });
 
   it('renders bullet and ordered lists, keeping the start number', () => {
@@ -163,9 +185,7 @@ describe('parseMentions', () => {
 
 describe('renderMarkdown: mentions', () => {
   it('links mentions to the profile with the lowercased name', () => {
-    expect(renderMarkdown('hi @Alice.')).toBe(
-      '<p>hi <a class="mention" href="/u/alice" rel="nofollow ugc noopener">@Alice</a>.</p>\n',
-    );
+    expect(renderMarkdown('hi @Alice.')).toBe('<p>hi <a class="mention" href="/u/alice" rel="nofollow ugc noopener">@Alice</a>.</p>\n');
   });
 
   it('only links users that exist when userExists is given, asking with the lowercased name', () => {
@@ -279,12 +299,8 @@ describe('XSS: rendered output is inert', () => {
     expect(sanitizeRenderedHtml('<a href="https://ok.example" target="_blank" onclick="x" title="t">ok</a>')).toBe(
       '<a href="https://ok.example" rel="nofollow ugc noopener">ok</a>',
     );
-    expect(sanitizeRenderedHtml('<a href="javascript:alert(1)" rel="opener">x</a>')).toBe(
-      '<a rel="nofollow ugc noopener">x</a>',
-    );
-    expect(sanitizeRenderedHtml('<span class="mention evil" style="x">@x</span>')).toBe(
-      '<span class="mention">@x</span>',
-    );
+    expect(sanitizeRenderedHtml('<a href="javascript:alert(1)" rel="opener">x</a>')).toBe('<a rel="nofollow ugc noopener">x</a>');
+    expect(sanitizeRenderedHtml('<span class="mention evil" style="x">@x</span>')).toBe('<span class="mention">@x</span>');
     expect(sanitizeRenderedHtml('<div><img src=x>text</div>')).toBe('text');
   });
 });

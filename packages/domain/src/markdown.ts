@@ -54,7 +54,10 @@ function splitMentions(state: StateCore, token: Token, userExists: RenderOptions
     if (userExists && !userExists(username)) continue;
     if (match.index > last) push('text', '', 0, text.slice(last, match.index));
     const open = push('link_open', 'a', 1);
-    open.attrs = [['class', 'mention'], ['href', `/u/${username}`]];
+    open.attrs = [
+      ['class', 'mention'],
+      ['href', `/u/${username}`],
+    ];
     open.meta = { mention: username };
     push('text', '', 0, `@${name}`);
     push('link_close', 'a', -1);
@@ -67,8 +70,32 @@ function splitMentions(state: StateCore, token: Token, userExists: RenderOptions
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
-    'p', 'br', 'hr', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li',
-    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span',
+    'p',
+    'br',
+    'hr',
+    'strong',
+    'em',
+    'del',
+    'code',
+    'pre',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'a',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'span',
   ],
   allowedAttributes: { a: ['href', 'rel'], ol: ['start'] },
   allowedClasses: { a: ['mention'], span: ['mention'], code: ['language-*'] },
@@ -77,8 +104,24 @@ const SANITIZE: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
   // Disallowed tags normally keep their text; for these the content itself must go.
   nonTextTags: [
-    'script', 'style', 'textarea', 'option', 'xmp', 'noscript', 'noembed', 'noframes', 'template',
-    'title', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math',
+    'script',
+    'style',
+    'textarea',
+    'option',
+    'xmp',
+    'noscript',
+    'noembed',
+    'noframes',
+    'template',
+    'title',
+    'iframe',
+    'frame',
+    'frameset',
+    'object',
+    'embed',
+    'applet',
+    'svg',
+    'math',
   ],
   transformTags: {
     s: 'del',

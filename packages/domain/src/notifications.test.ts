@@ -74,25 +74,24 @@ const summary = (plan: NotificationPlan): string[] => [
 
 const replyCases: [string, Scenario, string[]][] = [
   ['a plain reply tells the thread author', {}, [`${ALICE}:reply_to_thread`]],
-  ['replying to a post tells its author before the thread author', { replyTo: CAROL }, [
-    `${CAROL}:reply_to_post`,
-    `${ALICE}:reply_to_thread`,
-  ]],
-  ['a mention comes first', { mentions: ['dave'], replyTo: CAROL }, [
-    `${DAVE}:mention`,
-    `${CAROL}:reply_to_post`,
-    `${ALICE}:reply_to_thread`,
-  ]],
+  [
+    'replying to a post tells its author before the thread author',
+    { replyTo: CAROL },
+    [`${CAROL}:reply_to_post`, `${ALICE}:reply_to_thread`],
+  ],
+  [
+    'a mention comes first',
+    { mentions: ['dave'], replyTo: CAROL },
+    [`${DAVE}:mention`, `${CAROL}:reply_to_post`, `${ALICE}:reply_to_thread`],
+  ],
   ['a mentioned thread author gets one mention, not two', { mentions: ['alice'] }, [`${ALICE}:mention`]],
-  ['a mentioned post author gets the mention only', { mentions: ['carol'], replyTo: CAROL }, [
-    `${CAROL}:mention`,
-    `${ALICE}:reply_to_thread`,
-  ]],
-  ['replying to the thread author\'s post is reply_to_post', { replyTo: ALICE }, [`${ALICE}:reply_to_post`]],
-  ['repeated mentions notify once', { mentions: ['dave', 'dave', 'DAVE'] }, [
-    `${DAVE}:mention`,
-    `${ALICE}:reply_to_thread`,
-  ]],
+  [
+    'a mentioned post author gets the mention only',
+    { mentions: ['carol'], replyTo: CAROL },
+    [`${CAROL}:mention`, `${ALICE}:reply_to_thread`],
+  ],
+  ["replying to the thread author's post is reply_to_post", { replyTo: ALICE }, [`${ALICE}:reply_to_post`]],
+  ['repeated mentions notify once', { mentions: ['dave', 'dave', 'DAVE'] }, [`${DAVE}:mention`, `${ALICE}:reply_to_thread`]],
   ['unknown mentioned usernames are ignored', { mentions: ['ghost', 'nobody'] }, [`${ALICE}:reply_to_thread`]],
   ['mentions are matched case-insensitively', { mentions: ['Dave'] }, [`${DAVE}:mention`, `${ALICE}:reply_to_thread`]],
   ['a thread whose author was deleted has no reply_to_thread', { threadAuthor: null }, []],
@@ -101,76 +100,78 @@ const replyCases: [string, Scenario, string[]][] = [
   ['the thread author replying in their thread', { author: ALICE }, [`${ALICE}!actor`]],
   ['mentioning yourself', { mentions: ['bob'] }, [`${ALICE}:reply_to_thread`, `${BOB}!actor`]],
   ['replying to your own post', { replyTo: BOB }, [`${ALICE}:reply_to_thread`, `${BOB}!actor`]],
-  ['the author is skipped even when watching', { watch: { thread: [[BOB, 'watching']] } }, [
-    `${ALICE}:reply_to_thread`,
-    `${BOB}!actor`,
-  ]],
+  ['the author is skipped even when watching', { watch: { thread: [[BOB, 'watching']] } }, [`${ALICE}:reply_to_thread`, `${BOB}!actor`]],
 
   // Watch levels on the thread.
-  ['a thread watcher hears every reply', { watch: { thread: [[ERIN, 'watching']] } }, [
-    `${ALICE}:reply_to_thread`,
-    `${ERIN}:watched_thread_reply`,
-  ]],
-  ['tracking the thread is not enough for a plain reply', { watch: { thread: [[ERIN, 'tracking']] } }, [
-    `${ALICE}:reply_to_thread`,
-  ]],
-  ['normal on the thread is not enough for a plain reply', { watch: { thread: [[ERIN, 'normal']] } }, [
-    `${ALICE}:reply_to_thread`,
-  ]],
-  ['tracking still hears a mention', { mentions: ['erin'], watch: { thread: [[ERIN, 'tracking']] } }, [
-    `${ERIN}:mention`,
-    `${ALICE}:reply_to_thread`,
-  ]],
-  ['normal still hears a reply to their post', { replyTo: ERIN, watch: { thread: [[ERIN, 'normal']] } }, [
-    `${ERIN}:reply_to_post`,
-    `${ALICE}:reply_to_thread`,
-  ]],
-  ['a watcher who is mentioned gets the mention only', { mentions: ['erin'], watch: { thread: [[ERIN, 'watching']] } }, [
-    `${ERIN}:mention`,
-    `${ALICE}:reply_to_thread`,
-  ]],
-  ['the thread author on tracking still hears of replies', { watch: { thread: [[ALICE, 'tracking']] } }, [
-    `${ALICE}:reply_to_thread`,
-  ]],
-  ['watching a community does not announce replies', { watch: { community: [[ERIN, 'watching']] } }, [
-    `${ALICE}:reply_to_thread`,
-  ]],
-  ['watching a tag does not announce replies', { watch: { tags: [[ERIN, ['watching']]] } }, [
-    `${ALICE}:reply_to_thread`,
-  ]],
+  [
+    'a thread watcher hears every reply',
+    { watch: { thread: [[ERIN, 'watching']] } },
+    [`${ALICE}:reply_to_thread`, `${ERIN}:watched_thread_reply`],
+  ],
+  ['tracking the thread is not enough for a plain reply', { watch: { thread: [[ERIN, 'tracking']] } }, [`${ALICE}:reply_to_thread`]],
+  ['normal on the thread is not enough for a plain reply', { watch: { thread: [[ERIN, 'normal']] } }, [`${ALICE}:reply_to_thread`]],
+  [
+    'tracking still hears a mention',
+    { mentions: ['erin'], watch: { thread: [[ERIN, 'tracking']] } },
+    [`${ERIN}:mention`, `${ALICE}:reply_to_thread`],
+  ],
+  [
+    'normal still hears a reply to their post',
+    { replyTo: ERIN, watch: { thread: [[ERIN, 'normal']] } },
+    [`${ERIN}:reply_to_post`, `${ALICE}:reply_to_thread`],
+  ],
+  [
+    'a watcher who is mentioned gets the mention only',
+    { mentions: ['erin'], watch: { thread: [[ERIN, 'watching']] } },
+    [`${ERIN}:mention`, `${ALICE}:reply_to_thread`],
+  ],
+  ['the thread author on tracking still hears of replies', { watch: { thread: [[ALICE, 'tracking']] } }, [`${ALICE}:reply_to_thread`]],
+  ['watching a community does not announce replies', { watch: { community: [[ERIN, 'watching']] } }, [`${ALICE}:reply_to_thread`]],
+  ['watching a tag does not announce replies', { watch: { tags: [[ERIN, ['watching']]] } }, [`${ALICE}:reply_to_thread`]],
 
   // Mutes.
-  ['a muted thread silences a mention', { mentions: ['dave'], watch: { thread: [[DAVE, 'muted']] } }, [
-    `${ALICE}:reply_to_thread`,
-    `${DAVE}!muted_thread`,
-  ]],
-  ['a muted thread silences a reply to your post', { replyTo: CAROL, watch: { thread: [[CAROL, 'muted']] } }, [
-    `${ALICE}:reply_to_thread`,
-    `${CAROL}!muted_thread`,
-  ]],
+  [
+    'a muted thread silences a mention',
+    { mentions: ['dave'], watch: { thread: [[DAVE, 'muted']] } },
+    [`${ALICE}:reply_to_thread`, `${DAVE}!muted_thread`],
+  ],
+  [
+    'a muted thread silences a reply to your post',
+    { replyTo: CAROL, watch: { thread: [[CAROL, 'muted']] } },
+    [`${ALICE}:reply_to_thread`, `${CAROL}!muted_thread`],
+  ],
   ['the thread author can mute their own thread', { watch: { thread: [[ALICE, 'muted']] } }, [`${ALICE}!muted_thread`]],
-  ['a muted community silences a mention', { mentions: ['dave'], watch: { community: [[DAVE, 'muted']] } }, [
-    `${ALICE}:reply_to_thread`,
-    `${DAVE}!muted_community`,
-  ]],
-  ['a muted tag silences a mention', { mentions: ['dave'], watch: { tags: [[DAVE, ['watching', 'muted']]] } }, [
-    `${ALICE}:reply_to_thread`,
-    `${DAVE}!muted_tag`,
-  ]],
-  ['an explicit thread watch beats a muted community', {
-    watch: { thread: [[ERIN, 'watching']], community: [[ERIN, 'muted']] },
-  }, [`${ALICE}:reply_to_thread`, `${ERIN}:watched_thread_reply`]],
-  ['an explicit thread level "normal" beats a muted community', {
-    mentions: ['dave'],
-    watch: { thread: [[DAVE, 'normal']], community: [[DAVE, 'muted']] },
-  }, [`${DAVE}:mention`, `${ALICE}:reply_to_thread`]],
-  ['the thread author\'s default watch beats a muted community', { watch: { community: [[ALICE, 'muted']] } }, [
-    `${ALICE}:reply_to_thread`,
-  ]],
-  ['a muted thread beats a watched community', { mentions: ['dave'], watch: { thread: [[DAVE, 'muted']], community: [[DAVE, 'watching']] } }, [
-    `${ALICE}:reply_to_thread`,
-    `${DAVE}!muted_thread`,
-  ]],
+  [
+    'a muted community silences a mention',
+    { mentions: ['dave'], watch: { community: [[DAVE, 'muted']] } },
+    [`${ALICE}:reply_to_thread`, `${DAVE}!muted_community`],
+  ],
+  [
+    'a muted tag silences a mention',
+    { mentions: ['dave'], watch: { tags: [[DAVE, ['watching', 'muted']]] } },
+    [`${ALICE}:reply_to_thread`, `${DAVE}!muted_tag`],
+  ],
+  [
+    'an explicit thread watch beats a muted community',
+    {
+      watch: { thread: [[ERIN, 'watching']], community: [[ERIN, 'muted']] },
+    },
+    [`${ALICE}:reply_to_thread`, `${ERIN}:watched_thread_reply`],
+  ],
+  [
+    'an explicit thread level "normal" beats a muted community',
+    {
+      mentions: ['dave'],
+      watch: { thread: [[DAVE, 'normal']], community: [[DAVE, 'muted']] },
+    },
+    [`${DAVE}:mention`, `${ALICE}:reply_to_thread`],
+  ],
+  ["the thread author's default watch beats a muted community", { watch: { community: [[ALICE, 'muted']] } }, [`${ALICE}:reply_to_thread`]],
+  [
+    'a muted thread beats a watched community',
+    { mentions: ['dave'], watch: { thread: [[DAVE, 'muted']], community: [[DAVE, 'watching']] } },
+    [`${ALICE}:reply_to_thread`, `${DAVE}!muted_thread`],
+  ],
 ];
 
 describe('planPostNotifications for a reply', () => {
@@ -186,28 +187,46 @@ const newThreadCases: [string, Scenario, string[]][] = [
   ['the author is never told about their own thread', { watch: { community: [[ALICE, 'watching']] } }, [`${ALICE}!actor`]],
   ['a community watcher hears of it', { watch: { community: [[ERIN, 'watching']] } }, [`${ERIN}:watched_thread_created`]],
   ['a tag watcher hears of it', { watch: { tags: [[ERIN, ['normal', 'watching']]] } }, [`${ERIN}:watched_thread_created`]],
-  ['community and tag watching give one notification', {
-    watch: { community: [[ERIN, 'watching']], tags: [[ERIN, ['watching']]] },
-  }, [`${ERIN}:watched_thread_created`]],
+  [
+    'community and tag watching give one notification',
+    {
+      watch: { community: [[ERIN, 'watching']], tags: [[ERIN, ['watching']]] },
+    },
+    [`${ERIN}:watched_thread_created`],
+  ],
   ['tracking a community is not enough', { watch: { community: [[ERIN, 'tracking']] } }, []],
   ['tracking a tag is not enough', { watch: { tags: [[ERIN, ['tracking']]] } }, []],
-  ['a muted community silences a tag watch', { watch: { community: [[ERIN, 'muted']], tags: [[ERIN, ['watching']]] } }, [
-    `${ERIN}!muted_community`,
-  ]],
-  ['a muted tag silences a community watch', { watch: { community: [[ERIN, 'watching']], tags: [[ERIN, ['muted']]] } }, [
-    `${ERIN}!muted_tag`,
-  ]],
+  [
+    'a muted community silences a tag watch',
+    { watch: { community: [[ERIN, 'muted']], tags: [[ERIN, ['watching']]] } },
+    [`${ERIN}!muted_community`],
+  ],
+  [
+    'a muted tag silences a community watch',
+    { watch: { community: [[ERIN, 'watching']], tags: [[ERIN, ['muted']]] } },
+    [`${ERIN}!muted_tag`],
+  ],
   ['one muted tag among watched ones mutes', { watch: { tags: [[ERIN, ['watching', 'muted']]] } }, [`${ERIN}!muted_tag`]],
   ['a thread-level setting beats a community watch', { watch: { thread: [[ERIN, 'normal']], community: [[ERIN, 'watching']] } }, []],
   ['a mention beats a community watch', { mentions: ['erin'], watch: { community: [[ERIN, 'watching']] } }, [`${ERIN}:mention`]],
-  ['a muted community silences a mention in a new thread', { mentions: ['erin'], watch: { community: [[ERIN, 'muted']] } }, [
-    `${ERIN}!muted_community`,
-  ]],
-  ['watchers come in id order', { watch: { community: [[ERIN, 'watching'], [DAVE, 'watching']], tags: [[CAROL, ['watching']]] } }, [
-    `${CAROL}:watched_thread_created`,
-    `${DAVE}:watched_thread_created`,
-    `${ERIN}:watched_thread_created`,
-  ]],
+  [
+    'a muted community silences a mention in a new thread',
+    { mentions: ['erin'], watch: { community: [[ERIN, 'muted']] } },
+    [`${ERIN}!muted_community`],
+  ],
+  [
+    'watchers come in id order',
+    {
+      watch: {
+        community: [
+          [ERIN, 'watching'],
+          [DAVE, 'watching'],
+        ],
+        tags: [[CAROL, ['watching']]],
+      },
+    },
+    [`${CAROL}:watched_thread_created`, `${DAVE}:watched_thread_created`, `${ERIN}:watched_thread_created`],
+  ],
 ];
 
 describe('planPostNotifications for a new thread', () => {
@@ -227,7 +246,11 @@ describe('planPostNotifications output', () => {
     mentions: ['dave', 'alice', 'ghost'],
     replyTo: CAROL,
     watch: {
-      thread: [[ERIN, 'watching'], [DAVE, 'watching'], [CAROL, 'muted']],
+      thread: [
+        [ERIN, 'watching'],
+        [DAVE, 'watching'],
+        [CAROL, 'muted'],
+      ],
       community: [[ERIN, 'muted']],
     },
   });
@@ -236,12 +259,7 @@ describe('planPostNotifications output', () => {
     const plan = planPostNotifications(busy);
     const ids = [...plan.notify.map((n) => n.userId), ...plan.skipped.map((s) => s.userId)];
     expect(new Set(ids).size).toBe(ids.length);
-    expect(summary(plan)).toEqual([
-      `${DAVE}:mention`,
-      `${ALICE}:mention`,
-      `${ERIN}:watched_thread_reply`,
-      `${CAROL}!muted_thread`,
-    ]);
+    expect(summary(plan)).toEqual([`${DAVE}:mention`, `${ALICE}:mention`, `${ERIN}:watched_thread_reply`, `${CAROL}!muted_thread`]);
   });
 
   it('keys every item by the post, so a retried job writes nothing twice', () => {
@@ -263,11 +281,7 @@ describe('planPostNotifications output', () => {
 
   it('gives a reason for every item', () => {
     const plan = planPostNotifications(busy);
-    expect(plan.notify.map((n) => n.reason)).toEqual([
-      'mentioned as @dave',
-      'mentioned as @alice',
-      'watching the thread',
-    ]);
+    expect(plan.notify.map((n) => n.reason)).toEqual(['mentioned as @dave', 'mentioned as @alice', 'watching the thread']);
   });
 });
 
@@ -291,35 +305,45 @@ function planSolved(s: SolvedScenario): NotificationPlan {
 
 const solvedCases: [string, SolvedScenario, string[]][] = [
   ['the asker accepts: the answerer hears, the asker does not', {}, [`${BOB}:thread_solved`, `${ALICE}!actor`]],
-  ['thread watchers hear too', { watch: { thread: [[ERIN, 'watching'], [DAVE, 'tracking']] } }, [
-    `${BOB}:thread_solved`,
-    `${ERIN}:thread_solved`,
-    `${ALICE}!actor`,
-  ]],
-  ['a moderator accepts: the asker hears through the author default', { acceptedBy: MOD }, [
-    `${BOB}:thread_solved`,
-    `${ALICE}:thread_solved`,
-  ]],
-  ['an asker who set the thread to normal is not told by a moderator', { acceptedBy: MOD, watch: { thread: [[ALICE, 'normal']] } }, [
-    `${BOB}:thread_solved`,
-  ]],
-  ['a self-answer accepted by its author', { solutionAuthor: ALICE, watch: { thread: [[ERIN, 'watching']] } }, [
-    `${ERIN}:thread_solved`,
-    `${ALICE}!actor`,
-  ]],
-  ['a watching answerer gets one notification', { watch: { thread: [[BOB, 'watching']] } }, [
-    `${BOB}:thread_solved`,
-    `${ALICE}!actor`,
-  ]],
+  [
+    'thread watchers hear too',
+    {
+      watch: {
+        thread: [
+          [ERIN, 'watching'],
+          [DAVE, 'tracking'],
+        ],
+      },
+    },
+    [`${BOB}:thread_solved`, `${ERIN}:thread_solved`, `${ALICE}!actor`],
+  ],
+  [
+    'a moderator accepts: the asker hears through the author default',
+    { acceptedBy: MOD },
+    [`${BOB}:thread_solved`, `${ALICE}:thread_solved`],
+  ],
+  [
+    'an asker who set the thread to normal is not told by a moderator',
+    { acceptedBy: MOD, watch: { thread: [[ALICE, 'normal']] } },
+    [`${BOB}:thread_solved`],
+  ],
+  [
+    'a self-answer accepted by its author',
+    { solutionAuthor: ALICE, watch: { thread: [[ERIN, 'watching']] } },
+    [`${ERIN}:thread_solved`, `${ALICE}!actor`],
+  ],
+  ['a watching answerer gets one notification', { watch: { thread: [[BOB, 'watching']] } }, [`${BOB}:thread_solved`, `${ALICE}!actor`]],
   ['an answerer who muted the thread is skipped', { watch: { thread: [[BOB, 'muted']] } }, [`${BOB}!muted_thread`, `${ALICE}!actor`]],
-  ['an answerer who muted the community is skipped', { watch: { community: [[BOB, 'muted']] } }, [
-    `${BOB}!muted_community`,
-    `${ALICE}!actor`,
-  ]],
-  ['a deleted answerer: only watchers', { solutionAuthor: null, acceptedBy: MOD, watch: { thread: [[ERIN, 'watching']] } }, [
-    `${ALICE}:thread_solved`,
-    `${ERIN}:thread_solved`,
-  ]],
+  [
+    'an answerer who muted the community is skipped',
+    { watch: { community: [[BOB, 'muted']] } },
+    [`${BOB}!muted_community`, `${ALICE}!actor`],
+  ],
+  [
+    'a deleted answerer: only watchers',
+    { solutionAuthor: null, acceptedBy: MOD, watch: { thread: [[ERIN, 'watching']] } },
+    [`${ALICE}:thread_solved`, `${ERIN}:thread_solved`],
+  ],
   ['community watchers are not told', { watch: { community: [[ERIN, 'watching']] } }, [`${BOB}:thread_solved`, `${ALICE}!actor`]],
 ];
 

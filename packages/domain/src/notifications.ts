@@ -13,7 +13,6 @@ export type WatchLevel = 'watching' | 'tracking' | 'normal' | 'muted';
 
 export type EmailPreference = 'away' | 'always' | 'never';
 
-
 /**
  * Per-user watch levels relevant to one thread; a user absent from a map has no row (the default).
  * The caller loads only rows for this thread, its community, and the thread's own tags.

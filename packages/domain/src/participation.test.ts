@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { defaultParticipationThresholds, participationChange, participationLevelFor, participationRank, type ParticipationFigures, type ParticipationLevel } from './participation.js';
+import {
+  defaultParticipationThresholds,
+  participationChange,
+  participationLevelFor,
+  participationRank,
+  type ParticipationFigures,
+  type ParticipationLevel,
+} from './participation.js';
 
 const none: ParticipationFigures = {
   role: 'member',
@@ -50,7 +57,9 @@ describe('participationLevelFor', () => {
   it('never ranks a member lower for doing more', () => {
     let previous = 0;
     for (let n = 0; n <= 40; n++) {
-      const rank = participationRank(participationLevelFor(f({ posts: n, answers: n, accepted: Math.floor(n / 3), daysActive: Math.ceil(n / 1.5), lifetimeAnswers: n })));
+      const rank = participationRank(
+        participationLevelFor(f({ posts: n, answers: n, accepted: Math.floor(n / 3), daysActive: Math.ceil(n / 1.5), lifetimeAnswers: n })),
+      );
       expect(rank).toBeGreaterThanOrEqual(previous);
       previous = rank;
     }

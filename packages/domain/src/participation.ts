@@ -64,7 +64,10 @@ export const defaultParticipationThresholds: ParticipationThresholds = {
 };
 
 /** The participation level these figures earn. Pure: same figures, same level. */
-export function participationLevelFor(figures: ParticipationFigures, thresholds: ParticipationThresholds = defaultParticipationThresholds): ParticipationLevel {
+export function participationLevelFor(
+  figures: ParticipationFigures,
+  thresholds: ParticipationThresholds = defaultParticipationThresholds,
+): ParticipationLevel {
   if (figures.role === 'leader' || figures.role === 'moderator') return 'leader';
   const { peripheral, active, core, leader } = thresholds;
   const isCore = figures.answers >= core.answers && figures.accepted >= core.accepted && figures.daysActive >= core.daysActive;
@@ -72,17 +75,22 @@ export function participationLevelFor(figures: ParticipationFigures, thresholds:
   if (sustained || (isCore && figures.guidesCredited >= leader.guidesCreditedWithCore)) return 'leader';
   if (isCore) return 'core';
   if (figures.answers >= active.answers && figures.daysActive >= active.daysActive) return 'active';
-  if (figures.answers >= peripheral.answers || figures.posts >= peripheral.posts || figures.lifetimeAnswers >= peripheral.lifetimeAnswers) return 'peripheral';
+  if (figures.answers >= peripheral.answers || figures.posts >= peripheral.posts || figures.lifetimeAnswers >= peripheral.lifetimeAnswers)
+    return 'peripheral';
   return 'newcomer';
 }
 
 /** 0 for newcomer … 4 for leader: for sorting and for telling a move up from a move down. */
 export const participationRank = (level: ParticipationLevel): number => participationLevels.indexOf(level);
 
-export const isParticipationLevel = (value: unknown): value is ParticipationLevel => (participationLevels as readonly unknown[]).includes(value);
+export const isParticipationLevel = (value: unknown): value is ParticipationLevel =>
+  (participationLevels as readonly unknown[]).includes(value);
 
 /** A level change to record, or null when the level stayed (recomputing never writes a movement twice). */
-export function participationChange(previous: ParticipationLevel | null, next: ParticipationLevel): { from: ParticipationLevel | null; to: ParticipationLevel; direction: 'up' | 'down' | 'new' } | null {
+export function participationChange(
+  previous: ParticipationLevel | null,
+  next: ParticipationLevel,
+): { from: ParticipationLevel | null; to: ParticipationLevel; direction: 'up' | 'down' | 'new' } | null {
   if (previous === next) return null;
   if (previous === null) return { from: null, to: next, direction: 'new' };
   return { from: previous, to: next, direction: participationRank(next) > participationRank(previous) ? 'up' : 'down' };

@@ -4,12 +4,24 @@ import { passwordWeakness } from './password.js';
 const owner = { username: 'ada_brewer', email: 'ada.lovelace@example.test', displayName: 'Ada Lovelace' };
 
 describe('passwordWeakness', () => {
-  it.each(['aaaaaaaaaa', '1234567890', 'password12', '          ', 'qwertyuiop', 'iloveyou123', 'Password123!', 'abcdefghijk'])('refuses %j with a reason', (password) => {
-    const reason = passwordWeakness(password, owner);
-    expect(reason).toMatch(/\w+.*\./);
-  });
+  it.each(['aaaaaaaaaa', '1234567890', 'password12', '          ', 'qwertyuiop', 'iloveyou123', 'Password123!', 'abcdefghijk'])(
+    'refuses %j with a reason',
+    (password) => {
+      const reason = passwordWeakness(password, owner);
+      expect(reason).toMatch(/\w+.*\./);
+    },
+  );
 
-  it.each(['ada_brewer', 'ada_brewer12', 'ADA_BREWER!!', 'adalovelace1', 'lovelace2024', 'ada.lovelace@example.test', 'Ada Lovelace', 'adalovelace!!'])('refuses %j, built from the username, name or email', (password) => {
+  it.each([
+    'ada_brewer',
+    'ada_brewer12',
+    'ADA_BREWER!!',
+    'adalovelace1',
+    'lovelace2024',
+    'ada.lovelace@example.test',
+    'Ada Lovelace',
+    'adalovelace!!',
+  ])('refuses %j, built from the username, name or email', (password) => {
     expect(passwordWeakness(password, owner)).not.toBeNull();
   });
 
@@ -20,7 +32,15 @@ describe('passwordWeakness', () => {
     expect(passwordWeakness('aaaaaaaaaa')).toBe('Your password cannot be one character repeated.');
   });
 
-  it.each(['correct horse battery', 'a long passphrase', 'another long secret', 'no scripts needed', 'ada has a long secret', 'Tr0ub4dor&3 staple', 'admin-password-e2e'])('accepts %j', (password) => {
+  it.each([
+    'correct horse battery',
+    'a long passphrase',
+    'another long secret',
+    'no scripts needed',
+    'ada has a long secret',
+    'Tr0ub4dor&3 staple',
+    'admin-password-e2e',
+  ])('accepts %j', (password) => {
     expect(passwordWeakness(password, owner)).toBeNull();
   });
 

@@ -46,7 +46,8 @@ export function passwordWeakness(password: string, owner: PasswordOwner = {}): s
   if (new Set(password).size === 1) return 'Your password cannot be one character repeated.';
   const words = accountWords(owner);
   const bare = letters(password);
-  if (words.some((w) => bare.includes(w) && w.length * 2 >= bare.length)) return 'Your password must not be built from your username or email address.';
+  if (words.some((w) => bare.includes(w) && w.length * 2 >= bare.length))
+    return 'Your password must not be built from your username or email address.';
   // The display name counts too, as words an attacker would try first; a passphrase that merely contains it can still pass.
   const result = zxcvbn().check(password, [...words, ...distinct((owner.displayName ?? '').split(/\s+/))]);
   if (result.score >= MIN_PASSWORD_SCORE) return null;

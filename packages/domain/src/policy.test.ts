@@ -14,23 +14,17 @@ function persona(id: number, memberships: [number, MembershipRole][], extra: Par
   return { id, role: 'member', trustLevel: 2, suspended: false, memberships: new Map(memberships), ...extra };
 }
 
-const PERSONAS = [
-  'anonymous',
-  'suspended',
-  'newcomer',
-  'member',
-  'leader',
-  'moderator',
-  'admin',
-  'nonMemberOfPrivate',
-] as const;
+const PERSONAS = ['anonymous', 'suspended', 'newcomer', 'member', 'leader', 'moderator', 'admin', 'nonMemberOfPrivate'] as const;
 type Persona = (typeof PERSONAS)[number];
 
 const viewers: Record<Persona, Viewer | null> = {
   anonymous: null,
   suspended: persona(10, [[PUB.id, 'member']], { suspended: true }),
   newcomer: persona(11, [[PUB.id, 'member']], { trustLevel: 0 }),
-  member: persona(12, [[PUB.id, 'member'], [PRIV.id, 'member']]),
+  member: persona(12, [
+    [PUB.id, 'member'],
+    [PRIV.id, 'member'],
+  ]),
   leader: persona(13, [[PUB.id, 'leader']]),
   moderator: persona(14, [], { role: 'moderator' }),
   admin: persona(15, [], { role: 'admin' }),
@@ -90,7 +84,15 @@ const matches = {
 
 function guide(community: CommunityRef, g: Partial<GuideRef> & { selfPublish?: boolean }): GuideRef {
   const { selfPublish = false, ...rest } = g;
-  return { id: 700, status: 'published', createdBy: SOMEONE_ELSE, submittedBy: SOMEONE_ELSE, ownerId: SOMEONE_ELSE, community: { ...community, guideSelfPublish: selfPublish }, ...rest };
+  return {
+    id: 700,
+    status: 'published',
+    createdBy: SOMEONE_ELSE,
+    submittedBy: SOMEONE_ELSE,
+    ownerId: SOMEONE_ELSE,
+    community: { ...community, guideSelfPublish: selfPublish },
+    ...rest,
+  };
 }
 
 const guides = {
@@ -513,7 +515,20 @@ const adminOnly: Row =
 const heldCases = (): Case[] => expand(heldPostTable, heldPosts);
 
 // Compile-time guard: the tables above cover every action.
-type Tabled = 'community.create' | 'site.operate' | 'expertise.edit' | 'match.list' | ActionOn<CommunityRef> | ActionOn<ThreadRef> | ActionOn<PostRef> | ActionOn<MatchRef> | ActionOn<GuideRef> | 'site.audit' | 'trust.edit' | ActionOn<SuspendRef> | ActionOn<UserRef>;
+type Tabled =
+  | 'community.create'
+  | 'site.operate'
+  | 'expertise.edit'
+  | 'match.list'
+  | ActionOn<CommunityRef>
+  | ActionOn<ThreadRef>
+  | ActionOn<PostRef>
+  | ActionOn<MatchRef>
+  | ActionOn<GuideRef>
+  | 'site.audit'
+  | 'trust.edit'
+  | ActionOn<SuspendRef>
+  | ActionOn<UserRef>;
 const everyActionTabled: [Exclude<Action, Tabled>] extends [never] ? true : false = true;
 
 // ---- Running the tables ------------------------------------------------------
@@ -548,7 +563,15 @@ function expand<A extends Action, L extends string>(
 }
 
 const cases: Case[] = [
-  ...expand({ 'community.create': { none: communityCreate }, 'site.operate': { none: siteOperate }, 'expertise.edit': { none: signedIn }, 'match.list': { none: signedIn } }, { none: () => null }),
+  ...expand(
+    {
+      'community.create': { none: communityCreate },
+      'site.operate': { none: siteOperate },
+      'expertise.edit': { none: signedIn },
+      'match.list': { none: signedIn },
+    },
+    { none: () => null },
+  ),
   ...expand(communityTable, communities),
   ...expand(threadTable, threads),
   ...expand(postTable, posts),

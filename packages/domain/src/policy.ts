@@ -88,11 +88,9 @@ type Rule<R> = (viewer: Viewer | null, resource: R) => boolean;
 
 const isActive = (v: Viewer | null): boolean => v !== null && !v.suspended;
 
-const isStaff = (v: Viewer | null): boolean =>
-  v !== null && (v.role === 'moderator' || v.role === 'admin');
+const isStaff = (v: Viewer | null): boolean => v !== null && (v.role === 'moderator' || v.role === 'admin');
 
-const isMember = (v: Viewer | null, c: CommunityRef): boolean =>
-  v?.memberships.has(c.id) ?? false;
+const isMember = (v: Viewer | null, c: CommunityRef): boolean => v?.memberships.has(c.id) ?? false;
 
 const isCommunityModerator = (v: Viewer | null, c: CommunityRef): boolean => {
   if (isStaff(v)) return true;
@@ -100,8 +98,7 @@ const isCommunityModerator = (v: Viewer | null, c: CommunityRef): boolean => {
   return role === 'leader' || role === 'moderator';
 };
 
-const isAuthor = (v: Viewer | null, authorId: number | null): boolean =>
-  v !== null && authorId !== null && authorId === v.id;
+const isAuthor = (v: Viewer | null, authorId: number | null): boolean => v !== null && authorId !== null && authorId === v.id;
 
 const isLocked = (t: ThreadRef): boolean => t.status === 'locked';
 
@@ -111,30 +108,23 @@ const createCommunity: Rule<null> = (v) => isActive(v) && v?.role === 'admin';
 
 const operateSite: Rule<null> = (v) => isActive(v) && v?.role === 'admin';
 
-const readCommunity: Rule<CommunityRef> = (v, c) =>
-  c.visibility === 'public' || isMember(v, c) || isStaff(v);
+const readCommunity: Rule<CommunityRef> = (v, c) => c.visibility === 'public' || isMember(v, c) || isStaff(v);
 
-const editCommunity: Rule<CommunityRef> = (v, c) =>
-  isActive(v) && isCommunityModerator(v, c) && readCommunity(v, c);
+const editCommunity: Rule<CommunityRef> = (v, c) => isActive(v) && isCommunityModerator(v, c) && readCommunity(v, c);
 
-const joinCommunity: Rule<CommunityRef> = (v, c) =>
-  isActive(v) && readCommunity(v, c) && !isMember(v, c) && c.visibility === 'public';
+const joinCommunity: Rule<CommunityRef> = (v, c) => isActive(v) && readCommunity(v, c) && !isMember(v, c) && c.visibility === 'public';
 
 // Suspended users may still leave.
 const leaveCommunity: Rule<CommunityRef> = (v, c) => isMember(v, c);
 
-const createThread: Rule<CommunityRef> = (v, c) =>
-  isActive(v) && (isMember(v, c) || isStaff(v)) && readCommunity(v, c);
+const createThread: Rule<CommunityRef> = (v, c) => isActive(v) && (isMember(v, c) || isStaff(v)) && readCommunity(v, c);
 
 // A held thread (its opening post awaits approval) is seen by its author and the community's moderators only.
 const readThread: Rule<ThreadRef> = (v, t) =>
   readCommunity(v, t.community) && (!t.held || isAuthor(v, t.authorId) || isCommunityModerator(v, t.community));
 
 const replyThread: Rule<ThreadRef> = (v, t) =>
-  isActive(v) &&
-  readThread(v, t) &&
-  (isMember(v, t.community) || isStaff(v)) &&
-  (!isLocked(t) || isCommunityModerator(v, t.community));
+  isActive(v) && readThread(v, t) && (isMember(v, t.community) || isStaff(v)) && (!isLocked(t) || isCommunityModerator(v, t.community));
 
 const acceptAnswer: Rule<ThreadRef> = (v, t) =>
   isActive(v) &&
@@ -147,8 +137,7 @@ const moderateThread: Rule<ThreadRef> = (v, t) => isActive(v) && isCommunityMode
 
 // Deleted posts stay readable as tombstones; the API blanks their body.
 const readPost: Rule<PostRef> = (v, p) =>
-  readThread(v, p.thread) &&
-  ((!p.hidden && !p.held) || isAuthor(v, p.authorId) || isCommunityModerator(v, p.thread.community));
+  readThread(v, p.thread) && ((!p.hidden && !p.held) || isAuthor(v, p.authorId) || isCommunityModerator(v, p.thread.community));
 
 const editPost: Rule<PostRef> = (v, p) =>
   isActive(v) &&
@@ -156,28 +145,19 @@ const editPost: Rule<PostRef> = (v, p) =>
   !p.deleted &&
   ((isAuthor(v, p.authorId) && !isLocked(p.thread)) || isCommunityModerator(v, p.thread.community));
 
-const hidePost: Rule<PostRef> = (v, p) =>
-  isActive(v) && isCommunityModerator(v, p.thread.community) && !p.deleted;
+const hidePost: Rule<PostRef> = (v, p) => isActive(v) && isCommunityModerator(v, p.thread.community) && !p.deleted;
 
 // readPost keeps authors who lost access to a private community from deleting there.
 const deletePost: Rule<PostRef> = (v, p) =>
   isActive(v) &&
   !p.deleted &&
   readPost(v, p) &&
-  (isCommunityModerator(v, p.thread.community) ||
-    (isAuthor(v, p.authorId) && !p.isFirst && !isLocked(p.thread)));
+  (isCommunityModerator(v, p.thread.community) || (isAuthor(v, p.authorId) && !p.isFirst && !isLocked(p.thread)));
 
 const votePost: Rule<PostRef> = (v, p) =>
-  isActive(v) &&
-  readPost(v, p) &&
-  !p.deleted &&
-  !p.hidden &&
-  !p.held &&
-  !isAuthor(v, p.authorId) &&
-  !isLocked(p.thread);
+  isActive(v) && readPost(v, p) && !p.deleted && !p.hidden && !p.held && !isAuthor(v, p.authorId) && !isLocked(p.thread);
 
-const postHistory: Rule<PostRef> = (v, p) =>
-  readPost(v, p) && (!p.hidden || isCommunityModerator(v, p.thread.community));
+const postHistory: Rule<PostRef> = (v, p) => readPost(v, p) && (!p.hidden || isCommunityModerator(v, p.thread.community));
 
 // Suspended members may still opt out of matching and decline.
 const editExpertise: Rule<null> = (v) => v !== null;
@@ -210,7 +190,8 @@ const approveGuide: Rule<GuideRef> = (v, g) =>
   isCommunityModerator(v, g.community) &&
   (g.community.guideSelfPublish || (!isAuthor(v, g.createdBy) && !isAuthor(v, g.submittedBy)));
 
-const verifyGuide: Rule<GuideRef> = (v, g) => isActive(v) && readGuide(v, g) && (isAuthor(v, g.ownerId) || isCommunityModerator(v, g.community));
+const verifyGuide: Rule<GuideRef> = (v, g) =>
+  isActive(v) && readGuide(v, g) && (isAuthor(v, g.ownerId) || isCommunityModerator(v, g.community));
 
 // Moderation, people and trust.
 
@@ -231,7 +212,8 @@ const suspendUser: Rule<SuspendRef> = (v, s) =>
   s.user.role !== 'admin' &&
   (isAdmin(v) || (s.user.role === 'member' && (isStaff(v) || (s.community !== null && isCommunityModerator(v, s.community)))));
 
-const unsuspendUser: Rule<SuspendRef> = (v, s) => isActive(v) && isStaff(v) && v?.id !== s.user.id && (isAdmin(v) || s.user.role === 'member');
+const unsuspendUser: Rule<SuspendRef> = (v, s) =>
+  isActive(v) && isStaff(v) && v?.id !== s.user.id && (isAdmin(v) || s.user.role === 'member');
 
 // Admins only, and not their own role (so the last admin cannot demote themselves by accident).
 const assignSiteRole: Rule<UserRef> = (v, u) => isActive(v) && isAdmin(v) && v?.id !== u.id;

@@ -29,11 +29,7 @@ describe('normalizeTag', () => {
 
 describe('normalizeTags', () => {
   it('normalizes, drops empties and duplicates, keeps first-seen order', () => {
-    expect(normalizeTags(['Rust', ' ', 'go', 'RUST', 'Node JS', 'node-js', '!!!', 'go'])).toEqual([
-      'rust',
-      'go',
-      'node-js',
-    ]);
+    expect(normalizeTags(['Rust', ' ', 'go', 'RUST', 'Node JS', 'node-js', '!!!', 'go'])).toEqual(['rust', 'go', 'node-js']);
   });
 
   it('returns an empty list for nothing usable', () => {

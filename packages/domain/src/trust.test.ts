@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkNewcomerLimits, countLinks, DEFAULT_NEWCOMER_LIMITS, DEFAULT_TRUST_THRESHOLDS, trustLevelFor, type TrustStats } from './trust.js';
+import {
+  checkNewcomerLimits,
+  countLinks,
+  DEFAULT_NEWCOMER_LIMITS,
+  DEFAULT_TRUST_THRESHOLDS,
+  trustLevelFor,
+  type TrustStats,
+} from './trust.js';
 
 const none: TrustStats = { daysVisited: 0, topicsEntered: 0, postsRead: 0, replies: 0, acceptedAnswers: 0, flagsUpheld: 0 };
 const at = (s: Partial<TrustStats>): TrustStats => ({ ...none, ...s });
@@ -51,14 +58,20 @@ describe('checkNewcomerLimits', () => {
     expect(checkNewcomerLimits({ ...ok, links: 3 })?.message).toBe(
       "New members can include at most 2 links per post; you'll be able to post more after a few days of reading and replying",
     );
-    expect(checkNewcomerLimits({ ...ok, mentions: 2 }, { ...DEFAULT_NEWCOMER_LIMITS, mentionsPerPost: 1 })?.message).toMatch(/^New members can mention at most 1 person per post;/);
+    expect(checkNewcomerLimits({ ...ok, mentions: 2 }, { ...DEFAULT_NEWCOMER_LIMITS, mentionsPerPost: 1 })?.message).toMatch(
+      /^New members can mention at most 1 person per post;/,
+    );
     expect(checkNewcomerLimits({ ...ok, postsToday: 10 })?.message).toMatch(/at most 10 times a day; try again tomorrow/);
   });
 });
 
 describe('countLinks', () => {
   it('counts external links but not mentions', () => {
-    expect(countLinks('<p><a href="https://a.example">a</a> <a class="mention" href="/u/bob">@bob</a> <a href="http://b.example" rel="nofollow">b</a></p>')).toBe(2);
+    expect(
+      countLinks(
+        '<p><a href="https://a.example">a</a> <a class="mention" href="/u/bob">@bob</a> <a href="http://b.example" rel="nofollow">b</a></p>',
+      ),
+    ).toBe(2);
     expect(countLinks('<p>no links</p>')).toBe(0);
   });
 });

@@ -103,16 +103,32 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export function checkNewcomerLimits(activity: NewcomerActivity, limits: NewcomerLimits = DEFAULT_NEWCOMER_LIMITS): NewcomerLimitHit | null {
   if (activity.trustLevel > 0) return null;
   if (activity.links > limits.linksPerPost) {
-    return { limit: 'linksPerPost', max: limits.linksPerPost, message: `New members can include at most ${plural(limits.linksPerPost, 'link', 'links')} per post; ${LATER}` };
+    return {
+      limit: 'linksPerPost',
+      max: limits.linksPerPost,
+      message: `New members can include at most ${plural(limits.linksPerPost, 'link', 'links')} per post; ${LATER}`,
+    };
   }
   if (activity.mentions > limits.mentionsPerPost) {
-    return { limit: 'mentionsPerPost', max: limits.mentionsPerPost, message: `New members can mention at most ${plural(limits.mentionsPerPost, 'person', 'people')} per post; ${LATER}` };
+    return {
+      limit: 'mentionsPerPost',
+      max: limits.mentionsPerPost,
+      message: `New members can mention at most ${plural(limits.mentionsPerPost, 'person', 'people')} per post; ${LATER}`,
+    };
   }
   if (activity.startsTopic && activity.topicsToday >= limits.topicsPerDay) {
-    return { limit: 'topicsPerDay', max: limits.topicsPerDay, message: `New members can start at most ${plural(limits.topicsPerDay, 'topic', 'topics')} a day; try again tomorrow — ${LATER}` };
+    return {
+      limit: 'topicsPerDay',
+      max: limits.topicsPerDay,
+      message: `New members can start at most ${plural(limits.topicsPerDay, 'topic', 'topics')} a day; try again tomorrow — ${LATER}`,
+    };
   }
   if (activity.postsToday >= limits.postsPerDay) {
-    return { limit: 'postsPerDay', max: limits.postsPerDay, message: `New members can post at most ${plural(limits.postsPerDay, 'time', 'times')} a day; try again tomorrow — ${LATER}` };
+    return {
+      limit: 'postsPerDay',
+      max: limits.postsPerDay,
+      message: `New members can post at most ${plural(limits.postsPerDay, 'time', 'times')} a day; try again tomorrow — ${LATER}`,
+    };
   }
   return null;
 }

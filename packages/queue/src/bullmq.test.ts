@@ -90,7 +90,10 @@ describe.skipIf(!redisUrl)('bullmq queue (needs TEST_REDIS_URL)', () => {
       completions.set(job.id, (completions.get(job.id) ?? 0) + 1);
       return 'done';
     });
-    await waitFor(async () => completions.get('42') === 1 && isIdle(await second.queue.counts('events')), 'the job to be re-delivered and completed');
+    await waitFor(
+      async () => completions.get('42') === 1 && isIdle(await second.queue.counts('events')),
+      'the job to be re-delivered and completed',
+    );
     expect([...completions]).toEqual([['42', 1]]);
     expect(await second.queue.counts('events')).toMatchObject({ failed: 0 });
     await Promise.all([first.queue.close(), second.queue.close()]);

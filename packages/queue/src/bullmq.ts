@@ -101,7 +101,14 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
       activity.progress += 1;
       try {
         const attempt = job.attemptsMade + 1;
-        return await processor({ id: fromBullMqId(job.id), queue, name: job.name, data: job.data, attempt, maxAttempts: job.opts.attempts ?? 1 });
+        return await processor({
+          id: fromBullMqId(job.id),
+          queue,
+          name: job.name,
+          data: job.data,
+          attempt,
+          maxAttempts: job.opts.attempts ?? 1,
+        });
       } finally {
         activity.running -= 1;
         activity.progress += 1;
@@ -117,7 +124,14 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
     worker.on('error', (error) => logError('queue: worker error', { queue, error: errorMessage(error) }));
     worker.on('failed', (job, error) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-        const failed = { queue, name: job.name, jobId: fromBullMqId(job.id), data: job.data, error: error.message, attempts: job.attemptsMade };
+        const failed = {
+          queue,
+          name: job.name,
+          jobId: fromBullMqId(job.id),
+          data: job.data,
+          error: error.message,
+          attempts: job.attemptsMade,
+        };
         const notification = notifyFinalFailure(failed).finally(() => notifications.delete(notification));
         notifications.add(notification);
       }
@@ -144,7 +158,9 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
       const waiting = await queueFor(consumer.queue).getWaitingCount();
       if (waiting === 0 || closing || consumer.worker !== worker) continue;
       log('queue: worker made no progress while jobs wait; restarting it', { queue: consumer.queue, waiting });
-      await worker.close(true).catch((error: unknown) => log('queue: closing a stuck worker failed', { queue: consumer.queue, error: errorMessage(error) }));
+      await worker
+        .close(true)
+        .catch((error: unknown) => log('queue: closing a stuck worker failed', { queue: consumer.queue, error: errorMessage(error) }));
       if (closing) break;
       Object.assign(consumer, startWorker(consumer));
       restarted += 1;

@@ -44,7 +44,14 @@ export function describeJobQueueContract(name: string, makeQueue: () => Promise<
       await queue.add('search', 'search.index-thread', { threadId: 7 }, { jobId: '42:search.index-thread' });
 
       await waitFor(() => seen.length === 1, 'the job to run');
-      expect(seen[0]).toEqual({ id: '42:search.index-thread', queue: 'search', name: 'search.index-thread', data: { threadId: 7 }, attempt: 1, maxAttempts: 5 });
+      expect(seen[0]).toEqual({
+        id: '42:search.index-thread',
+        queue: 'search',
+        name: 'search.index-thread',
+        data: { threadId: 7 },
+        attempt: 1,
+        maxAttempts: 5,
+      });
       expect(() => queue.process('search', async () => 'done')).toThrow();
     });
 
@@ -90,7 +97,11 @@ export function describeJobQueueContract(name: string, makeQueue: () => Promise<
       ]);
 
       await waitFor(() => seen.length === 3, 'the three jobs to run');
-      expect(seen.sort()).toEqual(['email/email.digest/digest-2026-11-23', 'notify/notify.mention/7:notify.mention', 'notify/notify.reply/7:notify.reply']);
+      expect(seen.sort()).toEqual([
+        'email/email.digest/digest-2026-11-23',
+        'notify/notify.mention/7:notify.mention',
+        'notify/notify.reply/7:notify.reply',
+      ]);
     });
 
     it('never runs more jobs of a queue at once than its concurrency', async () => {

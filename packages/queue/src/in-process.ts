@@ -118,7 +118,14 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
   async function runJob(state: QueueState, processor: Processor, job: PendingJob): Promise<void> {
     state.active.add(job.id);
     try {
-      await processor({ id: job.id, queue: state.name, name: job.name, data: job.data, attempt: job.attempt, maxAttempts: job.maxAttempts });
+      await processor({
+        id: job.id,
+        queue: state.name,
+        name: job.name,
+        data: job.data,
+        attempt: job.attempt,
+        maxAttempts: job.maxAttempts,
+      });
       finish(state, job.id);
     } catch (error) {
       if (job.attempt < job.maxAttempts) {
@@ -126,7 +133,14 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
       } else {
         finish(state, job.id);
         state.failed += 1;
-        const failed = { queue: state.name, name: job.name, jobId: job.id, data: job.data, error: errorMessage(error), attempts: job.attempt };
+        const failed = {
+          queue: state.name,
+          name: job.name,
+          jobId: job.id,
+          data: job.data,
+          error: errorMessage(error),
+          attempts: job.attempt,
+        };
         await notifyFinalFailure(failed);
       }
     } finally {

@@ -20,7 +20,11 @@ export function errorMessage(error: unknown): string {
 }
 
 /** Calls every final-failure listener in turn; one that throws is logged and does not stop the others. */
-export async function notifyListeners(listeners: readonly ((failed: FailedJob) => void | Promise<void>)[], failed: FailedJob, log: Log): Promise<void> {
+export async function notifyListeners(
+  listeners: readonly ((failed: FailedJob) => void | Promise<void>)[],
+  failed: FailedJob,
+  log: Log,
+): Promise<void> {
   for (const listener of listeners) {
     try {
       await listener(failed);

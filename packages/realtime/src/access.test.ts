@@ -4,9 +4,15 @@ import { accessChangeFor } from './access.js';
 describe('accessChangeFor', () => {
   it('turns every event that can narrow access into a re-check of the user or the thread', () => {
     for (const type of ['member.left', 'user.role-changed', 'user.suspended', 'session.ended', 'token.revoked']) {
-      expect(accessChangeFor(type, { userId: 7, communityId: 2, tokenId: 3, allSessions: false })).toEqual({ event: 'access.changed', scope: { userId: 7 } });
+      expect(accessChangeFor(type, { userId: 7, communityId: 2, tokenId: 3, allSessions: false })).toEqual({
+        event: 'access.changed',
+        scope: { userId: 7 },
+      });
     }
-    expect(accessChangeFor('thread.moderated', { threadId: 9, by: 1, action: 'move', fromCommunityId: 1, toCommunityId: 2 })).toEqual({ event: 'access.changed', scope: { threadId: 9 } });
+    expect(accessChangeFor('thread.moderated', { threadId: 9, by: 1, action: 'move', fromCommunityId: 1, toCommunityId: 2 })).toEqual({
+      event: 'access.changed',
+      scope: { threadId: 9 },
+    });
   });
 
   it('ignores events that only widen access or change nothing about it', () => {

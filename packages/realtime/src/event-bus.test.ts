@@ -10,7 +10,11 @@ import type { BusMessage, EventBus, RealtimeMessage } from './types.js';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? '';
 const quiet = { warn: () => {} };
 
-const postCreated = (postId: number): RealtimeMessage => ({ room: 'thread:7', event: 'post.created', data: { threadId: 7, postId, number: postId, postCount: postId } });
+const postCreated = (postId: number): RealtimeMessage => ({
+  room: 'thread:7',
+  event: 'post.created',
+  data: { threadId: 7, postId, number: postId, postCount: postId },
+});
 
 /** Resolves with the first message the listener sees that matches, rejects after a timeout. */
 function nextMessage(bus: EventBus, match: (message: BusMessage) => boolean = () => true, timeoutMs = 3_000): Promise<BusMessage> {

@@ -64,7 +64,9 @@ export interface ConnectionEvents {
 }
 
 /** socket.io's server → client map, built from ClientEvents and ConnectionEvents. */
-export type ServerToClientEvents = { [E in ClientEventName]: (data: ClientEvents[E]) => void } & { [E in keyof ConnectionEvents]: (data: ConnectionEvents[E]) => void };
+export type ServerToClientEvents = { [E in ClientEventName]: (data: ClientEvents[E]) => void } & {
+  [E in keyof ConnectionEvents]: (data: ConnectionEvents[E]) => void;
+};
 
 export type JoinAck = { ok: true } | { ok: false; error: 'not_found' | 'bad_request' | 'unavailable' };
 

@@ -60,7 +60,8 @@ function loadCorpus() {
     }
     for (const { question, words } of byQuestion.values()) {
       const title = (question.title ?? '').match(WORD) ?? [];
-      if (title.length > 0 && words.length > 0) topics.push({ title: title.map((word) => word.toLowerCase()), words, tags: question.tags ?? [] });
+      if (title.length > 0 && words.length > 0)
+        topics.push({ title: title.map((word) => word.toLowerCase()), words, tags: question.tags ?? [] });
     }
   }
   if (topics.length < 100) return generatedCorpus();
@@ -220,7 +221,8 @@ async function measureSearch(index, queries) {
     slowest.push({ q, kind, ms, cpuMs, total: value.total });
     if (value.total > 0) hits++;
   }
-  if (SHOW_SLOWEST) for (const query of slowest.sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 8)) console.log('  slow:', JSON.stringify(query));
+  if (SHOW_SLOWEST)
+    for (const query of slowest.sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 8)) console.log('  slow:', JSON.stringify(query));
   const kinds = Object.fromEntries([...byKind].map(([kind, samples]) => [kind, latencies(samples)]));
   return { ...latencies(wall), cpu: latencies(cpu), kinds, withHits: hits / queries.length };
 }
@@ -298,7 +300,10 @@ function printTable(results) {
     ['search p99', (r) => ms(r.search.p99)],
     ['search max', (r) => ms(r.search.max)],
     ['search p50 / p99 cpu', (r) => `${ms(r.search.cpu.p50)} / ${ms(r.search.cpu.p99)}`],
-    ...['common', 'rare', 'prefix', 'typo'].map((kind) => [`  ${kind} p50/p99`, (r) => `${ms(r.search.kinds[kind].p50)} / ${ms(r.search.kinds[kind].p99)}`]),
+    ...['common', 'rare', 'prefix', 'typo'].map((kind) => [
+      `  ${kind} p50/p99`,
+      (r) => `${ms(r.search.kinds[kind].p50)} / ${ms(r.search.kinds[kind].p99)}`,
+    ]),
     ['queries with hits', (r) => `${Math.round(r.search.withHits * 100)} %`],
     ['similar p50', (r) => ms(r.similar.p50)],
     ['similar p99', (r) => ms(r.similar.p99)],
@@ -314,13 +319,24 @@ function printTable(results) {
 }
 
 const corpus = loadCorpus();
-console.log(`vocabulary: ${corpus.vocabulary.length.toLocaleString('en')} words from ${corpus.source}; ${TOPICAL > 0 ? 'topical' : 'i.i.d.'} text; node ${process.version}`);
+console.log(
+  `vocabulary: ${corpus.vocabulary.length.toLocaleString('en')} words from ${corpus.source}; ${TOPICAL > 0 ? 'topical' : 'i.i.d.'} text; node ${process.version}`,
+);
 const [load] = loadavg();
-if (load > cpus().length) console.log(`note: load average ${load.toFixed(1)} on ${cpus().length} cores; wall times include waiting for a core, CPU times do not`);
+if (load > cpus().length)
+  console.log(`note: load average ${load.toFixed(1)} on ${cpus().length} cores; wall times include waiting for a core, CPU times do not`);
 const results = [];
 for (const posts of SIZES) {
   console.log(`indexing ${posts.toLocaleString('en')} posts…`);
   results.push(await benchmark(corpus, posts));
 }
 printTable(results);
-console.log(JSON.stringify({ bench: 'search-embedded', text: TOPICAL > 0 ? 'topical' : 'iid', node: process.version, loadAverage: loadavg()[0], results }));
+console.log(
+  JSON.stringify({
+    bench: 'search-embedded',
+    text: TOPICAL > 0 ? 'topical' : 'iid',
+    node: process.version,
+    loadAverage: loadavg()[0],
+    results,
+  }),
+);

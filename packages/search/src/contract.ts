@@ -320,14 +320,26 @@ export function describeSearchIndexContract(name: string, make: () => Promise<Se
       });
 
       it("matches the answers only with fields 'all'", async () => {
-        await index.upsert([thread(74, { title: 'Cloudy beer after bottling', body: 'It looks hazy.', replies: 'Add gelatin finings to the keg.', replyCount: 1 })]);
+        await index.upsert([
+          thread(74, {
+            title: 'Cloudy beer after bottling',
+            body: 'It looks hazy.',
+            replies: 'Add gelatin finings to the keg.',
+            replyCount: 1,
+          }),
+        ]);
         const title = 'gelatin finings';
         expect(await index.similar({ title, readableCommunityIds: [1], limit: 5 })).toEqual([]);
         expect(await index.similar({ title, readableCommunityIds: [1], limit: 5, fields: 'question' })).toEqual([]);
         const hits = await index.similar({ title, readableCommunityIds: [1], limit: 5, fields: 'all' });
         expect(hits.map((hit) => hit.id)).toEqual([74]);
         // The question's own words still match, and still rank the closest title first.
-        const byTitle = await index.similar({ title: 'how long should primary fermentation take', readableCommunityIds: [1], limit: 3, fields: 'all' });
+        const byTitle = await index.similar({
+          title: 'how long should primary fermentation take',
+          readableCommunityIds: [1],
+          limit: 3,
+          fields: 'all',
+        });
         expect(byTitle[0]?.id).toBe(70);
       });
     });

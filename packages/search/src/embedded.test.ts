@@ -62,7 +62,12 @@ describe('embedded snapshots', () => {
     expect(result.hits.map((hit) => hit.id)).toEqual([1]);
     expect(result.hits[0]?.titleHtml).toBe('Stuck <mark>fermentation</mark> in my stout');
     expect(result.hits[0]?.snippetHtml).toBe('The airlock stopped bubbling.');
-    expect(await reopened.versions([1, 2])).toEqual(new Map([[1, SEARCH_DOCUMENT_VERSION], [2, SEARCH_DOCUMENT_VERSION]]));
+    expect(await reopened.versions([1, 2])).toEqual(
+      new Map([
+        [1, SEARCH_DOCUMENT_VERSION],
+        [2, SEARCH_DOCUMENT_VERSION],
+      ]),
+    );
     expect(warn).not.toHaveBeenCalled();
   });
 

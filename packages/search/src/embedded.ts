@@ -168,7 +168,12 @@ export function createEmbeddedSearchIndex(options: EmbeddedSearchOptions = {}): 
     const excluded = new Set(query.excludeIds ?? []);
     const filter = documentFilter(query);
     const words = queryWords(similarQueryText(query));
-    const ranking = rankSimilar(state.engine, words, accepting((document) => !excluded.has(document.id) && filter(document)), query.fields);
+    const ranking = rankSimilar(
+      state.engine,
+      words,
+      accepting((document) => !excluded.has(document.id) && filter(document)),
+      query.fields,
+    );
     return topScored(ranking?.scored ?? [], query.limit).flatMap(({ id, score }): SimilarHit[] => {
       const document = state.documents.get(id);
       if (document === undefined) return [];

@@ -16,6 +16,11 @@ export interface SearchIndexConfig {
 }
 
 export function createSearchIndex(config: SearchIndexConfig): SearchIndex {
-  if (config.meiliUrl) return createMeilisearchIndex({ url: config.meiliUrl, apiKey: config.meiliMasterKey, ...(config.indexName !== undefined && { indexName: config.indexName }) });
+  if (config.meiliUrl)
+    return createMeilisearchIndex({
+      url: config.meiliUrl,
+      apiKey: config.meiliMasterKey,
+      ...(config.indexName !== undefined && { indexName: config.indexName }),
+    });
   return createEmbeddedSearchIndex({ snapshotPath: config.snapshotPath });
 }

@@ -3,9 +3,7 @@ import { escapeHtml, highlightHtml, markedToHtml, normalizeWord, snippetHtml, te
 
 describe('escapeHtml', () => {
   it('escapes every character with a meaning in HTML', () => {
-    expect(escapeHtml(`<script>alert("x")</script> & 'y'`)).toBe(
-      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;',
-    );
+    expect(escapeHtml(`<script>alert("x")</script> & 'y'`)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;');
   });
 });
 

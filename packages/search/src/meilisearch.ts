@@ -208,15 +208,13 @@ export function createMeilisearchIndex(options: MeilisearchIndexOptions): Search
         matchingStrategy: 'last',
         showRankingScore: true,
       });
-      return response.hits.map(
-        (hit): SimilarHit => ({
-          id: hit.id,
-          communityId: hit.communityId,
-          status: hit.status,
-          replyCount: hit.replyCount,
-          score: hit._rankingScore ?? 0,
-        }),
-      );
+      return response.hits.map((hit): SimilarHit => ({
+        id: hit.id,
+        communityId: hit.communityId,
+        status: hit.status,
+        replyCount: hit.replyCount,
+        score: hit._rankingScore ?? 0,
+      }));
     },
 
     async count() {

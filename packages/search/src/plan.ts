@@ -98,5 +98,9 @@ export function rankSimilar(
   const rarest = [...counted].sort((a, b) => a.documents - b.documents).slice(0, 1);
   const terms = (distinctive.length > 0 ? distinctive : rarest).map(({ term }) => term);
   if (terms.length === 0) return undefined;
-  return { index, terms, scored: index.score(terms, index.containingAny(terms, accept), fields === 'all' ? SIMILAR_ALL_BOOSTS : SIMILAR_BOOSTS) };
+  return {
+    index,
+    terms,
+    scored: index.score(terms, index.containingAny(terms, accept), fields === 'all' ? SIMILAR_ALL_BOOSTS : SIMILAR_BOOSTS),
+  };
 }

@@ -25,11 +25,14 @@ export function registerAuth(app: FastifyInstance): void {
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
       const token = await accessTokenFor(app.deps, { hash: hashToken(authorization.slice(7).trim()) });
-      if (!token) return sendProblem(reply, 'UNAUTHENTICATED', 'The access token is not valid: it was revoked, has expired, or never existed');
+      if (!token)
+        return sendProblem(reply, 'UNAUTHENTICATED', 'The access token is not valid: it was revoked, has expired, or never existed');
       // Token scopes are enforced here, for every route: one place, nothing to forget on a new route.
-      if (request.routeOptions.config.sessionOnly) return sendProblem(reply, 'SESSION_REQUIRED', 'Access tokens cannot manage tokens: sign in with your password to do this');
+      if (request.routeOptions.config.sessionOnly)
+        return sendProblem(reply, 'SESSION_REQUIRED', 'Access tokens cannot manage tokens: sign in with your password to do this');
       const needed = scopeForMethod(request.method);
-      if (!token.grant.scopes.includes(needed)) return sendProblem(reply, 'TOKEN_SCOPE', `This access token lacks the "${needed}" scope; create one with it in your settings`);
+      if (!token.grant.scopes.includes(needed))
+        return sendProblem(reply, 'TOKEN_SCOPE', `This access token lacks the "${needed}" scope; create one with it in your settings`);
       request.viewer = viewerThroughToken(await viewerForUser(app.deps, token.user), token.grant.scopes);
       request.authMethod = 'token';
       request.accessToken = token.grant;
@@ -41,7 +44,11 @@ export function registerAuth(app: FastifyInstance): void {
       const allowed = origin === app.config.publicOrigin || origin === requestOrigin(request);
       const hasSession = request.cookies[SESSION_COOKIE] !== undefined;
       if (origin === undefined ? hasSession : !allowed) {
-        return sendProblem(reply, 'CSRF_REJECTED', `Writes with a session cookie must come from ${app.config.publicOrigin} (send an Origin header), or use a personal access token`);
+        return sendProblem(
+          reply,
+          'CSRF_REJECTED',
+          `Writes with a session cookie must come from ${app.config.publicOrigin} (send an Origin header), or use a personal access token`,
+        );
       }
     }
 
@@ -64,7 +71,11 @@ export function registerAuth(app: FastifyInstance): void {
 export function registerPrivateCaching(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply) => {
     if (!request.url.startsWith('/api/')) return;
-    const personal = request.viewer !== null || request.headers.authorization !== undefined || request.cookies?.[SESSION_COOKIE] !== undefined || reply.hasHeader('set-cookie');
+    const personal =
+      request.viewer !== null ||
+      request.headers.authorization !== undefined ||
+      request.cookies?.[SESSION_COOKIE] !== undefined ||
+      reply.hasHeader('set-cookie');
     if (personal) reply.header('cache-control', 'no-store');
   });
 }

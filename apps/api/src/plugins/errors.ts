@@ -44,7 +44,9 @@ function describeIssue(issue: ValidationIssue): string {
     case 'format':
       return `must be a valid ${String(p.format)}`;
     case 'pattern':
-      return p.pattern === SINGLE_LINE_PATTERN ? 'must be one line, without control characters' : 'contains characters that are not allowed';
+      return p.pattern === SINGLE_LINE_PATTERN
+        ? 'must be one line, without control characters'
+        : 'contains characters that are not allowed';
     case 'type':
       return `must be ${String(p.type)}`;
     case 'anyOf':
@@ -80,18 +82,27 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof SyntaxError || error.statusCode === 400) return sendProblem(reply, 'MALFORMED_BODY', error.message);
     if (error.statusCode === 429) return sendProblem(reply, 'RATE_LIMITED', error.message);
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      const code = (Object.keys(errorCatalogue) as ErrorCode[]).find((c) => errorCatalogue[c].status === error.statusCode) ?? 'VALIDATION_FAILED';
+      const code =
+        (Object.keys(errorCatalogue) as ErrorCode[]).find((c) => errorCatalogue[c].status === error.statusCode) ?? 'VALIDATION_FAILED';
       return sendProblem(reply, code, error.message);
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, 'INTERNAL');
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`),
+  );
 }
 
 /** Errors Fastify's router raises before any route runs (broken percent-encoding, an over-long path segment): problem+json like the rest. */
 export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') void sendProblem(reply, 'VALIDATION_FAILED', 'A part of the address is too long (at most 100 characters)');
-  else if (error.code === 'FST_ERR_BAD_URL') void sendProblem(reply, 'VALIDATION_FAILED', 'The address is not valid: it has broken percent-encoding or characters that are not UTF-8');
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    void sendProblem(reply, 'VALIDATION_FAILED', 'A part of the address is too long (at most 100 characters)');
+  else if (error.code === 'FST_ERR_BAD_URL')
+    void sendProblem(
+      reply,
+      'VALIDATION_FAILED',
+      'The address is not valid: it has broken percent-encoding or characters that are not UTF-8',
+    );
   else void sendProblem(reply, 'VALIDATION_FAILED', error.message);
 }

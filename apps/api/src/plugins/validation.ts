@@ -27,7 +27,10 @@ export function withIntegerBounds(schema: object): object {
     if (typeof node !== 'object' || node === null) return node;
     const copy: JsonSchema = {};
     for (const [key, value] of Object.entries(node)) {
-      copy[key] = !propertyMap && literalKeywords.has(key) ? value : visit(value, !propertyMap && (key === 'properties' || key === 'patternProperties'));
+      copy[key] =
+        !propertyMap && literalKeywords.has(key)
+          ? value
+          : visit(value, !propertyMap && (key === 'properties' || key === 'patternProperties'));
     }
     if (propertyMap) return copy;
     const types = Array.isArray(copy.type) ? copy.type : [copy.type];
@@ -66,7 +69,8 @@ export function unstorableStrings(value: unknown): Issue[] {
     } else if (typeof node === 'object' && node !== null) {
       for (const [key, child] of Object.entries(node)) {
         const keyProblem = unstorableText(key);
-        if (keyProblem) issues.push({ keyword: 'unstorableText', instancePath: path, params: {}, message: `has a field name that ${keyProblem}` });
+        if (keyProblem)
+          issues.push({ keyword: 'unstorableText', instancePath: path, params: {}, message: `has a field name that ${keyProblem}` });
         else stack.push([child, `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`]);
       }
     }
@@ -90,7 +94,11 @@ class RequestPartError extends Error {
  */
 export function registerInputGate(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['querystring', request.query],
+      ['body', request.body],
+    ] as const) {
       const issues = unstorableStrings(value);
       if (issues.length > 0) throw new RequestPartError(issues, part);
     }

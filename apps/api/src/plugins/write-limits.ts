@@ -24,7 +24,11 @@ export function registerWriteLimits(app: FastifyInstance): void {
   const { max, windowMs } = app.config.writeRateLimit;
   const create = (app as unknown as { createRateLimit(options: object): Limiter }).createRateLimit;
   const perUser = create({ max, timeWindow: windowMs, keyGenerator: (request: FastifyRequest) => `write-user:${request.viewer?.id ?? 0}` });
-  const perIp = create({ max: max * IP_WRITE_FACTOR, timeWindow: windowMs, keyGenerator: (request: FastifyRequest) => `write-ip:${request.ip}` });
+  const perIp = create({
+    max: max * IP_WRITE_FACTOR,
+    timeWindow: windowMs,
+    keyGenerator: (request: FastifyRequest) => `write-ip:${request.ip}`,
+  });
 
   app.addHook('preHandler', async (request, reply) => {
     if (SAFE_METHODS.has(request.method) || !request.url.startsWith('/api/v1/') || request.url.startsWith('/api/v1/auth/')) return;
@@ -32,6 +36,9 @@ export function registerWriteLimits(app: FastifyInstance): void {
     const hit = results.find((r) => !r.isAllowed && r.isExceeded);
     if (!hit) return;
     reply.header('retry-after', String(hit.ttlInSeconds));
-    throw new AppError('RATE_LIMITED', `Too many changes in a short time: at most ${hit.max} a minute. Try again in ${hit.ttlInSeconds} s.`);
+    throw new AppError(
+      'RATE_LIMITED',
+      `Too many changes in a short time: at most ${hit.max} a minute. Try again in ${hit.ttlInSeconds} s.`,
+    );
   });
 }

@@ -23,10 +23,17 @@ export async function currentViewer(deps: Deps, credential: LiveCredential): Pro
 }
 
 /** A personal access token's credential, or null when it is unknown, revoked, expired or cannot read. */
-export async function credentialForAccessToken(deps: Deps, token: string): Promise<{ credential: LiveCredential; viewer: Viewer; grant: AccessTokenGrant } | null> {
+export async function credentialForAccessToken(
+  deps: Deps,
+  token: string,
+): Promise<{ credential: LiveCredential; viewer: Viewer; grant: AccessTokenGrant } | null> {
   const found = await accessTokenFor(deps, { hash: hashToken(token) });
   if (!found || !found.grant.scopes.includes('read')) return null;
-  return { credential: { kind: 'token', tokenId: found.grant.id }, viewer: viewerThroughToken(await viewerForUser(deps, found.user), found.grant.scopes), grant: found.grant };
+  return {
+    credential: { kind: 'token', tokenId: found.grant.id },
+    viewer: viewerThroughToken(await viewerForUser(deps, found.user), found.grant.scopes),
+    grant: found.grant,
+  };
 }
 
 /** When a credential ends by itself (a session's or token's expiry), or null when it does not. */
@@ -40,5 +47,7 @@ export async function credentialExpiresAt(deps: Deps, credential: LiveCredential
 export async function credentialForSessionToken(deps: Deps, token: string): Promise<{ credential: LiveCredential; viewer: Viewer | null }> {
   const sessionId = hashToken(token);
   const user = await userForSession(deps, sessionId);
-  return user ? { credential: { kind: 'session', sessionId }, viewer: await viewerForUser(deps, user) } : { credential: { kind: 'anonymous' }, viewer: null };
+  return user
+    ? { credential: { kind: 'session', sessionId }, viewer: await viewerForUser(deps, user) }
+    : { credential: { kind: 'anonymous' }, viewer: null };
 }

@@ -1,5 +1,14 @@
 import type { Viewer } from '@praxis/domain';
-import { roomTarget, threadRoom, userRoom, type ClientToServerEvents, type JoinAck, type RealtimeMessage, type Room, type ServerToClientEvents } from '@praxis/realtime';
+import {
+  roomTarget,
+  threadRoom,
+  userRoom,
+  type ClientToServerEvents,
+  type JoinAck,
+  type RealtimeMessage,
+  type Room,
+  type ServerToClientEvents,
+} from '@praxis/realtime';
 import type { FastifyInstance } from 'fastify';
 import { Server, type Socket } from 'socket.io';
 import { SESSION_COOKIE } from '../modules/auth/tokens.js';
@@ -39,7 +48,13 @@ function threadIdOf(payload: unknown): number | null {
   return typeof threadId === 'number' && Number.isSafeInteger(threadId) && threadId > 0 ? threadId : null;
 }
 
-async function joinThread(app: FastifyInstance, connections: LiveConnections, connection: LiveConnection, socket: GatewaySocket, payload: unknown): Promise<JoinAck> {
+async function joinThread(
+  app: FastifyInstance,
+  connections: LiveConnections,
+  connection: LiveConnection,
+  socket: GatewaySocket,
+  payload: unknown,
+): Promise<JoinAck> {
   const threadId = threadIdOf(payload);
   if (threadId === null) return { ok: false, error: 'bad_request' };
   const room = threadRoom(threadId);
@@ -83,7 +98,9 @@ function onConnection(app: FastifyInstance, connections: LiveConnections, socket
   if (viewer) void socket.join(userRoom(viewer.id));
   const connection = liveConnection(socket);
   connections.add(connection);
-  connections.closeAtExpiry(app, connection).catch((error: unknown) => app.log.error({ err: error }, 'socket.io: could not read the credential expiry'));
+  connections
+    .closeAtExpiry(app, connection)
+    .catch((error: unknown) => app.log.error({ err: error }, 'socket.io: could not read the credential expiry'));
   socket.on('disconnect', () => connections.remove(connection));
   socket.on('thread.join', (payload, ack) => {
     void joinThread(app, connections, connection, socket, payload).then((result) => {

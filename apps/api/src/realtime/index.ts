@@ -74,7 +74,9 @@ export async function registerRealtime(app: FastifyInstance): Promise<void> {
   );
   destroyRefusedUpgrades(app);
   registerStream(app, { hub, connections });
-  const { result: io, listener: socketIoUpgrade } = await upgradeListenerAddedBy(app.server, 'socket.io', () => createGateway(app, connections));
+  const { result: io, listener: socketIoUpgrade } = await upgradeListenerAddedBy(app.server, 'socket.io', () =>
+    createGateway(app, connections),
+  );
   routeUpgrades(app, { prefix: SOCKET_IO_PATH, prefixListener: socketIoUpgrade, otherListener: streamUpgrade });
   feedFromBus(app, io, hub, connections);
 }

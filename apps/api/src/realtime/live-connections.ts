@@ -65,7 +65,11 @@ export class LiveConnections {
  * What every join goes through: the credential resolved again (not the handshake's viewer), then the same gate
  * as GET /threads/:id. 'ended' means the session or token is gone and the connection must close.
  */
-export async function mayJoinNow(app: FastifyInstance, connection: Pick<LiveConnection, 'credential'>, room: Room): Promise<boolean | 'ended'> {
+export async function mayJoinNow(
+  app: FastifyInstance,
+  connection: Pick<LiveConnection, 'credential'>,
+  room: Room,
+): Promise<boolean | 'ended'> {
   const viewer = await currentViewer(app.deps, connection.credential);
   if (viewer === 'ended') return 'ended';
   return mayJoinRoom(app.deps, viewer, room);
@@ -99,7 +103,13 @@ export async function applyAccessChange(app: FastifyInstance, connections: LiveC
 }
 
 /** A join checks, then joins: an access change re-checked in between could not see the room yet, so check the thread again. */
-export async function recheckIfAccessChangedDuring(app: FastifyInstance, connections: LiveConnections, connection: LiveConnection, changesBefore: number, threadId: number): Promise<void> {
+export async function recheckIfAccessChangedDuring(
+  app: FastifyInstance,
+  connections: LiveConnections,
+  connection: LiveConnection,
+  changesBefore: number,
+  threadId: number,
+): Promise<void> {
   if (connections.accessChanges === changesBefore) return;
   await recheckConnection(app, connection, threadId);
 }

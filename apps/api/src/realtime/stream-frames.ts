@@ -26,7 +26,8 @@ export function parseClientFrame(text: string): ClientFrame | { error: string } 
   }
   if (typeof value !== 'object' || value === null || !('type' in value)) return { error: 'Frames must be JSON objects with a "type"' };
   if (value.type === 'ping') return { type: 'ping' };
-  if (value.type !== 'subscribe' && value.type !== 'unsubscribe') return { error: 'Unknown frame type: send "subscribe", "unsubscribe" or "ping"' };
+  if (value.type !== 'subscribe' && value.type !== 'unsubscribe')
+    return { error: 'Unknown frame type: send "subscribe", "unsubscribe" or "ping"' };
   if (!('room' in value) || typeof value.room !== 'string') return { error: `A ${value.type} frame needs a "room", like "thread:12"` };
   return { type: value.type, room: value.room };
 }

@@ -27,7 +27,11 @@ function queryToken(query: unknown): string | null {
  */
 async function authenticateStream(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   if (request.authMethod === 'cookie' && !isSameOrigin(request.headers, app.config.publicOrigin)) {
-    return sendProblem(reply, 'CSRF_REJECTED', `Cookie-authenticated streams must come from ${app.config.publicOrigin}, or use a personal access token`);
+    return sendProblem(
+      reply,
+      'CSRF_REJECTED',
+      `Cookie-authenticated streams must come from ${app.config.publicOrigin}, or use a personal access token`,
+    );
   }
   if (request.viewer) return undefined;
   const token = queryToken(request.query);
@@ -81,7 +85,13 @@ interface Connection {
   live: LiveConnection;
 }
 
-async function answerFrame(app: FastifyInstance, live: Live, connection: Connection, data: RawData, isBinary: boolean): Promise<ServerFrame> {
+async function answerFrame(
+  app: FastifyInstance,
+  live: Live,
+  connection: Connection,
+  data: RawData,
+  isBinary: boolean,
+): Promise<ServerFrame> {
   if (isBinary) return { type: 'error', message: 'Frames must be JSON text' };
   const frame = parseClientFrame(data.toString());
   if ('error' in frame) return { type: 'error', message: frame.error };
@@ -108,7 +118,13 @@ function keepAlive(socket: WebSocket): void {
   socket.on('close', () => clearInterval(timer));
 }
 
-function liveConnection(hub: StreamHub, socket: WebSocket, subscriber: StreamSubscriber, credential: LiveCredential, viewer: Viewer): LiveConnection {
+function liveConnection(
+  hub: StreamHub,
+  socket: WebSocket,
+  subscriber: StreamSubscriber,
+  credential: LiveCredential,
+  viewer: Viewer,
+): LiveConnection {
   return {
     credential,
     userId: viewer.id,
@@ -132,7 +148,9 @@ function serveConnection(app: FastifyInstance, live: Live, socket: WebSocket, cr
   const connection: Connection = { socket, subscriber, live: liveConnection(live.hub, socket, subscriber, credential, viewer) };
   const { hub } = live;
   live.connections.add(connection.live);
-  live.connections.closeAtExpiry(app, connection.live).catch((error: unknown) => app.log.error({ err: error }, 'stream: could not read the credential expiry'));
+  live.connections
+    .closeAtExpiry(app, connection.live)
+    .catch((error: unknown) => app.log.error({ err: error }, 'stream: could not read the credential expiry'));
   const ownRoom = userRoom(viewer.id);
   hub.join(connection.subscriber, ownRoom);
   connection.subscriber.send({ type: 'subscribed', room: ownRoom });

@@ -10,7 +10,11 @@ const upgradeListeners = (server: Server) => server.listeners('upgrade') as Upgr
  * difference, not by function name, so it survives library refactors; a library that stops adding exactly one
  * fails loudly here instead of silently breaking upgrades.
  */
-export async function upgradeListenerAddedBy<T>(server: Server, library: string, register: () => T): Promise<{ result: Awaited<T>; listener: UpgradeListener }> {
+export async function upgradeListenerAddedBy<T>(
+  server: Server,
+  library: string,
+  register: () => T,
+): Promise<{ result: Awaited<T>; listener: UpgradeListener }> {
   const before = new Set(upgradeListeners(server));
   const result = await register();
   const added = upgradeListeners(server).filter((listener) => !before.has(listener));

@@ -12,7 +12,11 @@ export async function ensureAdmin(deps: Deps, config: Config): Promise<string | 
   const [existing] = await deps.db.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).limit(1);
   if (existing) return null;
   if (config.adminEmail && config.adminPassword) {
-    const username = config.adminEmail.split('@')[0]!.replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 30).padEnd(3, '_');
+    const username = config.adminEmail
+      .split('@')[0]!
+      .replace(/[^A-Za-z0-9_.-]/g, '')
+      .slice(0, 30)
+      .padEnd(3, '_');
     await registerUser(deps, { username, email: config.adminEmail, password: config.adminPassword, displayName: 'Administrator' }, 'admin');
     return `Admin account created for ${config.adminEmail} (username "${username}").`;
   }

@@ -1,13 +1,43 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { charterRevisions, communities, memberships, postRevisions, posts, seedDataDir, sql, tags as tagsTable, threads, users } from '@praxis/db';
+import {
+  charterRevisions,
+  communities,
+  memberships,
+  postRevisions,
+  posts,
+  seedDataDir,
+  sql,
+  tags as tagsTable,
+  threads,
+  users,
+} from '@praxis/db';
 import { excerpt, normalizeTags, renderMarkdown } from '@praxis/domain';
 import type { Deps } from '../context.js';
 
-interface SePost { id: number; body_text: string; author_id: number | null; author_display_name?: string; created_at: string }
-interface SeQuestion extends SePost { title: string; tags: string[]; accepted_answer_id?: number | null; score?: number }
-interface SeAnswer extends SePost { question_id: number; score: number; accepted?: boolean }
-interface SeUser { id: number; display_name: string; created_at: string }
+interface SePost {
+  id: number;
+  body_text: string;
+  author_id: number | null;
+  author_display_name?: string;
+  created_at: string;
+}
+interface SeQuestion extends SePost {
+  title: string;
+  tags: string[];
+  accepted_answer_id?: number | null;
+  score?: number;
+}
+interface SeAnswer extends SePost {
+  question_id: number;
+  score: number;
+  accepted?: boolean;
+}
+interface SeUser {
+  id: number;
+  display_name: string;
+  created_at: string;
+}
 
 const SITE = 'https://beer.stackexchange.com';
 
@@ -29,7 +59,14 @@ function load<T>(file: string): T[] {
   return JSON.parse(readFileSync(join(seedDataDir, 'beer', file), 'utf8')) as T[];
 }
 
-const usernameFor = (u: SeUser) => `${u.display_name.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 20) || 'user'}_${u.id}`.replace(/^_/, 'u');
+const usernameFor = (u: SeUser) =>
+  `${
+    u.display_name
+      .normalize('NFKD')
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 20) || 'user'
+  }_${u.id}`.replace(/^_/, 'u');
 
 // The dump's text has one line per paragraph; markdown needs a blank line between them.
 const paragraphs = (text: string) => text.replace(/\n+/g, '\n\n');
@@ -37,8 +74,13 @@ const paragraphs = (text: string) => text.replace(/\n+/g, '\n\n');
 /** CC BY-SA asks for the author, a link to the original and the licence, on every post. */
 function credit(kind: 'q' | 'a', post: SePost, users: Map<number, SeUser>): string {
   const author = post.author_id === null ? undefined : users.get(post.author_id);
-  const by = author ? `[${author.display_name.replace(/[[\]]/g, '')}](${SITE}/users/${author.id})` : (post.author_display_name ?? 'a deleted account');
-  const licence = post.created_at < '2018-05-02' ? ['3.0', 'https://creativecommons.org/licenses/by-sa/3.0/'] : ['4.0', 'https://creativecommons.org/licenses/by-sa/4.0/'];
+  const by = author
+    ? `[${author.display_name.replace(/[[\]]/g, '')}](${SITE}/users/${author.id})`
+    : (post.author_display_name ?? 'a deleted account');
+  const licence =
+    post.created_at < '2018-05-02'
+      ? ['3.0', 'https://creativecommons.org/licenses/by-sa/3.0/']
+      : ['4.0', 'https://creativecommons.org/licenses/by-sa/4.0/'];
   return `\n\n*[Originally posted](${SITE}/${kind}/${post.id}) on Beer, Wine & Spirits Stack Exchange by ${by} · [CC BY-SA ${licence[0]}](${licence[1]})*`;
 }
 
@@ -53,7 +95,15 @@ export async function seedDemoCommunity(deps: Deps, adminId: number): Promise<{ 
   return deps.db.transaction(async (tx) => {
     const [community] = await tx
       .insert(communities)
-      .values({ slug: 'beer', name: 'Beer, Wine & Spirits', description: 'Brewing, styles, tasting and serving — learn from people who make and love them.', charter: CHARTER, charterHtml: renderMarkdown(CHARTER), charterRevision: 1, createdBy: adminId })
+      .values({
+        slug: 'beer',
+        name: 'Beer, Wine & Spirits',
+        description: 'Brewing, styles, tasting and serving — learn from people who make and love them.',
+        charter: CHARTER,
+        charterHtml: renderMarkdown(CHARTER),
+        charterRevision: 1,
+        createdBy: adminId,
+      })
       .returning();
     if (!community) throw new Error('insert returned no row');
     await tx.insert(charterRevisions).values({ communityId: community.id, revision: 1, charter: CHARTER, editorId: adminId });
@@ -64,11 +114,24 @@ export async function seedDemoCommunity(deps: Deps, adminId: number): Promise<{ 
       const batch = seUserList.slice(i, i + 500);
       const rows = await tx
         .insert(users)
-        .values(batch.map((u) => ({ username: usernameFor(u), email: `se-${u.id}@beer.stackexchange.invalid`, displayName: u.display_name, trustLevel: 1, createdAt: new Date(u.created_at) })))
+        .values(
+          batch.map((u) => ({
+            username: usernameFor(u),
+            email: `se-${u.id}@beer.stackexchange.invalid`,
+            displayName: u.display_name,
+            trustLevel: 1,
+            createdAt: new Date(u.created_at),
+          })),
+        )
         .returning({ id: users.id, email: users.email });
       for (const row of rows) userIds.set(Number(row.email.slice(3, row.email.indexOf('@'))), row.id);
     }
-    await tx.insert(memberships).values([{ communityId: community.id, userId: adminId, role: 'leader' as const }, ...[...userIds.values()].map((userId) => ({ communityId: community.id, userId }))]);
+    await tx
+      .insert(memberships)
+      .values([
+        { communityId: community.id, userId: adminId, role: 'leader' as const },
+        ...[...userIds.values()].map((userId) => ({ communityId: community.id, userId })),
+      ]);
 
     const answersByQuestion = new Map<number, SeAnswer[]>();
     for (const a of answers) answersByQuestion.set(a.question_id, [...(answersByQuestion.get(a.question_id) ?? []), a]);
@@ -100,8 +163,24 @@ export async function seedDemoCommunity(deps: Deps, adminId: number): Promise<{ 
         .returning({ id: threads.id });
       if (!thread) throw new Error('insert returned no row');
       const bodies = [
-        { number: 1, seId: q.id, kind: 'q' as const, authorSe: q.author_id, body: questionBody, createdAt: q.created_at, score: q.score ?? 0 },
-        ...replies.map((a, i) => ({ number: i + 2, seId: a.id, kind: 'a' as const, authorSe: a.author_id, body: paragraphs(a.body_text) + credit('a', a, seUsers), createdAt: a.created_at, score: a.score })),
+        {
+          number: 1,
+          seId: q.id,
+          kind: 'q' as const,
+          authorSe: q.author_id,
+          body: questionBody,
+          createdAt: q.created_at,
+          score: q.score ?? 0,
+        },
+        ...replies.map((a, i) => ({
+          number: i + 2,
+          seId: a.id,
+          kind: 'a' as const,
+          authorSe: a.author_id,
+          body: paragraphs(a.body_text) + credit('a', a, seUsers),
+          createdAt: a.created_at,
+          score: a.score,
+        })),
       ];
       const inserted = await tx
         .insert(posts)
@@ -118,13 +197,20 @@ export async function seedDemoCommunity(deps: Deps, adminId: number): Promise<{ 
           })),
         )
         .returning({ id: posts.id, number: posts.number, authorId: posts.authorId, body: posts.body, createdAt: posts.createdAt });
-      await tx.insert(postRevisions).values(inserted.map((p) => ({ postId: p.id, revision: 1, body: p.body, editorId: p.authorId, createdAt: p.createdAt })));
+      await tx
+        .insert(postRevisions)
+        .values(inserted.map((p) => ({ postId: p.id, revision: 1, body: p.body, editorId: p.authorId, createdAt: p.createdAt })));
       const acceptedIndex = replies.findIndex((a) => a.accepted || a.id === q.accepted_answer_id);
       const accepted = acceptedIndex >= 0 ? inserted.find((p) => p.number === acceptedIndex + 2) : undefined;
-      if (accepted) await tx.update(threads).set({ solutionPostId: accepted.id, status: 'solved' }).where(sql`${threads.id} = ${thread.id}`);
+      if (accepted)
+        await tx
+          .update(threads)
+          .set({ solutionPostId: accepted.id, status: 'solved' })
+          .where(sql`${threads.id} = ${thread.id}`);
       postTotal += inserted.length;
     }
-    if (tagCounts.size > 0) await tx.insert(tagsTable).values([...tagCounts].map(([name, threadCount]) => ({ communityId: community.id, name, threadCount })));
+    if (tagCounts.size > 0)
+      await tx.insert(tagsTable).values([...tagCounts].map(([name, threadCount]) => ({ communityId: community.id, name, threadCount })));
     await tx
       .update(communities)
       .set({ memberCount: userIds.size + 1, threadCount: questions.length })

@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { AnonymousPageCache, captureResponse, isCacheableRequest, isShareablePage, type CachedPage } from './page-cache.js';
 
-const page = (body: string, headers: CachedPage['headers'] = { 'content-type': 'text/html' }, status = 200): CachedPage => ({ status, headers, body: Buffer.from(body) });
+const page = (body: string, headers: CachedPage['headers'] = { 'content-type': 'text/html' }, status = 200): CachedPage => ({
+  status,
+  headers,
+  body: Buffer.from(body),
+});
 const req = (headers: Record<string, string>, url = '/t/1/a', method = 'GET') => ({ method, url, headers }) as unknown as IncomingMessage;
 
 describe('AnonymousPageCache', () => {

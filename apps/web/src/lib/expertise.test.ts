@@ -48,13 +48,31 @@ describe('parseExpertiseForm', () => {
       ]),
     );
     expect(Object.keys(errors).sort()).toEqual([communityField('brewing', 'matching'), 'quietHours', 'timeZone', 'weeklyCap'].sort());
-    expect(parseExpertiseForm(formOf([['quietStart', '7'], ['quietEnd', '7'], ['timeZone', 'UTC']])).errors.quietHours).toMatch(/different hour/);
+    expect(
+      parseExpertiseForm(
+        formOf([
+          ['quietStart', '7'],
+          ['quietEnd', '7'],
+          ['timeZone', 'UTC'],
+        ]),
+      ).errors.quietHours,
+    ).toMatch(/different hour/);
   });
 });
 
 describe('expertiseFieldErrors', () => {
   it('puts the API’s messages next to the right community’s fields', () => {
-    const errors = expertiseFieldErrors({ status: 400, errors: { timeZone: 'is not one we know', 'communities.1.mutedTags': '“ipa” is both wanted and muted', 'communities.0.wantedTags.1': 'contains characters that are not allowed' } }, ['brewing', 'wine']);
+    const errors = expertiseFieldErrors(
+      {
+        status: 400,
+        errors: {
+          timeZone: 'is not one we know',
+          'communities.1.mutedTags': '“ipa” is both wanted and muted',
+          'communities.0.wantedTags.1': 'contains characters that are not allowed',
+        },
+      },
+      ['brewing', 'wine'],
+    );
     expect(errors).toEqual({
       timeZone: 'The time zone is not one we know',
       [communityField('wine', 'muted')]: '“ipa” is both wanted and muted',

@@ -60,7 +60,11 @@ export const communityField = (slug: string, name: 'matching' | 'wanted' | 'mute
  * weeklyCap ('' = no limit), quietStart/quietEnd ('' = none), timeZone, communities (slugs), and per
  * community c.<slug>.matching / .wanted / .muted.
  */
-export function parseExpertiseForm(form: FormData): { body: ExpertiseBody; values: Record<string, string>; errors: Record<string, string> } {
+export function parseExpertiseForm(form: FormData): {
+  body: ExpertiseBody;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+} {
   const text = (name: string) => {
     const v = form.get(name);
     return typeof v === 'string' ? v.trim() : '';
@@ -107,7 +111,12 @@ export function parseExpertiseForm(form: FormData): { body: ExpertiseBody; value
 }
 
 const API_FIELD_LABELS: Record<string, string> = { weeklyCap: 'The weekly limit', timeZone: 'The time zone', quietHours: 'Quiet hours' };
-const COMMUNITY_FIELDS: Record<string, 'matching' | 'wanted' | 'muted' | undefined> = { matching: 'matching', wantedTags: 'wanted', mutedTags: 'muted', slug: 'matching' };
+const COMMUNITY_FIELDS: Record<string, 'matching' | 'wanted' | 'muted' | undefined> = {
+  matching: 'matching',
+  wantedTags: 'wanted',
+  mutedTags: 'muted',
+  slug: 'matching',
+};
 
 /**
  * The API's problem for PUT /me/expertise → this form's fields: "communities.2.mutedTags" becomes the

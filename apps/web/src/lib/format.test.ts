@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, hueFor, initials, parseTags, plural, problemMessage, problemToFieldErrors, relativeTime, safeNext, slugify, threadPath } from './format';
+import {
+  formatDate,
+  formatDateTime,
+  hueFor,
+  initials,
+  parseTags,
+  plural,
+  problemMessage,
+  problemToFieldErrors,
+  relativeTime,
+  safeNext,
+  slugify,
+  threadPath,
+} from './format';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
@@ -83,7 +96,11 @@ describe('problemToFieldErrors', () => {
   it('maps API field paths to form fields with readable messages', () => {
     const errors = problemToFieldErrors({
       status: 400,
-      errors: { title: 'needs at least 8 characters', 'tags.1': 'must match pattern "^[a-z0-9][a-z0-9+#.-]*$"', password: 'must NOT have fewer than 10 characters' },
+      errors: {
+        title: 'needs at least 8 characters',
+        'tags.1': 'must match pattern "^[a-z0-9][a-z0-9+#.-]*$"',
+        password: 'must NOT have fewer than 10 characters',
+      },
     });
     expect(errors).toEqual({
       title: 'Title needs at least 8 characters',
@@ -94,14 +111,23 @@ describe('problemToFieldErrors', () => {
 
   it('uses the given labels, keeps the first message per field and drops (root)', () => {
     const errors = problemToFieldErrors(
-      { errors: { 'tags.0': 'is too long', 'tags.3': 'is odd', '(root)': 'must not have additional properties', email: 'must match format "email"' } },
+      {
+        errors: {
+          'tags.0': 'is too long',
+          'tags.3': 'is odd',
+          '(root)': 'must not have additional properties',
+          email: 'must match format "email"',
+        },
+      },
       { tags: 'Tag' },
     );
     expect(errors).toEqual({ tags: 'Tag is too long', email: 'Email must be a valid email address' });
   });
 
   it('rewrites schema-validator wording into plain English', () => {
-    expect(problemToFieldErrors({ errors: { title: 'must NOT have more than 200 characters', tags: 'must NOT have more than 5 items' } })).toEqual({
+    expect(
+      problemToFieldErrors({ errors: { title: 'must NOT have more than 200 characters', tags: 'must NOT have more than 5 items' } }),
+    ).toEqual({
       title: 'Title must be at most 200 characters',
       tags: 'Tags can have at most 5',
     });
@@ -116,7 +142,9 @@ describe('problemToFieldErrors', () => {
 
 describe('problemMessage', () => {
   it('prefers the detail, then the title, then the fallback', () => {
-    expect(problemMessage({ title: 'The request is not valid', detail: 'The title needs at least 8 characters' })).toBe('The title needs at least 8 characters');
+    expect(problemMessage({ title: 'The request is not valid', detail: 'The title needs at least 8 characters' })).toBe(
+      'The title needs at least 8 characters',
+    );
     expect(problemMessage({ title: 'Wrong username, email or password' })).toBe('Wrong username, email or password');
     expect(problemMessage(null, 'Nope')).toBe('Nope');
   });

@@ -113,7 +113,10 @@ export function problemMessage(problem: ProblemLike | null | undefined, fallback
 }
 
 function humanize(field: string): string {
-  const words = field.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  const words = field
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -143,7 +146,10 @@ export function safeNext(next: string | null | undefined, fallback = '/'): strin
 
 /** Initials for an avatar: "Ada Lovelace" → "AL", "brewer_42" → "BR". */
 export function initials(name: string): string {
-  const words = name.trim().split(/[\s_.-]+/).filter(Boolean);
+  const words = name
+    .trim()
+    .split(/[\s_.-]+/)
+    .filter(Boolean);
   if (words.length === 0) return '?';
   if (words.length === 1) return words[0]!.slice(0, 2).toUpperCase();
   return (words[0]!.charAt(0) + words[1]!.charAt(0)).toUpperCase();

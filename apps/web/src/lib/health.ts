@@ -51,10 +51,12 @@ export function formatDuration(minutes: number | null | undefined): string {
 }
 
 /** A 0–1 share as a whole percentage; "–" for none. */
-export const formatShare = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : `${Math.round(value * 100)}%`);
+export const formatShare = (value: number | null | undefined): string =>
+  value === null || value === undefined ? '–' : `${Math.round(value * 100)}%`;
 
 /** "Mar 2" for a week start (UTC). */
-export const weekLabel = (isoDate: string): string => new Date(`${isoDate}T00:00:00Z`).toLocaleDateString('en', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+export const weekLabel = (isoDate: string): string =>
+  new Date(`${isoDate}T00:00:00Z`).toLocaleDateString('en', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 /** Width (percent) of a bar among others, at least a sliver for a non-zero value. */
 export const barWidth = (value: number, max: number): number => (max <= 0 || value <= 0 ? 0 : Math.max(2, Math.round((value / max) * 100)));

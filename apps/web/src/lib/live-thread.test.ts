@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { appendPosts, patchHead, replacePost } from './live-thread';
 import type { Post, ThreadDetail } from './types';
 
-const post = (id: number, number: number, extra: Partial<Post> = {}) => ({ id, number, body: `p${id}`, isSolution: false, ...extra }) as Post;
+const post = (id: number, number: number, extra: Partial<Post> = {}) =>
+  ({ id, number, body: `p${id}`, isSolution: false, ...extra }) as Post;
 
 describe('patching an open thread page', () => {
   it('appends only posts it does not show, in number order', () => {
@@ -18,10 +19,28 @@ describe('patching an open thread page', () => {
   });
 
   it('takes the thread’s fields from a fresh head, keeps its posts and moves the solution mark', () => {
-    const thread = { id: 5, title: 'Old', status: 'open', solutionPostId: null, nextCursor: null, posts: [post(1, 1), post(2, 2), post(3, 3, { isSolution: true })] } as unknown as ThreadDetail;
-    const head = { id: 5, title: 'New title', status: 'solved', solutionPostId: 2, nextCursor: 'x', posts: [post(1, 1)] } as unknown as ThreadDetail;
+    const thread = {
+      id: 5,
+      title: 'Old',
+      status: 'open',
+      solutionPostId: null,
+      nextCursor: null,
+      posts: [post(1, 1), post(2, 2), post(3, 3, { isSolution: true })],
+    } as unknown as ThreadDetail;
+    const head = {
+      id: 5,
+      title: 'New title',
+      status: 'solved',
+      solutionPostId: 2,
+      nextCursor: 'x',
+      posts: [post(1, 1)],
+    } as unknown as ThreadDetail;
     const patched = patchHead(thread, head);
     expect(patched).toMatchObject({ title: 'New title', status: 'solved', solutionPostId: 2, nextCursor: null });
-    expect(patched.posts.map((p) => [p.id, p.isSolution])).toEqual([[1, false], [2, true], [3, false]]);
+    expect(patched.posts.map((p) => [p.id, p.isSolution])).toEqual([
+      [1, false],
+      [2, true],
+      [3, false],
+    ]);
   });
 });

@@ -44,5 +44,11 @@ export function replacePost(posts: Post[], post: Post): Post[] {
 /** The thread's fields from a fresh head, keeping the posts this page shows (their solution marks follow the head). */
 export function patchHead(thread: ThreadDetail, head: ThreadDetail): ThreadDetail {
   const { posts: _opening, nextCursor: _cursor, ...fields } = head;
-  return { ...thread, ...fields, posts: thread.posts.map((p) => (p.isSolution === (p.id === head.solutionPostId) ? p : { ...p, isSolution: p.id === head.solutionPostId })) };
+  return {
+    ...thread,
+    ...fields,
+    posts: thread.posts.map((p) =>
+      p.isSolution === (p.id === head.solutionPostId) ? p : { ...p, isSolution: p.id === head.solutionPostId },
+    ),
+  };
 }

@@ -53,4 +53,5 @@ export function endOfDay(date: string): string | null {
 }
 
 /** "12 March 2027" for a suspension end. */
-export const formatUntil = (iso: string): string => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+export const formatUntil = (iso: string): string =>
+  new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });

@@ -14,7 +14,12 @@ describe('mutedKindsFor', () => {
     ]);
   });
   it('keeps muted kinds the page does not list, but lets the digest choice decide about the digest', () => {
-    expect(mutedKindsFor(['reply_to_thread', 'reply_to_post', 'mention', 'thread_solved', 'watched_thread_created', 'watched_thread_reply'], ['mention', 'digest', 'future_kind'])).toEqual(['expert_match', 'expert_escalation', 'guide_review', 'guide_credited', 'moderation_notice', 'future_kind']);
+    expect(
+      mutedKindsFor(
+        ['reply_to_thread', 'reply_to_post', 'mention', 'thread_solved', 'watched_thread_created', 'watched_thread_reply'],
+        ['mention', 'digest', 'future_kind'],
+      ),
+    ).toEqual(['expert_match', 'expert_escalation', 'guide_review', 'guide_credited', 'moderation_notice', 'future_kind']);
   });
   it('ignores ticked values that are not kinds', () => {
     expect(mutedKindsFor(['nonsense'], [])).toEqual([...notificationKinds]);

@@ -12,7 +12,13 @@ describe('readSearchParams', () => {
     });
   });
   it('drops what the API would refuse', () => {
-    expect(readSearchParams(new URLSearchParams('status=pending&cursor=abc&tag='))).toEqual({ q: '', community: null, tag: null, status: null, cursor: null });
+    expect(readSearchParams(new URLSearchParams('status=pending&cursor=abc&tag='))).toEqual({
+      q: '',
+      community: null,
+      tag: null,
+      status: null,
+      cursor: null,
+    });
   });
 });
 

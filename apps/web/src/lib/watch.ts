@@ -15,7 +15,11 @@ export function isWatchLevel(value: unknown): value is WatchLevel {
 export function explainWatch(level: WatchLevel, target: WatchTarget): string {
   switch (level) {
     case 'watching':
-      return target === 'thread' ? 'Notified of every new post.' : target === 'tag' ? 'Notified of every new thread with this tag.' : 'Notified of every new thread.';
+      return target === 'thread'
+        ? 'Notified of every new post.'
+        : target === 'tag'
+          ? 'Notified of every new thread with this tag.'
+          : 'Notified of every new thread.';
     case 'tracking':
       return 'Notified when someone mentions you or replies to you.';
     case 'normal':

@@ -52,9 +52,7 @@ function decodeWords(value: string): string {
   return value
     .replace(/(\?=)\s+(?==\?)/g, '$1')
     .replace(/=\?[^?]+\?([QB])\?([^?]*)\?=/gi, (_m, encoding: string, text: string) =>
-      encoding.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+      encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
     );
 }
 

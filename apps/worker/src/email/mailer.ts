@@ -54,7 +54,10 @@ function assertSmtpUrl(smtpUrl: string): void {
 export function createSmtpMailer({ smtpUrl, from }: SmtpMailerOptions): Mailer {
   assertSmtpUrl(smtpUrl);
   // Bounded waits: an email attempt holds a lease (see email-notification.ts) that must outlast a send.
-  const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }, { from });
+  const transport = nodemailer.createTransport(
+    { url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 },
+    { from },
+  );
   return {
     async send(message) {
       const info = await transport.sendMail(toMailOptions(message));
@@ -68,7 +71,10 @@ export function createSmtpMailer({ smtpUrl, from }: SmtpMailerOptions): Mailer {
 
 /** "<abc.123@host>" → "abc.123_host": safe in any file system. */
 const sanitizeMessageId = (messageId: string): string =>
-  messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120);
+  messageId
+    .replace(/^<|>$/g, '')
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .slice(0, 120);
 
 /** ISO time first so a directory listing is chronological; colons swapped for Windows' sake. */
 export const emlFileName = (at: Date, messageId: string): string =>

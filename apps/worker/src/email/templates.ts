@@ -73,7 +73,10 @@ export function unsubscribeUrl(publicOrigin: string, emailToken: string, kind: U
 }
 
 // RFC 8058 one-click: the API's POST /api/v1/email/unsubscribe unsubscribes without a session.
-const unsubscribeHeaders = (url: string): Record<string, string> => ({ 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+const unsubscribeHeaders = (url: string): Record<string, string> => ({
+  'List-Unsubscribe': `<${url}>`,
+  'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+});
 
 const quoteText = (value: string): string =>
   value
@@ -93,8 +96,7 @@ function htmlDocument(subject: string, body: string[]): string {
   ].join('\n');
 }
 
-const htmlFooter = (parts: string[]): string =>
-  `<hr>\n<p style="font-size: 12px; color: #666;">${parts.join(' · ')}</p>`;
+const htmlFooter = (parts: string[]): string => `<hr>\n<p style="font-size: 12px; color: #666;">${parts.join(' · ')}</p>`;
 
 // ---- One notification -------------------------------------------------------
 
@@ -167,7 +169,9 @@ function notificationHtml(input: NotificationEmailInput, subject: string): strin
     `<p>Hi ${escapeHtml(oneLine(input.recipient.displayName))},</p>`,
     `<p>${lead} in ${escapeHtml(oneLine(input.community.name))}:</p>`,
     `<blockquote style="margin: 0 0 1em; padding-left: 1em; border-left: 3px solid #ccc;">${escapeLines(input.excerpt)}</blockquote>`,
-    ...(input.reasons?.length ? [`<p><strong>Why you:</strong></p><ul>${input.reasons.map((r) => `<li>${escapeHtml(oneLine(r))}</li>`).join('')}</ul>`] : []),
+    ...(input.reasons?.length
+      ? [`<p><strong>Why you:</strong></p><ul>${input.reasons.map((r) => `<li>${escapeHtml(oneLine(r))}</li>`).join('')}</ul>`]
+      : []),
     `<p>${link(threadUrl(origin, input.thread.id), 'View the thread')}</p>`,
     htmlFooter([
       `You received this because ${escapeHtml(WHY[input.kind])}.`,
@@ -234,10 +238,7 @@ function digestHtml(input: DigestEmailInput, subject: string): string {
     `<p>Hi ${escapeHtml(oneLine(input.recipient.displayName))},</p>`,
     '<p>Here is what happened in your communities since the last digest.</p>',
     ...sections,
-    htmlFooter([
-      link(input.unsubscribeUrl, 'Unsubscribe from the daily digest'),
-      link(settingsUrl(origin), 'Notification settings'),
-    ]),
+    htmlFooter([link(input.unsubscribeUrl, 'Unsubscribe from the daily digest'), link(settingsUrl(origin), 'Notification settings')]),
   ]);
 }
 

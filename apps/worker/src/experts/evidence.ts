@@ -57,21 +57,26 @@ export const defaultEvidenceOptions: EvidenceOptions = { threads: 100, mode: 'co
 const WORDS_PER_QUERY = 10;
 
 const STOP_WORDS = new Set(
-  ('a about above after again against all also am an and any are as at be because been before being below between both but by ' +
+  (
+    'a about above after again against all also am an and any are as at be because been before being below between both but by ' +
     'can cant could did didnt do does doesnt doing done dont down during each either else even ever every few for from further get ' +
     'gets getting got had has have having he her here hers him his how however i id if ill im in into is isnt it its itself ive just ' +
     'know let like likely lot make makes many may maybe me might more most much must my myself need new no nor not now of off ' +
     'often on once one only or other our out over own per please quite rather really said same say see seem seems she should since ' +
     'so some something still such sure take than thank thanks that thats the their them then there these they thing things think ' +
     'this those though through thus to too try trying under until up upon us use used using very want wanted was way we well were ' +
-    'what whats when where whether which while who whom whose why will with without wonder wondering would yes yet you your').split(' '),
+    'what whats when where whether which while who whom whose why will with without wonder wondering would yes yet you your'
+  ).split(' '),
 );
 
 /** The words of a text worth matching on: lower case, no stop words, no one-letter words, each once. */
 export function contentWords(text: string): string[] {
   const seen = new Set<string>();
   const words: string[] = [];
-  for (const raw of text.toLowerCase().replace(/['’]/g, '').match(/[\p{L}\p{M}\p{N}]+/gu) ?? []) {
+  for (const raw of text
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .match(/[\p{L}\p{M}\p{N}]+/gu) ?? []) {
     if (raw.length < 2 || STOP_WORDS.has(raw) || seen.has(raw)) continue;
     seen.add(raw);
     words.push(raw);
@@ -93,10 +98,16 @@ export function evidenceQueries(question: { title: string; body: string }, optio
 }
 
 /** Similar threads with one relevance each: the sum over the queries of the score relative to that query's best hit. */
-export async function similarThreadsFor(question: { title: string; body: string }, port: EvidencePort, options: EvidenceOptions): Promise<Map<number, number>> {
+export async function similarThreadsFor(
+  question: { title: string; body: string },
+  port: EvidencePort,
+  options: EvidenceOptions,
+): Promise<Map<number, number>> {
   const similarity = new Map<number, number>();
   const queries = evidenceQueries(question, options);
-  const responses = await Promise.all(queries.map((query) => port.similarThreads({ ...query, limit: options.threads, fields: options.fields })));
+  const responses = await Promise.all(
+    queries.map((query) => port.similarThreads({ ...query, limit: options.threads, fields: options.fields })),
+  );
   for (const hits of responses) {
     let top = 0;
     for (const hit of hits) if (hit.score > top) top = hit.score;
@@ -137,6 +148,7 @@ export async function gatherEvidence(
       answeredAt: answer.answeredAt,
     });
   }
-  for (const list of byAuthor.values()) list.sort((a, b) => b.similarity - a.similarity || a.threadId - b.threadId || a.answeredAt - b.answeredAt);
+  for (const list of byAuthor.values())
+    list.sort((a, b) => b.similarity - a.similarity || a.threadId - b.threadId || a.answeredAt - b.answeredAt);
   return { byAuthor, similarity };
 }

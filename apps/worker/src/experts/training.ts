@@ -54,17 +54,39 @@ export interface CommunityHistory {
 export const HISTORY_QUESTIONS = 2000;
 
 /** The community's latest questions and their visible answers, oldest first. */
-export async function loadCommunityHistory(db: Db, communityId: number, before: Date, limit = HISTORY_QUESTIONS): Promise<CommunityHistory> {
+export async function loadCommunityHistory(
+  db: Db,
+  communityId: number,
+  before: Date,
+  limit = HISTORY_QUESTIONS,
+): Promise<CommunityHistory> {
   const latest = await db
-    .select({ id: threads.id, title: threads.title, tags: threads.tags, authorId: threads.authorId, createdAt: threads.createdAt, solutionPostId: threads.solutionPostId })
+    .select({
+      id: threads.id,
+      title: threads.title,
+      tags: threads.tags,
+      authorId: threads.authorId,
+      createdAt: threads.createdAt,
+      solutionPostId: threads.solutionPostId,
+    })
     .from(threads)
-    .where(and(eq(threads.communityId, communityId), eq(threads.kind, 'question'), threadListedForAll, sql`${threads.createdAt} < ${before}`))
+    .where(
+      and(eq(threads.communityId, communityId), eq(threads.kind, 'question'), threadListedForAll, sql`${threads.createdAt} < ${before}`),
+    )
     .orderBy(sql`${threads.createdAt} desc`, sql`${threads.id} desc`)
     .limit(limit);
   if (latest.length === 0) return { questions: [], answers: [] };
   const ids = latest.map((q) => q.id);
   const rows = await db
-    .select({ id: posts.id, threadId: posts.threadId, number: posts.number, authorId: posts.authorId, createdAt: posts.createdAt, score: posts.score, body: posts.body })
+    .select({
+      id: posts.id,
+      threadId: posts.threadId,
+      number: posts.number,
+      authorId: posts.authorId,
+      createdAt: posts.createdAt,
+      score: posts.score,
+      body: posts.body,
+    })
     .from(posts)
     .where(and(inArray(posts.threadId, ids), postVisibleToAll, sql`${posts.createdAt} < ${before}`))
     .orderBy(asc(posts.createdAt), asc(posts.id));
@@ -72,10 +94,26 @@ export async function loadCommunityHistory(db: Db, communityId: number, before: 
   const answers: HistoryAnswerRow[] = [];
   for (const row of rows) {
     if (row.number === 1) opening.set(row.threadId, markdownToText(row.body));
-    else if (row.authorId !== null) answers.push({ id: row.id, threadId: row.threadId, authorId: row.authorId, createdAt: row.createdAt.getTime(), score: row.score, body: markdownToText(row.body) });
+    else if (row.authorId !== null)
+      answers.push({
+        id: row.id,
+        threadId: row.threadId,
+        authorId: row.authorId,
+        createdAt: row.createdAt.getTime(),
+        score: row.score,
+        body: markdownToText(row.body),
+      });
   }
   const questions = latest
-    .map((q) => ({ id: q.id, title: q.title, body: opening.get(q.id) ?? '', tags: q.tags, authorId: q.authorId, createdAt: q.createdAt.getTime(), solutionPostId: q.solutionPostId }))
+    .map((q) => ({
+      id: q.id,
+      title: q.title,
+      body: opening.get(q.id) ?? '',
+      tags: q.tags,
+      authorId: q.authorId,
+      createdAt: q.createdAt.getTime(),
+      solutionPostId: q.solutionPostId,
+    }))
     .reverse();
   return { questions, answers };
 }
@@ -88,7 +126,16 @@ export function historyIndexOf(history: CommunityHistory, before = Infinity): Ex
     if (a.createdAt >= before) break;
     const q = byId.get(a.threadId);
     if (q === undefined) continue;
-    index.add({ authorId: a.authorId, threadId: a.threadId, questionAt: q.createdAt, answeredAt: a.createdAt, accepted: q.solutionPostId === a.id, score: a.score, tags: q.tags, text: `${q.title}\n${a.body}` });
+    index.add({
+      authorId: a.authorId,
+      threadId: a.threadId,
+      questionAt: q.createdAt,
+      answeredAt: a.createdAt,
+      accepted: q.solutionPostId === a.id,
+      score: a.score,
+      tags: q.tags,
+      text: `${q.title}\n${a.body}`,
+    });
   }
   return index;
 }
@@ -105,7 +152,12 @@ export function withHistoryFeatures<C extends ExpertCandidate>(
   const co = index.coAnswerScores(similarity);
   return candidates.map((c) => {
     const activity = index.activityOf(c.userId, now);
-    return { ...c, ...(activity === undefined ? {} : { activity }), profileSimilarity: profile.get(c.userId) ?? 0, coAnswer: co.get(c.userId) ?? 0 };
+    return {
+      ...c,
+      ...(activity === undefined ? {} : { activity }),
+      profileSimilarity: profile.get(c.userId) ?? 0,
+      coAnswer: co.get(c.userId) ?? 0,
+    };
   });
 }
 
@@ -121,7 +173,14 @@ function pastEvidencePort(search: SearchIndex, communityId: number, history: Com
       const wanted = new Set(threadIds);
       return history.answers
         .filter((a) => wanted.has(a.threadId) && a.createdAt < question.createdAt)
-        .map((a) => ({ threadId: a.threadId, threadTitle: titles.get(a.threadId)?.title ?? '', authorId: a.authorId, accepted: titles.get(a.threadId)?.solutionPostId === a.id, score: a.score, answeredAt: a.createdAt }));
+        .map((a) => ({
+          threadId: a.threadId,
+          threadTitle: titles.get(a.threadId)?.title ?? '',
+          authorId: a.authorId,
+          accepted: titles.get(a.threadId)?.solutionPostId === a.id,
+          score: a.score,
+          answeredAt: a.createdAt,
+        }));
     },
   };
 }
@@ -130,7 +189,12 @@ function pastEvidencePort(search: SearchIndex, communityId: number, history: Com
  * One training list per past question that someone with an earlier answer answered (before `labelsBefore`):
  * the candidates are everyone who had answered before the question, the asker left out.
  */
-export async function trainingListsOf(search: SearchIndex, communityId: number, history: CommunityHistory, labelsBefore: number): Promise<{ questionAt: number; list: TrainingList }[]> {
+export async function trainingListsOf(
+  search: SearchIndex,
+  communityId: number,
+  history: CommunityHistory,
+  labelsBefore: number,
+): Promise<{ questionAt: number; list: TrainingList }[]> {
   const out: { questionAt: number; list: TrainingList }[] = [];
   const byId = new Map(history.questions.map((q) => [q.id, q]));
   const answerers = new Map<number, { authorId: number; at: number }[]>();
@@ -148,12 +212,27 @@ export async function trainingListsOf(search: SearchIndex, communityId: number, 
     while (next < history.answers.length && (history.answers[next] as HistoryAnswerRow).createdAt < q.createdAt) {
       const a = history.answers[next++] as HistoryAnswerRow;
       const aq = byId.get(a.threadId);
-      if (aq !== undefined) index.add({ authorId: a.authorId, threadId: a.threadId, questionAt: aq.createdAt, answeredAt: a.createdAt, accepted: aq.solutionPostId === a.id, score: a.score, tags: aq.tags, text: `${aq.title}\n${a.body}` });
+      if (aq !== undefined)
+        index.add({
+          authorId: a.authorId,
+          threadId: a.threadId,
+          questionAt: aq.createdAt,
+          answeredAt: a.createdAt,
+          accepted: aq.solutionPostId === a.id,
+          score: a.score,
+          tags: aq.tags,
+          text: `${aq.title}\n${a.body}`,
+        });
     }
-    const relevantIds = new Set((answerers.get(q.id) ?? []).filter((a) => a.at < labelsBefore && a.authorId !== q.authorId).map((a) => a.authorId));
+    const relevantIds = new Set(
+      (answerers.get(q.id) ?? []).filter((a) => a.at < labelsBefore && a.authorId !== q.authorId).map((a) => a.authorId),
+    );
     const users = index.authors().filter((u) => u !== q.authorId);
     if (users.length < 2 || ![...relevantIds].some((u) => users.includes(u))) continue;
-    const { byAuthor, similarity } = await gatherEvidence({ title: q.title, body: q.body }, pastEvidencePort(search, communityId, history, q));
+    const { byAuthor, similarity } = await gatherEvidence(
+      { title: q.title, body: q.body },
+      pastEvidencePort(search, communityId, history, q),
+    );
     const counts = (u: number) => index.countsOf(u);
     const base: ExpertCandidate[] = users.map((userId) => ({
       userId,
@@ -193,10 +272,12 @@ export function listMetrics(lists: readonly TrainingList[], score: (list: Traini
   return { mrr: rr / n, s3: s3 / n };
 }
 
-const column = (name: (typeof expertFeatureNames)[number]) => (list: TrainingList): Float64Array => {
-  const j = expertFeatureNames.indexOf(name);
-  return Float64Array.from({ length: list.relevant.length }, (_, i) => list.features[i * FEATURE_COUNT + j] as number);
-};
+const column =
+  (name: (typeof expertFeatureNames)[number]) =>
+  (list: TrainingList): Float64Array => {
+    const j = expertFeatureNames.indexOf(name);
+    return Float64Array.from({ length: list.relevant.length }, (_, i) => list.features[i * FEATURE_COUNT + j] as number);
+  };
 
 /** L2 penalties tried on the held-out questions (the benchmark's grid). */
 const L2_GRID = [0.01, 0.1, 1];
@@ -209,7 +290,11 @@ export type RetrainOutcome = 'trained' | 'too_little_history' | 'fresh';
  * Trains the community's model on its history before `now` and stores it as the next version with its
  * held-out figures. In use only when it beat the weighted score on the held-out questions.
  */
-export async function retrainCommunityModel(deps: { db: Db; search: SearchIndex }, communityId: number, now: Date): Promise<RetrainOutcome> {
+export async function retrainCommunityModel(
+  deps: { db: Db; search: SearchIndex },
+  communityId: number,
+  now: Date,
+): Promise<RetrainOutcome> {
   const history = await loadCommunityHistory(deps.db, communityId, now);
   const all = await trainingListsOf(deps.search, communityId, history, now.getTime());
   if (all.length < minTrainingQuestions) return 'too_little_history';
@@ -260,7 +345,11 @@ export async function retrainCommunityModel(deps: { db: Db; search: SearchIndex 
  * Every community with at least `minTrainingQuestions` answered questions whose latest model is older than
  * `maxAgeMs` (or that has none): retrained one after another.
  */
-export async function retrainAllModels(deps: { db: Db; search: SearchIndex }, now: Date, maxAgeMs = 86_400_000): Promise<Record<RetrainOutcome, number>> {
+export async function retrainAllModels(
+  deps: { db: Db; search: SearchIndex },
+  now: Date,
+  maxAgeMs = 86_400_000,
+): Promise<Record<RetrainOutcome, number>> {
   const rows = await deps.db
     .select({ communityId: threads.communityId })
     .from(threads)

@@ -22,16 +22,31 @@ export async function relayOutbox(deps: { db: Db; queue: JobQueue }, batchSize =
     if (events.length === 0) return 0;
     // The queue fails fast when Redis is down; this bounds the wait anyway, so the transaction (and its
     // row locks) never stays open through an outage. A late success is harmless: job ids dedupe.
-    await withTimeout(deps.queue.addBulk(
-      events.map((row) => {
-        const job: OutboxJob = { id: row.id, type: row.type, aggregateId: row.aggregateId, payload: row.payload, actorId: row.actorId, createdAt: row.createdAt.toISOString() };
-        return { queue: 'events' as const, name: row.type, data: job, options: { jobId: eventJobId(job) } };
-      }),
-    ), enqueueTimeoutMs);
+    await withTimeout(
+      deps.queue.addBulk(
+        events.map((row) => {
+          const job: OutboxJob = {
+            id: row.id,
+            type: row.type,
+            aggregateId: row.aggregateId,
+            payload: row.payload,
+            actorId: row.actorId,
+            createdAt: row.createdAt.toISOString(),
+          };
+          return { queue: 'events' as const, name: row.type, data: job, options: { jobId: eventJobId(job) } };
+        }),
+      ),
+      enqueueTimeoutMs,
+    );
     await tx
       .update(outboxEvents)
       .set({ publishedAt: sql`now()`, attempts: sql`${outboxEvents.attempts} + 1` })
-      .where(inArray(outboxEvents.id, events.map((row) => row.id)));
+      .where(
+        inArray(
+          outboxEvents.id,
+          events.map((row) => row.id),
+        ),
+      );
     return events.length;
   });
 }
@@ -44,7 +59,12 @@ export interface RelayLoop {
 
 /** Polls the outbox: quickly while there is a backlog, every `idleMs` when idle, backing off while the queue is down. */
 export function startOutboxRelay(
-  deps: { db: Db; queue: JobQueue; log: { warn(m: string, meta?: Record<string, unknown>): void }; onOutboxCommit?: WorkerDeps['onOutboxCommit'] },
+  deps: {
+    db: Db;
+    queue: JobQueue;
+    log: { warn(m: string, meta?: Record<string, unknown>): void };
+    onOutboxCommit?: WorkerDeps['onOutboxCommit'];
+  },
   options: { idleMs?: number } = {},
 ): RelayLoop {
   // With commit notifications polling is only the safety net.
@@ -72,7 +92,8 @@ export function startOutboxRelay(
       } catch (error) {
         failures += 1;
         const delay = Math.min(idleMs * 2 ** failures, 10_000);
-        if (failures === 1 || failures % 20 === 0) deps.log.warn('outbox relay failed; retrying', { error: String(error), retryInMs: delay });
+        if (failures === 1 || failures % 20 === 0)
+          deps.log.warn('outbox relay failed; retrying', { error: String(error), retryInMs: delay });
         schedule(delay);
       }
     })();
@@ -94,7 +115,9 @@ export function startOutboxRelay(
       stopped = true;
       clearTimeout(timer);
       await running;
-      await (await unlisten)?.();
+      await (
+        await unlisten
+      )?.();
     },
   };
 }

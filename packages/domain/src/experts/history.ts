@@ -27,18 +27,23 @@ export interface HistoryAnswer {
 }
 
 const STOP = new Set(
-  ('a about above after again against all also am an and any are as at be because been before being below between both but by ' +
+  (
+    'a about above after again against all also am an and any are as at be because been before being below between both but by ' +
     'can cant could did didnt do does doesnt doing done dont down during each either else even ever every few for from further get ' +
     'gets got had has have having he her here hers him his how however i if im in into is isnt it its itself ive just know like ' +
     'make many may me might more most much must my no nor not now of off on once one only or other our out over own same she ' +
     'should so some such than that the their them then there these they this those through to too under until up us use used ' +
-    'using very want was way we well were what when where which while who why will with would yes yet you your').split(' '),
+    'using very want was way we well were what when where which while who why will with would yes yet you your'
+  ).split(' '),
 );
 
 /** Index terms of a text: lower case, letters and digits, no stop words or one-letter words, a crude plural fold. */
 export function expertTerms(text: string): string[] {
   const out: string[] = [];
-  for (const raw of text.toLowerCase().replace(/['’]/g, '').match(/[\p{L}\p{M}\p{N}]+/gu) ?? []) {
+  for (const raw of text
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .match(/[\p{L}\p{M}\p{N}]+/gu) ?? []) {
     if (raw.length < 2 || STOP.has(raw)) continue;
     out.push(raw.length > 4 && raw.endsWith('s') && !raw.endsWith('ss') ? raw.slice(0, -1) : raw);
   }
@@ -102,7 +107,17 @@ export class ExpertHistoryIndex {
     if (!(author > 0)) return;
     let state = this.#authors.get(author);
     if (state === undefined) {
-      state = { times: [], hours: new Array<number>(24).fill(0), weekdays: new Array<number>(7).fill(0), accepted: 0, scoreSum: 0, delays: [], tagCounts: new Map(), tagLast: new Map(), length: 0 };
+      state = {
+        times: [],
+        hours: new Array<number>(24).fill(0),
+        weekdays: new Array<number>(7).fill(0),
+        accepted: 0,
+        scoreSum: 0,
+        delays: [],
+        tagCounts: new Map(),
+        tagLast: new Map(),
+        length: 0,
+      };
       this.#authors.set(author, state);
     }
     insertSorted(state.times, answer.answeredAt);
@@ -159,7 +174,11 @@ export class ExpertHistoryIndex {
     const state = this.#authors.get(authorId);
     if (state === undefined) return { community: { answers: 0, accepted: 0 }, tagCounts: new Map(), lastAnswerAt: null };
     // Copies: the index keeps growing, and a caller may hold on to what it got (the benchmark does).
-    return { community: { answers: state.times.length, accepted: state.accepted }, tagCounts: new Map(state.tagCounts), lastAnswerAt: state.times[state.times.length - 1] ?? null };
+    return {
+      community: { answers: state.times.length, accepted: state.accepted },
+      tagCounts: new Map(state.tagCounts),
+      lastAnswerAt: state.times[state.times.length - 1] ?? null,
+    };
   }
 
   /** When and how the author answers, from their answers before `now`; undefined for someone who never answered. */
@@ -226,4 +245,3 @@ export class ExpertHistoryIndex {
     return scores;
   }
 }
-

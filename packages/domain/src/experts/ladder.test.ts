@@ -3,7 +3,12 @@ import { defaultMatchingSettings, escalationDelayMs, isNewcomer, nextLadderStep,
 
 const MIN = 60_000;
 const settings = defaultMatchingSettings;
-const open = (round: number, nextEscalationAt: number | null, newcomer = false): LadderState => ({ round, state: 'open', newcomer, nextEscalationAt });
+const open = (round: number, nextEscalationAt: number | null, newcomer = false): LadderState => ({
+  round,
+  state: 'open',
+  newcomer,
+  nextEscalationAt,
+});
 
 describe('which questions are matched', () => {
   it.each([
@@ -34,27 +39,47 @@ describe('the escalation ladder, on a fake clock', () => {
   const t0 = Date.UTC(2026, 11, 2, 9, 0);
 
   it('asks round 1 at once, with the next step due after T', () => {
-    expect(nextLadderStep(open(0, null), settings, { answered: false }, t0)).toEqual({ kind: 'experts', round: 1, count: 3, nextEscalationAt: t0 + 120 * MIN });
+    expect(nextLadderStep(open(0, null), settings, { answered: false }, t0)).toEqual({
+      kind: 'experts',
+      round: 1,
+      count: 3,
+      nextEscalationAt: t0 + 120 * MIN,
+    });
   });
 
   it('does nothing until T has passed, then asks the next k', () => {
     const after1 = open(1, t0 + 120 * MIN);
     expect(nextLadderStep(after1, settings, { answered: false }, t0 + 119 * MIN)).toEqual({ kind: 'stop', reason: 'not_due' });
-    expect(nextLadderStep(after1, settings, { answered: false }, t0 + 120 * MIN)).toEqual({ kind: 'experts', round: 2, count: 3, nextEscalationAt: t0 + 240 * MIN });
+    expect(nextLadderStep(after1, settings, { answered: false }, t0 + 120 * MIN)).toEqual({
+      kind: 'experts',
+      round: 2,
+      count: 3,
+      nextEscalationAt: t0 + 240 * MIN,
+    });
   });
 
   it('asks the leaders after the last round, then ends', () => {
     expect(nextLadderStep(open(2, t0), settings, { answered: false }, t0)).toEqual({ kind: 'leaders', round: 3 });
     expect(nextLadderStep(open(1, t0), { ...settings, rounds: 1 }, { answered: false }, t0)).toEqual({ kind: 'leaders', round: 2 });
-    expect(nextLadderStep({ ...open(3, null), state: 'leaders' }, settings, { answered: false }, t0 + 1e9)).toEqual({ kind: 'stop', reason: 'ended' });
+    expect(nextLadderStep({ ...open(3, null), state: 'leaders' }, settings, { answered: false }, t0 + 1e9)).toEqual({
+      kind: 'stop',
+      reason: 'ended',
+    });
   });
 
   it('stops as soon as the question is answered, whatever the round', () => {
-    for (const round of [0, 1, 2]) expect(nextLadderStep(open(round, t0), settings, { answered: true }, t0 + 1e9)).toEqual({ kind: 'stop', reason: 'answered' });
-    expect(nextLadderStep({ ...open(1, null), state: 'answered' }, settings, { answered: false }, t0)).toEqual({ kind: 'stop', reason: 'answered' });
+    for (const round of [0, 1, 2])
+      expect(nextLadderStep(open(round, t0), settings, { answered: true }, t0 + 1e9)).toEqual({ kind: 'stop', reason: 'answered' });
+    expect(nextLadderStep({ ...open(1, null), state: 'answered' }, settings, { answered: false }, t0)).toEqual({
+      kind: 'stop',
+      reason: 'answered',
+    });
   });
 
   it('uses the per-community k', () => {
-    expect(nextLadderStep(open(0, null), { ...settings, expertsPerRound: 5 }, { answered: false }, t0)).toMatchObject({ kind: 'experts', count: 5 });
+    expect(nextLadderStep(open(0, null), { ...settings, expertsPerRound: 5 }, { answered: false }, t0)).toMatchObject({
+      kind: 'experts',
+      count: 5,
+    });
   });
 });

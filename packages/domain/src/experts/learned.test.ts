@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ExpertHistoryIndex, expertTerms, type HistoryAnswer } from './history.js';
-import { expertFeatureNames, expertFeatures, FEATURE_COUNT, groupContributions, parseRankingModel, scoreFeatures, trainRankingModel, type RankingModel, type TrainingList } from './learned.js';
+import {
+  expertFeatureNames,
+  expertFeatures,
+  FEATURE_COUNT,
+  groupContributions,
+  parseRankingModel,
+  scoreFeatures,
+  trainRankingModel,
+  type RankingModel,
+  type TrainingList,
+} from './learned.js';
 import { defaultRankingWeights, orderExperts, rankExperts } from './rank.js';
 import type { ExpertCandidate, ExpertQuestion } from './types.js';
 
@@ -11,13 +21,24 @@ const NOW = Date.UTC(2026, 11, 2, 21, 30);
 const col = (name: (typeof expertFeatureNames)[number]): number => expertFeatureNames.indexOf(name);
 
 function answer(overrides: Partial<HistoryAnswer>): HistoryAnswer {
-  return { authorId: 1, threadId: 1, questionAt: NOW - 40 * DAY, answeredAt: NOW - 40 * DAY + HOUR, accepted: false, score: 0, tags: [], text: '', ...overrides };
+  return {
+    authorId: 1,
+    threadId: 1,
+    questionAt: NOW - 40 * DAY,
+    answeredAt: NOW - 40 * DAY + HOUR,
+    accepted: false,
+    score: 0,
+    tags: [],
+    text: '',
+    ...overrides,
+  };
 }
 
 describe('ExpertHistoryIndex', () => {
   it('counts answers in the recent windows before now only, with the last answer and hour/weekday profile', () => {
     const h = new ExpertHistoryIndex();
-    for (const [i, ago] of [0.5, 3, 20, 60, 200].entries()) h.add(answer({ threadId: i + 1, answeredAt: NOW - ago * DAY, questionAt: NOW - ago * DAY - 2 * HOUR }));
+    for (const [i, ago] of [0.5, 3, 20, 60, 200].entries())
+      h.add(answer({ threadId: i + 1, answeredAt: NOW - ago * DAY, questionAt: NOW - ago * DAY - 2 * HOUR }));
     h.add(answer({ threadId: 9, answeredAt: NOW + HOUR, questionAt: NOW })); // after now: never counts
     const a = h.activityOf(1, NOW);
     expect(a).toBeDefined();
@@ -101,14 +122,19 @@ function activity(overrides: Partial<NonNullable<ExpertCandidate['activity']>> =
 }
 
 const totals = { answers: 100, tagAnswers: new Map([['hops', 20]]) };
-const features = (candidates: ExpertCandidate[], tags: string[] = ['hops']): Float64Array => expertFeatures(tags, candidates, NOW, totals, defaultRankingWeights);
+const features = (candidates: ExpertCandidate[], tags: string[] = ['hops']): Float64Array =>
+  expertFeatures(tags, candidates, NOW, totals, defaultRankingWeights);
 
 describe('expertFeatures', () => {
   it('reads activity windows, time of day, tag recency and the relative signals (max-normalised)', () => {
     const hours = new Array<number>(24).fill(0);
     hours[21] = 8; // answers at this hour (21:30 UTC)
     const x = features([
-      candidate(1, { activity: activity({ last7d: 3, hourCounts: hours, tagLastAnswerAt: new Map([['hops', NOW - 90 * DAY]]) }), profileSimilarity: 4, coAnswer: 1 }),
+      candidate(1, {
+        activity: activity({ last7d: 3, hourCounts: hours, tagLastAnswerAt: new Map([['hops', NOW - 90 * DAY]]) }),
+        profileSimilarity: 4,
+        coAnswer: 1,
+      }),
       candidate(2, { profileSimilarity: 2, coAnswer: 0 }),
     ]);
     expect(x.length).toBe(2 * FEATURE_COUNT);
@@ -132,7 +158,10 @@ function syntheticLists(count: number): TrainingList[] {
   const lists: TrainingList[] = [];
   for (let q = 0; q < count; q++) {
     const cs = Array.from({ length: 8 }, (_, i) =>
-      candidate(i + 1, { community: { answers: 50 - i * 5, accepted: 0 }, activity: activity({ answers: 50 - i * 5, last7d: i === q % 8 ? 3 : 0 }) }),
+      candidate(i + 1, {
+        community: { answers: 50 - i * 5, accepted: 0 },
+        activity: activity({ answers: 50 - i * 5, last7d: i === q % 8 ? 3 : 0 }),
+      }),
     );
     lists.push({ features: features(cs), relevant: Uint8Array.from(cs, (_, i) => (i === q % 8 ? 1 : 0)) });
   }
@@ -153,7 +182,8 @@ describe('trainRankingModel', () => {
 
   it('a group left out keeps weight 0', () => {
     const model = trainRankingModel(syntheticLists(20), { l2: 0.01, steps: 50, without: ['recency'] });
-    for (const name of ['recent1d', 'recent7d', 'recent30d', 'recent90d', 'daysSinceLast'] as const) expect(model.weights[col(name)]).toBe(0);
+    for (const name of ['recent1d', 'recent7d', 'recent30d', 'recent90d', 'daysSinceLast'] as const)
+      expect(model.weights[col(name)]).toBe(0);
   });
 
   it('skips lists without an answerer', () => {
@@ -193,7 +223,13 @@ describe('rankExperts with a model', () => {
 
   it('a load penalty still applies on top of the model', () => {
     const loaded = { ...recent, history: { ...recent.history, recentShare: 0.5 } };
-    const order = rankExperts(question, [busy, loaded], { now: NOW, limit: 2, totals, model, weights: { share: 0, shareCap: 100, shareTarget: 0.4 } }).shortlist.map((e) => e.userId);
+    const order = rankExperts(question, [busy, loaded], {
+      now: NOW,
+      limit: 2,
+      totals,
+      model,
+      weights: { share: 0, shareCap: 100, shareTarget: 0.4 },
+    }).shortlist.map((e) => e.userId);
     expect(order).toEqual([1, 2]);
   });
 

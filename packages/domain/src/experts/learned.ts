@@ -63,7 +63,10 @@ export type ExpertFeatureGroup = keyof typeof expertFeatureGroups;
 
 const featureIndex = new Map<string, number>(expertFeatureNames.map((name, i) => [name, i]));
 const groupOfFeature: ExpertFeatureGroup[] = expertFeatureNames.map(
-  (name) => (Object.keys(expertFeatureGroups) as ExpertFeatureGroup[]).find((g) => (expertFeatureGroups[g] as readonly string[]).includes(name)) as ExpertFeatureGroup,
+  (name) =>
+    (Object.keys(expertFeatureGroups) as ExpertFeatureGroup[]).find((g) =>
+      (expertFeatureGroups[g] as readonly string[]).includes(name),
+    ) as ExpertFeatureGroup,
 );
 
 /** A linear ranking model over standardised features: score = Σ weight·(x − mean)/scale. */
@@ -83,7 +86,8 @@ export function parseRankingModel(value: unknown): RankingModel | null {
   const numbers = (xs: unknown): xs is number[] => Array.isArray(xs) && xs.every((x) => typeof x === 'number' && Number.isFinite(x));
   if (m.kind !== 'linear-pairwise' || !Array.isArray(m.features) || !m.features.every((f) => typeof f === 'string')) return null;
   const n = m.features.length;
-  if (!numbers(m.mean) || !numbers(m.scale) || !numbers(m.weights) || m.mean.length !== n || m.scale.length !== n || m.weights.length !== n) return null;
+  if (!numbers(m.mean) || !numbers(m.scale) || !numbers(m.weights) || m.mean.length !== n || m.scale.length !== n || m.weights.length !== n)
+    return null;
   return { kind: m.kind, features: [...m.features], mean: [...m.mean], scale: [...m.scale], weights: [...m.weights] };
 }
 
@@ -275,7 +279,9 @@ function mulberry32(seed: number): () => number {
 
 /** The hardest `k` negatives by one column (highest first). */
 function topBy(x: Float64Array, rows: number[], column: number, k: number): number[] {
-  return [...rows].sort((a, b) => (x[b * FEATURE_COUNT + column] as number) - (x[a * FEATURE_COUNT + column] as number) || a - b).slice(0, k);
+  return [...rows]
+    .sort((a, b) => (x[b * FEATURE_COUNT + column] as number) - (x[a * FEATURE_COUNT + column] as number) || a - b)
+    .slice(0, k);
 }
 
 /**
@@ -303,7 +309,8 @@ export function trainRankingModel(lists: readonly TrainingList[], options: Train
   for (let j = 0; j < F; j++) mean[j] = (mean[j] as number) / Math.max(1, rows);
   for (const list of lists) {
     const n = list.relevant.length;
-    for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) sq[j] = (sq[j] as number) + ((list.features[i * F + j] as number) - (mean[j] as number)) ** 2;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < F; j++) sq[j] = (sq[j] as number) + ((list.features[i * F + j] as number) - (mean[j] as number)) ** 2;
   }
   const scale = Float64Array.from(sq, (s) => Math.sqrt(s / Math.max(1, rows)) || 1);
 
@@ -332,7 +339,10 @@ export function trainRankingModel(lists: readonly TrainingList[], options: Train
     const weight = 1 / (pos.length * chosen.length);
     for (const p of pos)
       for (const q of chosen) {
-        for (let j = 0; j < F; j++) diffs.push((((list.features[p * F + j] as number) - (list.features[q * F + j] as number)) / (scale[j] as number)) * (mask[j] as number));
+        for (let j = 0; j < F; j++)
+          diffs.push(
+            (((list.features[p * F + j] as number) - (list.features[q * F + j] as number)) / (scale[j] as number)) * (mask[j] as number),
+          );
         pairWeights.push(weight);
       }
     questions++;
@@ -366,7 +376,13 @@ export function trainRankingModel(lists: readonly TrainingList[], options: Train
       w[j] = (w[j] as number) - (lr * mHat) / (Math.sqrt(vHat) + 1e-8);
     }
   }
-  return { kind: 'linear-pairwise', features: [...expertFeatureNames], mean: [...mean], scale: [...scale], weights: [...w].map((v, j) => v * (mask[j] as number)) };
+  return {
+    kind: 'linear-pairwise',
+    features: [...expertFeatureNames],
+    mean: [...mean],
+    scale: [...scale],
+    weights: [...w].map((v, j) => v * (mask[j] as number)),
+  };
 }
 
 /** One Adam step on `w` (in place) with gradient `grad`. */
@@ -389,7 +405,9 @@ function trainListwise(
   const F = FEATURE_COUNT;
   const used = lists.filter((l) => l.relevant.some((r) => r === 1) && l.relevant.some((r) => r === 0));
   // Standardised copies, so that each step is a plain dot product.
-  const z = used.map((l) => Float64Array.from(l.features, (v, k) => ((v - (o.mean[k % F] as number)) / (o.scale[k % F] as number)) * (o.mask[k % F] as number)));
+  const z = used.map((l) =>
+    Float64Array.from(l.features, (v, k) => ((v - (o.mean[k % F] as number)) / (o.scale[k % F] as number)) * (o.mask[k % F] as number)),
+  );
   const w = new Float64Array(F);
   const m1 = new Float64Array(F);
   const m2 = new Float64Array(F);
@@ -421,5 +439,11 @@ function trainListwise(
     for (let j = 0; j < F; j++) grad[j] = ((grad[j] as number) + o.l2 * (w[j] as number)) * (o.mask[j] as number);
     adamStep(w, grad, m1, m2, step, 0.05);
   }
-  return { kind: 'linear-pairwise', features: [...expertFeatureNames], mean: [...o.mean], scale: [...o.scale], weights: [...w].map((v, j) => v * (o.mask[j] as number)) };
+  return {
+    kind: 'linear-pairwise',
+    features: [...expertFeatureNames],
+    mean: [...o.mean],
+    scale: [...o.scale],
+    weights: [...w].map((v, j) => v * (o.mask[j] as number)),
+  };
 }

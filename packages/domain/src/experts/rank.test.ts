@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRankingWeights, inQuietHours, localHour, orderExperts, rankExperts, type RankingContext, type RankingWeights } from './rank.js';
+import {
+  defaultRankingWeights,
+  inQuietHours,
+  localHour,
+  orderExperts,
+  rankExperts,
+  type RankingContext,
+  type RankingWeights,
+} from './rank.js';
 import type { AnswerCounts, EvidenceAnswer, ExclusionReason, ExpertCandidate, ExpertQuestion } from './types.js';
 
 const DAY = 86_400_000;
@@ -7,12 +15,33 @@ const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 11, 2, 21, 30);
 const ASKER = 99;
 
-const question: ExpertQuestion = { threadId: 1000, communityId: 1, authorId: ASKER, title: 'Why does my IPA taste grassy?', tags: ['hops', 'ipa'], createdAt: NOW };
+const question: ExpertQuestion = {
+  threadId: 1000,
+  communityId: 1,
+  authorId: ASKER,
+  title: 'Why does my IPA taste grassy?',
+  tags: ['hops', 'ipa'],
+  createdAt: NOW,
+};
 
-const totals = { answers: 200, tagAnswers: new Map([['hops', 40], ['ipa', 20]]) };
+const totals = {
+  answers: 200,
+  tagAnswers: new Map([
+    ['hops', 40],
+    ['ipa', 20],
+  ]),
+};
 
 function evidence(overrides: Partial<EvidenceAnswer> = {}): EvidenceAnswer {
-  return { threadId: 10, threadTitle: 'Grassy flavour from dry hopping', similarity: 5, accepted: false, score: 1, answeredAt: NOW - 30 * DAY, ...overrides };
+  return {
+    threadId: 10,
+    threadTitle: 'Grassy flavour from dry hopping',
+    similarity: 5,
+    accepted: false,
+    score: 1,
+    answeredAt: NOW - 30 * DAY,
+    ...overrides,
+  };
 }
 
 function candidate(userId: number, overrides: Partial<ExpertCandidate> = {}): ExpertCandidate {
@@ -44,7 +73,8 @@ const ALL_ON: Partial<RankingWeights> = { tag: 1, activity: 1, responsiveness: 0
 function rank(candidates: ExpertCandidate[], weights: Partial<RankingWeights> = ALL_ON, extra: Partial<RankingContext> = {}) {
   return rankExperts(question, candidates, { now: NOW, limit: 10, totals, weights, ...extra });
 }
-const order = (candidates: ExpertCandidate[], weights?: Partial<RankingWeights>): number[] => rank(candidates, weights).shortlist.map((e) => e.userId);
+const order = (candidates: ExpertCandidate[], weights?: Partial<RankingWeights>): number[] =>
+  rank(candidates, weights).shortlist.map((e) => e.userId);
 
 describe('rankExperts: each signal moves the ranking the right way', () => {
   // [what, the candidate that should win (1), the one that should lose (2)], all else equal.
@@ -53,15 +83,31 @@ describe('rankExperts: each signal moves the ranking the right way', () => {
     ['more similar evidence (similarity)', { evidence: [evidence({ similarity: 9 })] }, { evidence: [evidence({ similarity: 3 })] }],
     ['an accepted answer', { evidence: [evidence({ accepted: true })] }, { evidence: [evidence()] }],
     ['more votes', { evidence: [evidence({ score: 20 })] }, { evidence: [evidence({ score: 0 })] }],
-    ['more recent evidence', { evidence: [evidence({ answeredAt: NOW - 10 * DAY })] }, { evidence: [evidence({ answeredAt: NOW - 1000 * DAY })] }],
+    [
+      'more recent evidence',
+      { evidence: [evidence({ answeredAt: NOW - 10 * DAY })] },
+      { evidence: [evidence({ answeredAt: NOW - 1000 * DAY })] },
+    ],
     ['some evidence over none', { evidence: [evidence()] }, {}],
-    ['tag expertise', { tagCounts: new Map([['hops', { answers: 12, accepted: 3 }]]) }, { tagCounts: new Map([['yeast', { answers: 12, accepted: 3 }]]) }],
-    ['accepted answers in the tag', { tagCounts: new Map([['hops', { answers: 5, accepted: 4 }]]) }, { tagCounts: new Map([['hops', { answers: 5, accepted: 0 }]]) }],
+    [
+      'tag expertise',
+      { tagCounts: new Map([['hops', { answers: 12, accepted: 3 }]]) },
+      { tagCounts: new Map([['yeast', { answers: 12, accepted: 3 }]]) },
+    ],
+    [
+      'accepted answers in the tag',
+      { tagCounts: new Map([['hops', { answers: 5, accepted: 4 }]]) },
+      { tagCounts: new Map([['hops', { answers: 5, accepted: 0 }]]) },
+    ],
     ['prior activity', { community: { answers: 50, accepted: 5 } }, { community: { answers: 10, accepted: 5 } }],
     ['recent activity', { lastAnswerAt: NOW - 5 * DAY }, { lastAnswerAt: NOW - 700 * DAY }],
     ['answers when matched', { history: history({ matched: 6, answered: 5 }) }, { history: history({ matched: 6, answered: 0 }) }],
     ['never matched beats never answering', {}, { history: history({ matched: 6, answered: 0 }) }],
-    ['answers fast', { history: history({ matched: 4, answered: 2, medianResponseMs: 20 * 60_000 }) }, { history: history({ matched: 4, answered: 2, medianResponseMs: 20 * 3_600_000 }) }],
+    [
+      'answers fast',
+      { history: history({ matched: 4, answered: 2, medianResponseMs: 20 * 60_000 }) },
+      { history: history({ matched: 4, answered: 2, medianResponseMs: 20 * 3_600_000 }) },
+    ],
     ['the load penalty: matched often recently', {}, { history: history({ recentMatches: 5 }) }],
     ['the share cap: notified for a large share of recent questions', {}, { history: history({ recentShare: 0.3 }) }],
     ['"not my area" on similar questions', {}, { notMyAreaSimilarity: 8 }],
@@ -106,7 +152,9 @@ describe('rankExperts: the share-based soft cap', () => {
 
   it('the cap relaxes when everyone is over the target: the order among them is kept', () => {
     const over = history({ recentShare: 0.4 });
-    expect(order([candidate(1, { ...star, history: over }), candidate(2, { ...second, history: over })], { ...CAP_ON, shareTarget: 0.2 })).toEqual([1, 2]);
+    expect(
+      order([candidate(1, { ...star, history: over }), candidate(2, { ...second, history: over })], { ...CAP_ON, shareTarget: 0.2 }),
+    ).toEqual([1, 2]);
   });
 
   it('reports the share and its cost among the signals', () => {
@@ -131,13 +179,29 @@ describe('rankExperts: exclusions', () => {
     ['quiet hours in UTC (21:30 in 21–23)', { availability: availability({ quietHours: { start: 21, end: 23 } }) }, 'quiet_hours'],
     ['outside quiet hours in UTC (21:30 not in 8–21)', { availability: availability({ quietHours: { start: 8, end: 21 } }) }, null],
     ['quiet hours wrapping midnight, in Berlin (22:30 in 22–7)', { availability: berlinQuiet }, 'quiet_hours'],
-    ['the same window in New York (16:30)', { availability: availability({ timeZone: 'America/New_York', quietHours: { start: 22, end: 7 } }) }, null],
-    ['a wrapping window in Tokyo, after midnight (06:30 in 23–7)', { availability: availability({ timeZone: 'Asia/Tokyo', quietHours: { start: 23, end: 7 } }) }, 'quiet_hours'],
-    ['an invalid time zone falls back to UTC (21:30 in 21–22)', { availability: availability({ timeZone: 'Mars/Olympus', quietHours: { start: 21, end: 22 } }) }, 'quiet_hours'],
+    [
+      'the same window in New York (16:30)',
+      { availability: availability({ timeZone: 'America/New_York', quietHours: { start: 22, end: 7 } }) },
+      null,
+    ],
+    [
+      'a wrapping window in Tokyo, after midnight (06:30 in 23–7)',
+      { availability: availability({ timeZone: 'Asia/Tokyo', quietHours: { start: 23, end: 7 } }) },
+      'quiet_hours',
+    ],
+    [
+      'an invalid time zone falls back to UTC (21:30 in 21–22)',
+      { availability: availability({ timeZone: 'Mars/Olympus', quietHours: { start: 21, end: 22 } }) },
+      'quiet_hours',
+    ],
     ['an empty window (start = end)', { availability: availability({ quietHours: { start: 5, end: 5 } }) }, null],
   ];
   it.each(cases)('%s', (_what, overrides, reason) => {
-    const strong = candidate(1, { evidence: [evidence({ similarity: 50, accepted: true })], community: { answers: 500, accepted: 100 }, ...overrides });
+    const strong = candidate(1, {
+      evidence: [evidence({ similarity: 50, accepted: true })],
+      community: { answers: 500, accepted: 100 },
+      ...overrides,
+    });
     const result = rank([strong, candidate(2)]);
     if (reason === null) {
       expect(result.shortlist.map((e) => e.userId)).toContain(1);
@@ -200,7 +264,9 @@ describe('rankExperts: determinism, ties and limits', () => {
   });
 
   it('returns at most `limit`, and the top of orderExperts', () => {
-    const pool = Array.from({ length: 30 }, (_, i) => candidate(i + 1, { community: { answers: i, accepted: 0 }, evidence: i % 4 ? [] : [evidence({ similarity: i + 1 })] }));
+    const pool = Array.from({ length: 30 }, (_, i) =>
+      candidate(i + 1, { community: { answers: i, accepted: 0 }, evidence: i % 4 ? [] : [evidence({ similarity: i + 1 })] }),
+    );
     const result = rank(pool, ALL_ON, { limit: 3 });
     expect(result.shortlist).toHaveLength(3);
     const full = orderExperts(question, pool, { now: NOW, totals, weights: ALL_ON }).order;
@@ -210,7 +276,12 @@ describe('rankExperts: determinism, ties and limits', () => {
 
   it('uses the documented defaults when no weights are given', () => {
     const a = rankExperts(question, [candidate(1), candidate(2, { evidence: [evidence()] })], { now: NOW, limit: 3, totals });
-    const b = rankExperts(question, [candidate(1), candidate(2, { evidence: [evidence()] })], { now: NOW, limit: 3, totals, weights: defaultRankingWeights });
+    const b = rankExperts(question, [candidate(1), candidate(2, { evidence: [evidence()] })], {
+      now: NOW,
+      limit: 3,
+      totals,
+      weights: defaultRankingWeights,
+    });
     expect(a).toEqual(b);
   });
 });

@@ -24,14 +24,7 @@
  *        soft cap: below everyone under the target when shareCap is large, yet still eligible, so the cap
  *        relaxes when too few others are left.
  */
-import type {
-  CommunityExpertiseTotals,
-  ExclusionReason,
-  ExpertCandidate,
-  ExpertQuestion,
-  ExpertRanking,
-  RankedExpert,
-} from './types.js';
+import type { CommunityExpertiseTotals, ExclusionReason, ExpertCandidate, ExpertQuestion, ExpertRanking, RankedExpert } from './types.js';
 import { expertFeatureNames, expertFeatures, FEATURE_COUNT, groupContributions, scoreFeatures, type RankingModel } from './learned.js';
 import { activityOf, tagExpertiseOf, topicalOf } from './signals.js';
 
@@ -343,7 +336,9 @@ function scoreCandidates(question: ExpertQuestion, candidates: readonly ExpertCa
       notMyArea,
       recentMatches: candidate.history.recentMatches,
       recentShare: candidate.history.recentShare ?? 0,
-      ...(features === null ? {} : Object.fromEntries(expertFeatureNames.map((name, j) => [`f_${name}`, features[i * FEATURE_COUNT + j] as number]))),
+      ...(features === null
+        ? {}
+        : Object.fromEntries(expertFeatureNames.map((name, j) => [`f_${name}`, features[i * FEATURE_COUNT + j] as number]))),
     };
   };
   const contributions = (s: Record<string, number>, i: number): Record<string, number> => ({
@@ -407,7 +402,15 @@ export function rankExperts(question: ExpertQuestion, candidates: readonly Exper
     const candidate = p.eligible[index] as ExpertCandidate;
     const signals = p.signalsOf(index);
     const parts = p.contributions(signals, index);
-    const reasons = reasonsFor(candidate, p.tags, p.questionTags, p.bestEvidence[index] as number, p.maxAnswers, parts, p.learned ? { now: context.now, signals } : null);
+    const reasons = reasonsFor(
+      candidate,
+      p.tags,
+      p.questionTags,
+      p.bestEvidence[index] as number,
+      p.maxAnswers,
+      parts,
+      p.learned ? { now: context.now, signals } : null,
+    );
     return { userId: candidate.userId, score, signals: { ...signals, ...prefixed(parts) }, reasons };
   });
   return { shortlist, excluded: p.excluded };
@@ -440,7 +443,8 @@ function reasonsFor(
       if (answer.accepted) accepted.add(answer.threadId);
     }
     const count = threads.size;
-    const text = `answered ${count === 1 ? 'a similar question' : `${count} similar questions`}, like ${quoted(example.threadTitle)}` +
+    const text =
+      `answered ${count === 1 ? 'a similar question' : `${count} similar questions`}, like ${quoted(example.threadTitle)}` +
       (accepted.size > 0 ? ` (${accepted.size} accepted)` : '');
     found.push({ text, weight: (parts.topical ?? 0) + offset(1) });
   }
@@ -453,7 +457,8 @@ function reasonsFor(
     }
   }
   if (bestTag !== undefined) {
-    const text = `${plural(bestTag.answers, 'answer')} tagged ${bestTag.tag}` + (bestTag.accepted > 0 ? ` (${bestTag.accepted} accepted)` : '');
+    const text =
+      `${plural(bestTag.answers, 'answer')} tagged ${bestTag.tag}` + (bestTag.accepted > 0 ? ` (${bestTag.accepted} accepted)` : '');
     found.push({ text, weight: (parts.tag ?? parts.tags ?? 0) + offset(0.5) });
   }
 
@@ -462,9 +467,15 @@ function reasonsFor(
 
   const { history } = candidate;
   if (history.answered > 0 && history.medianResponseMs !== null && history.medianResponseMs <= 4 * 3_600_000) {
-    found.push({ text: `answers quickly when asked (median ${duration(history.medianResponseMs)})`, weight: (parts.speed ?? 0) + offset(0.2) });
+    found.push({
+      text: `answers quickly when asked (median ${duration(history.medianResponseMs)})`,
+      weight: (parts.speed ?? 0) + offset(0.2),
+    });
   } else if (history.matched >= 2 && history.answered * 2 >= history.matched) {
-    found.push({ text: `answered ${history.answered} of ${history.matched} questions they were asked`, weight: (parts.responsiveness ?? 0) + offset(0.2) });
+    found.push({
+      text: `answered ${history.answered} of ${history.matched} questions they were asked`,
+      weight: (parts.responsiveness ?? 0) + offset(0.2),
+    });
   }
 
   const answers = candidate.community.answers;
@@ -489,14 +500,19 @@ function reasonsFor(
       if (text !== '') found.push({ text, weight: parts.recency ?? 0 });
     }
     if ((parts.timeOfDay ?? 0) > 0) {
-      const text = (signals.f_hourAffinity ?? 0) > 0 ? 'usually online at this hour' : `often answers on ${WEEKDAYS[new Date(now).getUTCDay()] ?? 'this day'}s`;
+      const text =
+        (signals.f_hourAffinity ?? 0) > 0
+          ? 'usually online at this hour'
+          : `often answers on ${WEEKDAYS[new Date(now).getUTCDay()] ?? 'this day'}s`;
       found.push({ text, weight: parts.timeOfDay ?? 0 });
     }
     if ((parts.quality ?? 0) > 0 && activity.accepted > 0) {
       found.push({ text: `${activity.accepted} of their ${plural(activity.answers, 'answer')} accepted`, weight: parts.quality ?? 0 });
     }
-    if ((parts.profile ?? 0) > 0 && example === undefined) found.push({ text: 'their answers cover this topic', weight: parts.profile ?? 0 });
-    if ((parts.network ?? 0) > 0) found.push({ text: 'often answers alongside those who answered similar questions', weight: parts.network ?? 0 });
+    if ((parts.profile ?? 0) > 0 && example === undefined)
+      found.push({ text: 'their answers cover this topic', weight: parts.profile ?? 0 });
+    if ((parts.network ?? 0) > 0)
+      found.push({ text: 'often answers alongside those who answered similar questions', weight: parts.network ?? 0 });
   }
 
   if (found.length === 0) found.push({ text: 'open to questions in this community', weight: 0 });

@@ -27,7 +27,12 @@ export function topicalOf(evidence: readonly EvidenceAnswer[], now: number, w: R
   return { sum, best: (weights[best] ?? 0) > 0 ? best : -1 };
 }
 
-export function tagExpertiseOf(candidate: ExpertCandidate, tags: readonly string[], totals: CommunityExpertiseTotals, w: RankingWeights): number {
+export function tagExpertiseOf(
+  candidate: ExpertCandidate,
+  tags: readonly string[],
+  totals: CommunityExpertiseTotals,
+  w: RankingWeights,
+): number {
   const share = totals.answers > 0 ? candidate.community.answers / totals.answers : 0;
   if (tags.length === 0) return share;
   const mu = Math.max(0, w.tagSmoothing);
@@ -41,7 +46,6 @@ export function tagExpertiseOf(candidate: ExpertCandidate, tags: readonly string
   return sum / tags.length;
 }
 
-
 export function activityOf(candidate: ExpertCandidate, maxAnswers: number, now: number, w: RankingWeights): number {
   if (maxAnswers <= 0) return 0;
   const share = Math.pow(candidate.community.answers / maxAnswers, w.activityExponent);
@@ -49,4 +53,3 @@ export function activityOf(candidate: ExpertCandidate, maxAnswers: number, now: 
   if (last === undefined || last === null || !Number.isFinite(w.activityHalfLifeMs) || w.activityHalfLifeMs <= 0) return share;
   return share * Math.pow(0.5, Math.max(0, now - last) / w.activityHalfLifeMs);
 }
-

@@ -125,7 +125,8 @@ export interface CommunityExpertiseTotals {
   tagAnswers: ReadonlyMap<string, number>;
 }
 
-export type ExclusionReason = 'asker' | 'suspended' | 'cannot_read' | 'declined' | 'already_matched' | 'opted_out' | 'muted_tag' | 'quiet_hours' | 'weekly_cap';
+export type ExclusionReason =
+  'asker' | 'suspended' | 'cannot_read' | 'declined' | 'already_matched' | 'opted_out' | 'muted_tag' | 'quiet_hours' | 'weekly_cap';
 
 export interface RankedExpert {
   userId: number;

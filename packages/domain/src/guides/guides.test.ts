@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { buildGuideDraft, canStepGuide, chooseGuideOwner, diffGuideRevisions, guideReviewDueAt, nextGuideStatus, type GuideSourceInput, type GuideStatus, type GuideStep } from './guides.js';
+import {
+  buildGuideDraft,
+  canStepGuide,
+  chooseGuideOwner,
+  diffGuideRevisions,
+  guideReviewDueAt,
+  nextGuideStatus,
+  type GuideSourceInput,
+  type GuideStatus,
+  type GuideStep,
+} from './guides.js';
 
 const ada = { id: 1, username: 'ada', displayName: 'Ada Ale' };
 const bo = { id: 2, username: 'bo', displayName: 'Bo Brew' };
@@ -63,7 +73,10 @@ describe('guideReviewDueAt', () => {
 
 describe('diffGuideRevisions', () => {
   it('keeps unchanged lines whole and diffs changed lines word by word', () => {
-    const d = diffGuideRevisions({ title: 'Dry hop', body: 'one\ntwo three\nfour\n' }, { title: 'Dry hopping', body: 'one\ntwo 3\nfour\nfive\n' });
+    const d = diffGuideRevisions(
+      { title: 'Dry hop', body: 'one\ntwo three\nfour\n' },
+      { title: 'Dry hopping', body: 'one\ntwo 3\nfour\nfive\n' },
+    );
     expect(d.title).toEqual([
       { kind: 'same', text: 'Dry ' },
       { kind: 'removed', text: 'hop' },
@@ -88,7 +101,10 @@ describe('diffGuideRevisions', () => {
 
 describe('diffGuideRevisions on a rewrite', () => {
   it('shows a rewritten block whole (removed, then added) instead of a word soup', () => {
-    const d = diffGuideRevisions({ title: 't', body: '# Dry hopping\n\nThree to five days.\n' }, { title: 't', body: 'Nothing quoted any more.\n' });
+    const d = diffGuideRevisions(
+      { title: 't', body: '# Dry hopping\n\nThree to five days.\n' },
+      { title: 't', body: 'Nothing quoted any more.\n' },
+    );
     expect(d.body).toEqual([
       { kind: 'removed', text: '# Dry hopping\n\nThree to five days.\n' },
       { kind: 'added', text: 'Nothing quoted any more.\n' },

@@ -100,7 +100,9 @@ export function chooseGuideOwner(sources: readonly Pick<GuideSourceInput, 'autho
     t.earliest = Math.min(t.earliest, s.postedAt.getTime());
     tally.set(s.author.id, t);
   }
-  const ranked = [...tally.entries()].sort(([aId, a], [bId, b]) => b.count - a.count || b.accepted - a.accepted || a.earliest - b.earliest || aId - bId);
+  const ranked = [...tally.entries()].sort(
+    ([aId, a], [bId, b]) => b.count - a.count || b.accepted - a.accepted || a.earliest - b.earliest || aId - bId,
+  );
   return ranked[0]?.[0] ?? null;
 }
 

@@ -13,7 +13,9 @@ const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } 
 export const hashPassword = (password: string) => hash(password, ARGON2);
 
 const isUniqueViolation = (err: unknown): err is { constraint?: string } =>
-  typeof err === 'object' && err !== null && ((err as { code?: string }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505');
+  typeof err === 'object' &&
+  err !== null &&
+  ((err as { code?: string }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505');
 
 function constraintOf(err: unknown): string {
   const e = err as { constraint?: string; cause?: { constraint?: string }; message?: string };
@@ -26,7 +28,8 @@ export async function registerUser(deps: Deps, input: RegisterBody, role: UserRo
     .select({ username: users.username, email: users.email })
     .from(users)
     .where(or(sql`lower(${users.username}) = lower(${input.username})`, sql`lower(${users.email}) = lower(${input.email})`));
-  if (taken.some((u) => u.username.toLowerCase() === input.username.toLowerCase())) throw new AppError('USERNAME_TAKEN', `The username "${input.username}" is taken`, { username: 'is taken' });
+  if (taken.some((u) => u.username.toLowerCase() === input.username.toLowerCase()))
+    throw new AppError('USERNAME_TAKEN', `The username "${input.username}" is taken`, { username: 'is taken' });
   if (taken.length > 0) throw new AppError('EMAIL_TAKEN', undefined, { email: 'already has an account' });
   try {
     return await deps.db.transaction(async (tx) => {
@@ -71,12 +74,19 @@ export async function authenticate(deps: Deps, input: LoginBody, throttle: Login
   return user;
 }
 
-export async function startSession(deps: Deps, userId: number, ttlDays: number, meta: { ip: string; userAgent: string | undefined }): Promise<{ token: string; expiresAt: Date }> {
+export async function startSession(
+  deps: Deps,
+  userId: number,
+  ttlDays: number,
+  meta: { ip: string; userAgent: string | undefined },
+): Promise<{ token: string; expiresAt: Date }> {
   const token = newToken('pxs');
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + ttlDays * 86_400_000);
   await deps.db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, now)));
-  await deps.db.insert(sessions).values({ id: hashToken(token), userId, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null });
+  await deps.db
+    .insert(sessions)
+    .values({ id: hashToken(token), userId, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null });
   await deps.db.update(users).set({ lastSeenAt: now }).where(eq(users.id, userId));
   return { token, expiresAt };
 }
@@ -106,11 +116,20 @@ export async function createAccessToken(deps: Deps, user: { id: number; role: Gl
   const scopes: TokenScope[] = [...new Set(input.scopes ?? (['read', 'write'] as const))];
   const grantable = grantableScopes(user.role);
   const refused = scopes.filter((scope) => !grantable.includes(scope));
-  if (refused.length > 0) throw new AppError('FORBIDDEN', `Only site staff may create tokens with the ${refused.map((s) => `"${s}"`).join(', ')} scope`, { scopes: `may only contain ${grantable.join(', ')}` });
-  if (!scopes.includes('read')) throw new AppError('VALIDATION_FAILED', 'A token needs the "read" scope: every other scope builds on it', { scopes: 'must include read' });
+  if (refused.length > 0)
+    throw new AppError('FORBIDDEN', `Only site staff may create tokens with the ${refused.map((s) => `"${s}"`).join(', ')} scope`, {
+      scopes: `may only contain ${grantable.join(', ')}`,
+    });
+  if (!scopes.includes('read'))
+    throw new AppError('VALIDATION_FAILED', 'A token needs the "read" scope: every other scope builds on it', {
+      scopes: 'must include read',
+    });
   const expiresAt = input.expiresInDays ? new Date(deps.clock.now().getTime() + input.expiresInDays * 86_400_000) : null;
   const token = newToken('pxt');
-  const [row] = await deps.db.insert(accessTokens).values({ userId: user.id, name: input.name, tokenHash: hashToken(token), scopes, expiresAt }).returning();
+  const [row] = await deps.db
+    .insert(accessTokens)
+    .values({ userId: user.id, name: input.name, tokenHash: hashToken(token), scopes, expiresAt })
+    .returning();
   if (!row) throw new Error('insert returned no row');
   return { ...presentToken(row), token };
 }
@@ -120,7 +139,13 @@ export async function listAccessTokens(deps: Deps, userId: number) {
   const rows = await deps.db
     .select()
     .from(accessTokens)
-    .where(and(eq(accessTokens.userId, userId), isNull(accessTokens.revokedAt), or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, deps.clock.now()))))
+    .where(
+      and(
+        eq(accessTokens.userId, userId),
+        isNull(accessTokens.revokedAt),
+        or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, deps.clock.now())),
+      ),
+    )
     .orderBy(accessTokens.id);
   return rows.map(presentToken);
 }

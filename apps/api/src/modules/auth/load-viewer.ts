@@ -32,10 +32,19 @@ export interface AccessTokenGrant {
 }
 
 /** The user and grant of a token by its hash (a request) or id (an open live connection); null once revoked or expired. */
-export async function accessTokenFor(deps: Deps, token: { hash: string } | { id: number }): Promise<{ user: UserRow; grant: AccessTokenGrant } | null> {
+export async function accessTokenFor(
+  deps: Deps,
+  token: { hash: string } | { id: number },
+): Promise<{ user: UserRow; grant: AccessTokenGrant } | null> {
   const now = deps.clock.now();
   const [row] = await deps.db
-    .select({ user: users, tokenId: accessTokens.id, scopes: accessTokens.scopes, expiresAt: accessTokens.expiresAt, lastUsedAt: accessTokens.lastUsedAt })
+    .select({
+      user: users,
+      tokenId: accessTokens.id,
+      scopes: accessTokens.scopes,
+      expiresAt: accessTokens.expiresAt,
+      lastUsedAt: accessTokens.lastUsedAt,
+    })
     .from(accessTokens)
     .innerJoin(users, eq(users.id, accessTokens.userId))
     .where(

@@ -42,7 +42,12 @@ export function redisLoginFailureStore(redis: Redis, prefix: string): LoginFailu
       return { count: Number(count), lastFailureAt: Number(last) };
     },
     async recordFailure(account, now) {
-      await redis.multi().hincrby(key(account), 'count', 1).hset(key(account), 'last', String(now)).pexpire(key(account), FORGET_AFTER_MS).exec();
+      await redis
+        .multi()
+        .hincrby(key(account), 'count', 1)
+        .hset(key(account), 'last', String(now))
+        .pexpire(key(account), FORGET_AFTER_MS)
+        .exec();
     },
     async reset(account) {
       await redis.del(key(account));

@@ -1,10 +1,31 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError, AuthResult, IdParams, LoginBody, LogoutBody, Me, Ok, Problem, RegisterBody, TokenCreateBody, TokenCreated, TokenList } from '@praxis/contracts';
+import {
+  AppError,
+  AuthResult,
+  IdParams,
+  LoginBody,
+  LogoutBody,
+  Me,
+  Ok,
+  Problem,
+  RegisterBody,
+  TokenCreateBody,
+  TokenCreated,
+  TokenList,
+} from '@praxis/contracts';
 import { eq, users } from '@praxis/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserRow } from './load-viewer.js';
 import { requireViewer } from '../../policy.js';
-import { authenticate, createAccessToken, endSession, listAccessTokens, registerUser, revokeAccessToken, startSession } from './commands.js';
+import {
+  authenticate,
+  createAccessToken,
+  endSession,
+  listAccessTokens,
+  registerUser,
+  revokeAccessToken,
+  startSession,
+} from './commands.js';
 import { LoginThrottled } from './login-throttle.js';
 import { presentMe } from './me.js';
 import { ensureStrongPassword } from './password-strength.js';
@@ -14,14 +35,31 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const authLimit = { rateLimit: { max: app.config.authRateLimit.max, timeWindow: app.config.authRateLimit.windowMs } };
 
   const signIn = async (request: FastifyRequest, reply: FastifyReply, user: UserRow) => {
-    const session = await startSession(app.deps, user.id, app.config.sessionTtlDays, { ip: request.ip, userAgent: request.headers['user-agent'] });
-    reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: app.config.secureCookies, expires: session.expiresAt });
+    const session = await startSession(app.deps, user.id, app.config.sessionTtlDays, {
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
+    reply.setCookie(SESSION_COOKIE, session.token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: app.config.secureCookies,
+      expires: session.expiresAt,
+    });
     return { user: await presentMe(app.deps, user) };
   };
 
   app.post(
     '/auth/register',
-    { config: authLimit, schema: { tags: ['auth'], summary: 'Create an account and sign in', body: RegisterBody, response: { 201: AuthResult, '4xx': Problem } } },
+    {
+      config: authLimit,
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account and sign in',
+        body: RegisterBody,
+        response: { 201: AuthResult, '4xx': Problem },
+      },
+    },
     async (request, reply) => {
       await ensureStrongPassword(request.body);
       const user = await registerUser(app.deps, request.body);
@@ -31,7 +69,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/auth/login',
-    { config: authLimit, schema: { tags: ['auth'], summary: 'Sign in with username or email', body: LoginBody, response: { 200: AuthResult, '4xx': Problem } } },
+    {
+      config: authLimit,
+      schema: { tags: ['auth'], summary: 'Sign in with username or email', body: LoginBody, response: { 200: AuthResult, '4xx': Problem } },
+    },
     async (request, reply) => {
       try {
         return await signIn(request, reply, await authenticate(app.deps, request.body, app.loginThrottle));
@@ -49,7 +90,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: async (request) => {
         request.body ??= {};
       },
-      schema: { tags: ['auth'], summary: 'End this session, or with allSessions every session of the account', body: LogoutBody, response: { 200: Ok, '4xx': Problem } },
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session, or with allSessions every session of the account',
+        body: LogoutBody,
+        response: { 200: Ok, '4xx': Problem },
+      },
     },
     async (request, reply) => {
       const all = request.body.allSessions === true;
@@ -69,21 +115,45 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Token management needs a session: a leaked token must not be able to outlive its revocation by minting another.
   const sessionOnly = { sessionOnly: true };
 
-  app.get('/me/tokens', { config: sessionOnly, schema: { tags: ['auth'], summary: 'Your personal access tokens (needs a session)', response: { 200: TokenList, '4xx': Problem } } }, async (request) => ({
-    items: await listAccessTokens(app.deps, requireViewer(request.viewer).id),
-  }));
+  app.get(
+    '/me/tokens',
+    {
+      config: sessionOnly,
+      schema: { tags: ['auth'], summary: 'Your personal access tokens (needs a session)', response: { 200: TokenList, '4xx': Problem } },
+    },
+    async (request) => ({
+      items: await listAccessTokens(app.deps, requireViewer(request.viewer).id),
+    }),
+  );
 
   app.post(
     '/me/tokens',
     {
       config: sessionOnly,
-      schema: { tags: ['auth'], summary: 'Create a personal access token (shown once; needs a session)', body: TokenCreateBody, response: { 201: TokenCreated, '4xx': Problem } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create a personal access token (shown once; needs a session)',
+        body: TokenCreateBody,
+        response: { 201: TokenCreated, '4xx': Problem },
+      },
     },
     async (request, reply) => reply.status(201).send(await createAccessToken(app.deps, requireViewer(request.viewer), request.body)),
   );
 
-  app.delete('/me/tokens/:id', { config: sessionOnly, schema: { tags: ['auth'], summary: 'Revoke a personal access token (needs a session)', params: IdParams, response: { 200: Ok, '4xx': Problem } } }, async (request) => {
-    await revokeAccessToken(app.deps, requireViewer(request.viewer).id, request.params.id);
-    return { ok: true };
-  });
+  app.delete(
+    '/me/tokens/:id',
+    {
+      config: sessionOnly,
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke a personal access token (needs a session)',
+        params: IdParams,
+        response: { 200: Ok, '4xx': Problem },
+      },
+    },
+    async (request) => {
+      await revokeAccessToken(app.deps, requireViewer(request.viewer).id, request.params.id);
+      return { ok: true };
+    },
+  );
 };

@@ -27,17 +27,36 @@ async function revisions(deps: Deps, communityId: number, only?: number[]) {
 export const charterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/communities/:slug/charter/revisions',
-    { schema: { tags: ['communities'], summary: 'Every version of the charter, newest first', params: SlugParams, response: { 200: CharterRevisionList, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['communities'],
+        summary: 'Every version of the charter, newest first',
+        params: SlugParams,
+        response: { 200: CharterRevisionList, '4xx': Problem },
+      },
+    },
     async (request) => {
       const community = await findCommunityBySlug(app.deps, request.params.slug);
       ensureReadable(request.viewer, 'community.charter.history', community);
-      return { community: { slug: community.slug, name: community.name }, current: community.charterRevision, items: await revisions(app.deps, community.id) };
+      return {
+        community: { slug: community.slug, name: community.name },
+        current: community.charterRevision,
+        items: await revisions(app.deps, community.id),
+      };
     },
   );
 
   app.get(
     '/communities/:slug/charter/diff',
-    { schema: { tags: ['communities'], summary: 'What changed in the charter between two revisions', params: SlugParams, querystring: CharterDiffQuery, response: { 200: CharterDiff, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['communities'],
+        summary: 'What changed in the charter between two revisions',
+        params: SlugParams,
+        querystring: CharterDiffQuery,
+        response: { 200: CharterDiff, '4xx': Problem },
+      },
+    },
     async (request) => {
       const community = await findCommunityBySlug(app.deps, request.params.slug);
       ensureReadable(request.viewer, 'community.charter.history', community);

@@ -4,7 +4,12 @@ import { renderMarkdown, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import type { CommunityRow } from './queries.js';
 
-export async function createCommunity(deps: Deps, viewer: Viewer, input: CommunityCreateBody, leaderId: number = viewer.id): Promise<CommunityRow> {
+export async function createCommunity(
+  deps: Deps,
+  viewer: Viewer,
+  input: CommunityCreateBody,
+  leaderId: number = viewer.id,
+): Promise<CommunityRow> {
   const [existing] = await deps.db.select({ id: communities.id }).from(communities).where(eq(communities.slug, input.slug));
   if (existing) throw new AppError('SLUG_TAKEN', `"${input.slug}" is taken`, { slug: 'is taken' });
   return deps.db.transaction(async (tx) => {
@@ -23,10 +28,20 @@ export async function createCommunity(deps: Deps, viewer: Viewer, input: Communi
       })
       .returning();
     if (!row) throw new Error('insert returned no row');
-    if (row.charterRevision === 1) await tx.insert(charterRevisions).values({ communityId: row.id, revision: 1, charter: row.charter, editorId: viewer.id, createdAt: row.createdAt });
+    if (row.charterRevision === 1)
+      await tx
+        .insert(charterRevisions)
+        .values({ communityId: row.id, revision: 1, charter: row.charter, editorId: viewer.id, createdAt: row.createdAt });
     await tx.insert(memberships).values({ communityId: row.id, userId: leaderId, role: 'leader' });
     await appendEvent(tx, 'community.created', row.id, { communityId: row.id, createdBy: viewer.id }, viewer.id);
-    await tx.insert(auditLog).values({ actorId: viewer.id, action: 'community.create', subjectType: 'community', subjectId: row.id, communityId: row.id, details: { slug: row.slug } });
+    await tx.insert(auditLog).values({
+      actorId: viewer.id,
+      action: 'community.create',
+      subjectType: 'community',
+      subjectId: row.id,
+      communityId: row.id,
+      details: { slug: row.slug },
+    });
     return row;
   });
 }
@@ -37,7 +52,9 @@ export async function updateCommunity(deps: Deps, viewer: Viewer, community: Com
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
     // Each new charter text is a numbered revision (who, when, what); the row lock orders concurrent edits.
-    const [locked] = charterChanged ? await tx.select({ revision: communities.charterRevision }).from(communities).where(eq(communities.id, community.id)).for('update') : [];
+    const [locked] = charterChanged
+      ? await tx.select({ revision: communities.charterRevision }).from(communities).where(eq(communities.id, community.id)).for('update')
+      : [];
     const revision = (locked?.revision ?? community.charterRevision) + 1;
     await tx
       .update(communities)
@@ -50,7 +67,10 @@ export async function updateCommunity(deps: Deps, viewer: Viewer, community: Com
         updatedAt: now,
       })
       .where(eq(communities.id, community.id));
-    if (charterChanged) await tx.insert(charterRevisions).values({ communityId: community.id, revision, charter: input.charter!, editorId: viewer.id, createdAt: now });
+    if (charterChanged)
+      await tx
+        .insert(charterRevisions)
+        .values({ communityId: community.id, revision, charter: input.charter!, editorId: viewer.id, createdAt: now });
     await appendEvent(tx, 'community.updated', community.id, { communityId: community.id, updatedBy: viewer.id, fields }, viewer.id);
     await tx.insert(auditLog).values({
       actorId: viewer.id,
@@ -65,9 +85,16 @@ export async function updateCommunity(deps: Deps, viewer: Viewer, community: Com
 
 export async function joinCommunity(deps: Deps, viewer: Viewer, community: CommunityRow): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    const inserted = await tx.insert(memberships).values({ communityId: community.id, userId: viewer.id }).onConflictDoNothing().returning({ userId: memberships.userId });
+    const inserted = await tx
+      .insert(memberships)
+      .values({ communityId: community.id, userId: viewer.id })
+      .onConflictDoNothing()
+      .returning({ userId: memberships.userId });
     if (inserted.length === 0) throw new AppError('ALREADY_MEMBER');
-    await tx.update(communities).set({ memberCount: sql`${communities.memberCount} + 1` }).where(eq(communities.id, community.id));
+    await tx
+      .update(communities)
+      .set({ memberCount: sql`${communities.memberCount} + 1` })
+      .where(eq(communities.id, community.id));
     await appendEvent(tx, 'member.joined', community.id, { communityId: community.id, userId: viewer.id }, viewer.id);
   });
 }
@@ -79,7 +106,10 @@ export async function leaveCommunity(deps: Deps, viewer: Viewer, community: Comm
       .where(and(eq(memberships.communityId, community.id), eq(memberships.userId, viewer.id)))
       .returning({ userId: memberships.userId });
     if (removed.length === 0) throw new AppError('NOT_A_MEMBER');
-    await tx.update(communities).set({ memberCount: sql`greatest(${communities.memberCount} - 1, 0)` }).where(eq(communities.id, community.id));
+    await tx
+      .update(communities)
+      .set({ memberCount: sql`greatest(${communities.memberCount} - 1, 0)` })
+      .where(eq(communities.id, community.id));
     await appendEvent(tx, 'member.left', community.id, { communityId: community.id, userId: viewer.id }, viewer.id);
   });
 }

@@ -32,7 +32,13 @@ export async function listCommunities(deps: Deps, viewer: Viewer | null): Promis
 
 export async function presentCommunity(deps: Deps, row: CommunityRow, viewer: Viewer | null): Promise<Community> {
   const leaders = await deps.db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, trustLevel: users.trustLevel, role: memberships.role })
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      trustLevel: users.trustLevel,
+      role: memberships.role,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.communityId, row.id), inArray(memberships.role, ['leader', 'moderator'])))

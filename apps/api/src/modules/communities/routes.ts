@@ -12,13 +12,24 @@ export const communityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return user ? viewerForUser(app.deps, user) : viewer;
   };
 
-  app.get('/communities', { schema: { tags: ['communities'], summary: 'Communities you can see', response: { 200: CommunityList } } }, async (request) => ({
-    items: await listCommunities(app.deps, request.viewer),
-  }));
+  app.get(
+    '/communities',
+    { schema: { tags: ['communities'], summary: 'Communities you can see', response: { 200: CommunityList } } },
+    async (request) => ({
+      items: await listCommunities(app.deps, request.viewer),
+    }),
+  );
 
   app.post(
     '/communities',
-    { schema: { tags: ['communities'], summary: 'Create a community (admins)', body: CommunityCreateBody, response: { 201: Community, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['communities'],
+        summary: 'Create a community (admins)',
+        body: CommunityCreateBody,
+        response: { 201: Community, '4xx': Problem },
+      },
+    },
     async (request, reply) => {
       const viewer = request.viewer;
       ensure(viewer, 'community.create', null);
@@ -27,15 +38,34 @@ export const communityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.get('/communities/:slug', { schema: { tags: ['communities'], summary: 'A community with its charter and leaders', params: SlugParams, response: { 200: Community, '4xx': Problem } } }, async (request) => {
-    const row = await findCommunityBySlug(app.deps, request.params.slug);
-    ensureReadable(request.viewer, 'community.read', row);
-    return presentCommunity(app.deps, row, request.viewer);
-  });
+  app.get(
+    '/communities/:slug',
+    {
+      schema: {
+        tags: ['communities'],
+        summary: 'A community with its charter and leaders',
+        params: SlugParams,
+        response: { 200: Community, '4xx': Problem },
+      },
+    },
+    async (request) => {
+      const row = await findCommunityBySlug(app.deps, request.params.slug);
+      ensureReadable(request.viewer, 'community.read', row);
+      return presentCommunity(app.deps, row, request.viewer);
+    },
+  );
 
   app.patch(
     '/communities/:slug',
-    { schema: { tags: ['communities'], summary: 'Edit name, description or charter (leaders and moderators)', params: SlugParams, body: CommunityUpdateBody, response: { 200: Community, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['communities'],
+        summary: 'Edit name, description or charter (leaders and moderators)',
+        params: SlugParams,
+        body: CommunityUpdateBody,
+        response: { 200: Community, '4xx': Problem },
+      },
+    },
     async (request) => {
       const row = await findCommunityBySlug(app.deps, request.params.slug);
       const viewer = request.viewer;
@@ -45,19 +75,34 @@ export const communityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.post('/communities/:slug/join', { schema: { tags: ['communities'], summary: 'Join a public community', params: SlugParams, response: { 200: Community, '4xx': Problem } } }, async (request) => {
-    const row = await findCommunityBySlug(app.deps, request.params.slug);
-    const viewer = request.viewer;
-    ensure(viewer, 'community.join', row);
-    await joinCommunity(app.deps, viewer, row);
-    return presentCommunity(app.deps, await findCommunityBySlug(app.deps, row.slug), await refreshed(viewer));
-  });
+  app.post(
+    '/communities/:slug/join',
+    {
+      schema: {
+        tags: ['communities'],
+        summary: 'Join a public community',
+        params: SlugParams,
+        response: { 200: Community, '4xx': Problem },
+      },
+    },
+    async (request) => {
+      const row = await findCommunityBySlug(app.deps, request.params.slug);
+      const viewer = request.viewer;
+      ensure(viewer, 'community.join', row);
+      await joinCommunity(app.deps, viewer, row);
+      return presentCommunity(app.deps, await findCommunityBySlug(app.deps, row.slug), await refreshed(viewer));
+    },
+  );
 
-  app.post('/communities/:slug/leave', { schema: { tags: ['communities'], summary: 'Leave a community', params: SlugParams, response: { 200: Ok, '4xx': Problem } } }, async (request) => {
-    const row = await findCommunityBySlug(app.deps, request.params.slug);
-    const viewer = request.viewer;
-    ensure(viewer, 'community.leave', row);
-    await leaveCommunity(app.deps, viewer, row);
-    return { ok: true };
-  });
+  app.post(
+    '/communities/:slug/leave',
+    { schema: { tags: ['communities'], summary: 'Leave a community', params: SlugParams, response: { 200: Ok, '4xx': Problem } } },
+    async (request) => {
+      const row = await findCommunityBySlug(app.deps, request.params.slug);
+      const viewer = request.viewer;
+      ensure(viewer, 'community.leave', row);
+      await leaveCommunity(app.deps, viewer, row);
+      return { ok: true };
+    },
+  );
 };

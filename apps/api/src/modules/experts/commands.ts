@@ -29,8 +29,9 @@ export function canonicalTimeZone(name: string): string | null {
 export async function updateExpertiseSettings(deps: Deps, viewer: Viewer, input: ExpertiseSettingsBody): Promise<void> {
   const errors: Record<string, string> = {};
   const timeZone = canonicalTimeZone(input.timeZone);
-  if (!timeZone) errors.timeZone = "is not one we know; pick one from the list, like “Europe/Berlin” or “UTC”";
-  if (input.quietHours && input.quietHours.start === input.quietHours.end) errors['quietHours.end'] = 'must differ from the start; clear quiet hours to turn them off';
+  if (!timeZone) errors.timeZone = 'is not one we know; pick one from the list, like “Europe/Berlin” or “UTC”';
+  if (input.quietHours && input.quietHours.start === input.quietHours.end)
+    errors['quietHours.end'] = 'must differ from the start; clear quiet hours to turn them off';
 
   const slugs = input.communities.map((c) => c.slug.toLowerCase());
   const member =
@@ -58,7 +59,13 @@ export async function updateExpertiseSettings(deps: Deps, viewer: Viewer, input:
   if (first) throw new AppError('VALIDATION_FAILED', `${first[0]} ${first[1]}`, errors);
 
   const now = deps.clock.now();
-  const settings = { weeklyCap: input.weeklyCap, quietStart: input.quietHours?.start ?? null, quietEnd: input.quietHours?.end ?? null, timeZone: timeZone!, updatedAt: now };
+  const settings = {
+    weeklyCap: input.weeklyCap,
+    quietStart: input.quietHours?.start ?? null,
+    quietEnd: input.quietHours?.end ?? null,
+    timeZone: timeZone!,
+    updatedAt: now,
+  };
   await deps.db.transaction(async (tx) => {
     await tx
       .insert(expertSettings)
@@ -83,7 +90,10 @@ export async function updateExpertiseSettings(deps: Deps, viewer: Viewer, input:
 /** The matched expert says no; the worker hears 'expert.declined' and asks the next candidate. */
 export async function declineMatch(deps: Deps, viewer: Viewer, match: MatchRow, reason: 'not_my_area' | 'no_time'): Promise<MatchRow> {
   const closed = () =>
-    new AppError('MATCH_CLOSED', match.state === 'declined' ? 'You already declined this question' : 'This request is closed: you already answered, or it expired');
+    new AppError(
+      'MATCH_CLOSED',
+      match.state === 'declined' ? 'You already declined this question' : 'This request is closed: you already answered, or it expired',
+    );
   if (!(openMatchStates as readonly string[]).includes(match.state)) throw closed();
   return deps.db.transaction(async (tx) => {
     const [declined] = await tx
@@ -93,7 +103,13 @@ export async function declineMatch(deps: Deps, viewer: Viewer, match: MatchRow, 
       .returning();
     // Someone (another tab, the worker) changed it between the read and this write.
     if (!declined) throw closed();
-    await appendEvent(tx, 'expert.declined', match.threadId, { threadId: match.threadId, expertId: viewer.id, matchId: match.id, reason }, viewer.id);
+    await appendEvent(
+      tx,
+      'expert.declined',
+      match.threadId,
+      { threadId: match.threadId, expertId: viewer.id, matchId: match.id, reason },
+      viewer.id,
+    );
     return declined;
   });
 }
@@ -106,7 +122,12 @@ export async function markMatchSeen(deps: Deps, userId: number, threadId: number
     .where(and(eq(expertMatches.threadId, threadId), eq(expertMatches.expertId, userId), eq(expertMatches.state, 'notified')));
 }
 
-export async function updateCommunityMatchingSettings(deps: Deps, viewer: Viewer, community: { id: number }, input: MatchingSettingsBody): Promise<void> {
+export async function updateCommunityMatchingSettings(
+  deps: Deps,
+  viewer: Viewer,
+  community: { id: number },
+  input: MatchingSettingsBody,
+): Promise<void> {
   const { settings: current } = await matchingSettingsFor(deps, community.id);
   const fields = (Object.keys(input) as (keyof MatchingSettingsBody)[]).filter((k) => input[k] !== undefined);
   const next = { ...current, ...Object.fromEntries(fields.map((k) => [k, input[k]])), updatedAt: deps.clock.now() };
@@ -115,7 +136,13 @@ export async function updateCommunityMatchingSettings(deps: Deps, viewer: Viewer
       .insert(communityMatchingSettings)
       .values({ communityId: community.id, ...next })
       .onConflictDoUpdate({ target: communityMatchingSettings.communityId, set: next });
-    await appendEvent(tx, 'community.updated', community.id, { communityId: community.id, updatedBy: viewer.id, fields: fields.map((f) => `matching.${f}`) }, viewer.id);
+    await appendEvent(
+      tx,
+      'community.updated',
+      community.id,
+      { communityId: community.id, updatedBy: viewer.id, fields: fields.map((f) => `matching.${f}`) },
+      viewer.id,
+    );
     await tx.insert(auditLog).values({
       actorId: viewer.id,
       action: 'community.matching.update',

@@ -1,5 +1,29 @@
-import { AppError, type CommunityMatchingSettings, type ExpertiseSettings, type MatchedQuestionList, type ThreadMatching } from '@praxis/contracts';
-import { threadReadableBy, and, asc, communities, desc, eq, expertCommunityPreferences, expertMatches, expertSettings, expertStats, inArray, loadMatchingSettings, memberships, sql, threads, users, loadMatchingModel } from '@praxis/db';
+import {
+  AppError,
+  type CommunityMatchingSettings,
+  type ExpertiseSettings,
+  type MatchedQuestionList,
+  type ThreadMatching,
+} from '@praxis/contracts';
+import {
+  threadReadableBy,
+  and,
+  asc,
+  communities,
+  desc,
+  eq,
+  expertCommunityPreferences,
+  expertMatches,
+  expertSettings,
+  expertStats,
+  inArray,
+  loadMatchingSettings,
+  memberships,
+  sql,
+  threads,
+  users,
+  loadMatchingModel,
+} from '@praxis/db';
 import { can, type ThreadRef, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { decodeCursor, encodeCursor } from '../threads/cursor.js';
@@ -28,7 +52,10 @@ export async function expertiseSettings(deps: Deps, userId: number): Promise<Exp
     })
     .from(memberships)
     .innerJoin(communities, eq(communities.id, memberships.communityId))
-    .leftJoin(expertCommunityPreferences, and(eq(expertCommunityPreferences.userId, userId), eq(expertCommunityPreferences.communityId, communities.id)))
+    .leftJoin(
+      expertCommunityPreferences,
+      and(eq(expertCommunityPreferences.userId, userId), eq(expertCommunityPreferences.communityId, communities.id)),
+    )
     .leftJoin(expertStats, and(eq(expertStats.userId, userId), eq(expertStats.communityId, communities.id), eq(expertStats.tag, '')))
     .where(eq(memberships.userId, userId))
     .orderBy(asc(communities.name));
@@ -48,12 +75,22 @@ export async function expertiseSettings(deps: Deps, userId: number): Promise<Exp
 }
 
 /** "Questions for you": the viewer's open matches on open questions they can still read, newest first. */
-export async function listMatchedQuestions(deps: Deps, viewer: Viewer, query: { cursor?: string | undefined; limit?: number | undefined }): Promise<MatchedQuestionList> {
+export async function listMatchedQuestions(
+  deps: Deps,
+  viewer: Viewer,
+  query: { cursor?: string | undefined; limit?: number | undefined },
+): Promise<MatchedQuestionList> {
   const limit = query.limit ?? 20;
   const cursor = decodeCursor(query.cursor, ['string', 'number']);
   const rows = await deps.db
     .select({
-      match: { id: expertMatches.id, round: expertMatches.round, reasons: expertMatches.reasons, state: expertMatches.state, notifiedAt: expertMatches.notifiedAt },
+      match: {
+        id: expertMatches.id,
+        round: expertMatches.round,
+        reasons: expertMatches.reasons,
+        state: expertMatches.state,
+        notifiedAt: expertMatches.notifiedAt,
+      },
       thread: { id: threads.id, title: threads.title, tags: threads.tags, replyCount: threads.replyCount, createdAt: threads.createdAt },
       community: { slug: communities.slug, name: communities.name },
     })
@@ -106,7 +143,13 @@ export async function presentMatchingSettings(
 ): Promise<CommunityMatchingSettings> {
   const { settings, isDefault } = await matchingSettingsFor(deps, community.id);
   const edit = can(viewer, 'community.matching.edit', community);
-  return { community: { slug: community.slug, name: community.name }, settings, isDefault, abilities: { edit }, ranking: edit ? await matchingRanking(deps, community.id) : null };
+  return {
+    community: { slug: community.slug, name: community.name },
+    settings,
+    isDefault,
+    abilities: { edit },
+    ranking: edit ? await matchingRanking(deps, community.id) : null,
+  };
 }
 
 const LOAD_WEEKS = 8;
@@ -136,7 +179,12 @@ async function matchingRanking(deps: Deps, communityId: number): Promise<NonNull
   const load = Array.from({ length: LOAD_WEEKS }, (_, i) => {
     const week = first + i * WEEK_MS;
     const row = byWeek.get(week);
-    return { weekStart: new Date(week).toISOString(), questions: row?.questions ?? 0, experts: row?.experts ?? 0, maxShare: row && row.questions > 0 ? row.top / row.questions : 0 };
+    return {
+      weekStart: new Date(week).toISOString(),
+      questions: row?.questions ?? 0,
+      experts: row?.experts ?? 0,
+      maxShare: row && row.questions > 0 ? row.top / row.questions : 0,
+    };
   });
   return {
     model:
@@ -159,7 +207,12 @@ async function matchingRanking(deps: Deps, communityId: number): Promise<NonNull
 }
 
 /** The matching panel of a thread: what the viewer may know about who was asked. */
-export async function threadMatching(deps: Deps, viewer: Viewer | null, thread: { id: number; tags: string[] }, ref: ThreadRef): Promise<ThreadMatching> {
+export async function threadMatching(
+  deps: Deps,
+  viewer: Viewer | null,
+  thread: { id: number; tags: string[] },
+  ref: ThreadRef,
+): Promise<ThreadMatching> {
   let viewerMatch: ThreadMatching['viewerMatch'] = null;
   if (viewer) {
     const [own] = await deps.db
@@ -182,7 +235,10 @@ export async function threadMatching(deps: Deps, viewer: Viewer | null, thread: 
   if (!seesAsked && !seesAll) return { viewerMatch, asked: null, matches: null };
 
   const rows = await deps.db
-    .select({ match: expertMatches, expert: { id: users.id, username: users.username, displayName: users.displayName, trustLevel: users.trustLevel } })
+    .select({
+      match: expertMatches,
+      expert: { id: users.id, username: users.username, displayName: users.displayName, trustLevel: users.trustLevel },
+    })
     .from(expertMatches)
     .innerJoin(users, eq(users.id, expertMatches.expertId))
     .where(eq(expertMatches.threadId, thread.id))

@@ -24,18 +24,29 @@ export const expertRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const problems = { '4xx': Problem };
   const tags = ['experts'];
 
-  app.get('/me/expertise', { schema: { tags, summary: 'How and where you are matched to questions as an expert', response: { 200: ExpertiseSettings, ...problems } } }, (request) => {
-    const viewer = request.viewer;
-    ensure(viewer, 'expertise.edit', null);
-    return expertiseSettings(deps, viewer.id);
-  });
+  app.get(
+    '/me/expertise',
+    {
+      schema: {
+        tags,
+        summary: 'How and where you are matched to questions as an expert',
+        response: { 200: ExpertiseSettings, ...problems },
+      },
+    },
+    (request) => {
+      const viewer = request.viewer;
+      ensure(viewer, 'expertise.edit', null);
+      return expertiseSettings(deps, viewer.id);
+    },
+  );
 
   app.put(
     '/me/expertise',
     {
       schema: {
         tags,
-        summary: 'Change your expert-matching preferences: weekly cap, quiet hours, and per community in / out / default with wanted and muted tags',
+        summary:
+          'Change your expert-matching preferences: weekly cap, quiet hours, and per community in / out / default with wanted and muted tags',
         body: ExpertiseSettingsBody,
         response: { 200: ExpertiseSettings, ...problems },
       },
@@ -50,7 +61,14 @@ export const expertRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/me/matches',
-    { schema: { tags, summary: 'Questions for you: open questions you were asked to answer, newest first', querystring: MatchedQuestionQuery, response: { 200: MatchedQuestionList, ...problems } } },
+    {
+      schema: {
+        tags,
+        summary: 'Questions for you: open questions you were asked to answer, newest first',
+        querystring: MatchedQuestionQuery,
+        response: { 200: MatchedQuestionList, ...problems },
+      },
+    },
     (request) => {
       const viewer = request.viewer;
       ensure(viewer, 'match.list', null);
@@ -60,20 +78,40 @@ export const expertRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/threads/:id/match/decline',
-    { schema: { tags, summary: 'Decline a question you were asked to answer (the next expert is asked)', params: IdParams, body: DeclineMatchBody, response: { 200: DeclinedMatch, ...problems } } },
+    {
+      schema: {
+        tags,
+        summary: 'Decline a question you were asked to answer (the next expert is asked)',
+        params: IdParams,
+        body: DeclineMatchBody,
+        response: { 200: DeclinedMatch, ...problems },
+      },
+    },
     async (request) => {
       const viewer = requireViewer(request.viewer);
       const { ref } = await loadThread(deps, viewer, request.params.id);
       const match = await loadViewerMatch(deps, viewer, ref.id);
       ensure(viewer, 'match.decline', { expertId: match.expertId, thread: ref });
       const declined = await declineMatch(deps, viewer, match, request.body.reason);
-      return { matchId: declined.id, state: declined.state, declineReason: request.body.reason, respondedAt: (declined.respondedAt ?? deps.clock.now()).toISOString() };
+      return {
+        matchId: declined.id,
+        state: declined.state,
+        declineReason: request.body.reason,
+        respondedAt: (declined.respondedAt ?? deps.clock.now()).toISOString(),
+      };
     },
   );
 
   app.get(
     '/threads/:id/matching',
-    { schema: { tags, summary: 'Who was asked to answer a question: your own match, the asker’s summary, the leaders’ table', params: IdParams, response: { 200: ThreadMatching, ...problems } } },
+    {
+      schema: {
+        tags,
+        summary: 'Who was asked to answer a question: your own match, the asker’s summary, the leaders’ table',
+        params: IdParams,
+        response: { 200: ThreadMatching, ...problems },
+      },
+    },
     async (request) => {
       const { thread, ref } = await loadThread(deps, request.viewer, request.params.id);
       return threadMatching(deps, request.viewer, thread, ref);
@@ -82,7 +120,14 @@ export const expertRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/communities/:slug/matching',
-    { schema: { tags, summary: 'How a community matches questions to experts', params: SlugParams, response: { 200: CommunityMatchingSettings, ...problems } } },
+    {
+      schema: {
+        tags,
+        summary: 'How a community matches questions to experts',
+        params: SlugParams,
+        response: { 200: CommunityMatchingSettings, ...problems },
+      },
+    },
     async (request) => {
       const community = await findCommunityBySlug(deps, request.params.slug);
       ensureReadable(request.viewer, 'community.read', community);

@@ -1,5 +1,20 @@
 import { AppError, MAX_TAGS, type GuideCreateBody, type GuideUpdateBody } from '@praxis/contracts';
-import { and, appendEvent, auditLog, communities, eq, guideRevisions, guides, guideSimilarQuestions, guideSources, inArray, posts, threads, users, isVisibleToAll } from '@praxis/db';
+import {
+  and,
+  appendEvent,
+  auditLog,
+  communities,
+  eq,
+  guideRevisions,
+  guides,
+  guideSimilarQuestions,
+  guideSources,
+  inArray,
+  posts,
+  threads,
+  users,
+  isVisibleToAll,
+} from '@praxis/db';
 import {
   buildGuideDraft,
   can,
@@ -24,9 +39,19 @@ type Tx = Parameters<Parameters<Deps['db']['transaction']>[0]>[0];
  * unknown or unreadable posts (one message: the viewer learns nothing about posts they may not read),
  * posts of another community, opening posts or discussion replies (not answers), hidden or deleted ones.
  */
-async function loadSources(deps: Deps, viewer: Viewer, community: GuideCommunity, postIds: number[]): Promise<(GuideSourceInput & { tags: string[] })[]> {
+async function loadSources(
+  deps: Deps,
+  viewer: Viewer,
+  community: GuideCommunity,
+  postIds: number[],
+): Promise<(GuideSourceInput & { tags: string[] })[]> {
   const rows = await deps.db
-    .select({ post: posts, thread: threads, visibility: communities.visibility, author: { id: users.id, username: users.username, displayName: users.displayName } })
+    .select({
+      post: posts,
+      thread: threads,
+      visibility: communities.visibility,
+      author: { id: users.id, username: users.username, displayName: users.displayName },
+    })
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(communities, eq(communities.id, threads.communityId))
@@ -46,7 +71,8 @@ async function loadSources(deps: Deps, viewer: Viewer, community: GuideCommunity
     }
     if (!can(viewer, 'post.read', ref)) return void (errors[key] = `There is no post ${id} you can read`);
     if (!isVisibleToAll(row.post)) return void (errors[key] = `Post ${id} is hidden, deleted or waiting for approval`);
-    if (row.thread.kind !== 'question' || row.post.number === 1) errors[key] = `Post ${id} is not an answer: guides are built from answers to questions`;
+    if (row.thread.kind !== 'question' || row.post.number === 1)
+      errors[key] = `Post ${id} is not an answer: guides are built from answers to questions`;
   });
   const first = Object.entries(errors)[0];
   if (first) throw new AppError('INVALID_GUIDE_SOURCE', first[1], errors);
@@ -67,11 +93,29 @@ async function loadSources(deps: Deps, viewer: Viewer, community: GuideCommunity
 
 async function insertSources(tx: Tx, guideId: number, sources: GuideSourceInput[], from: number, now: Date): Promise<void> {
   if (sources.length === 0) return;
-  await tx.insert(guideSources).values(sources.map((s, i) => ({ guideId, postId: s.postId, threadId: s.threadId, authorId: s.author?.id ?? null, position: from + i, addedAt: now })));
+  await tx.insert(guideSources).values(
+    sources.map((s, i) => ({
+      guideId,
+      postId: s.postId,
+      threadId: s.threadId,
+      authorId: s.author?.id ?? null,
+      position: from + i,
+      addedAt: now,
+    })),
+  );
 }
 
-async function writeRevision(tx: Tx, guide: { id: number; revision: number }, content: { title: string; body: string }, editorId: number, note: string | null, now: Date): Promise<void> {
-  await tx.insert(guideRevisions).values({ guideId: guide.id, revision: guide.revision, title: content.title, body: content.body, editorId, note, createdAt: now });
+async function writeRevision(
+  tx: Tx,
+  guide: { id: number; revision: number },
+  content: { title: string; body: string },
+  editorId: number,
+  note: string | null,
+  now: Date,
+): Promise<void> {
+  await tx
+    .insert(guideRevisions)
+    .values({ guideId: guide.id, revision: guide.revision, title: content.title, body: content.body, editorId, note, createdAt: now });
 }
 
 export async function createGuide(deps: Deps, viewer: Viewer, community: GuideCommunity, input: GuideCreateBody) {
@@ -83,10 +127,29 @@ export async function createGuide(deps: Deps, viewer: Viewer, community: GuideCo
   return deps.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(guides)
-      .values({ communityId: community.id, title, body, html: renderMarkdown(body), tags, status: 'draft', revision: 1, createdBy: viewer.id, ownerId: chooseGuideOwner(sources) ?? viewer.id, createdAt: now, updatedAt: now })
+      .values({
+        communityId: community.id,
+        title,
+        body,
+        html: renderMarkdown(body),
+        tags,
+        status: 'draft',
+        revision: 1,
+        createdBy: viewer.id,
+        ownerId: chooseGuideOwner(sources) ?? viewer.id,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
     if (!row) throw new Error('insert returned no row');
-    await writeRevision(tx, row, { title, body }, viewer.id, `Created from ${sources.length === 1 ? 'one answer' : `${sources.length} answers`}`, now);
+    await writeRevision(
+      tx,
+      row,
+      { title, body },
+      viewer.id,
+      `Created from ${sources.length === 1 ? 'one answer' : `${sources.length} answers`}`,
+      now,
+    );
     await insertSources(tx, row.id, sources, 0, now);
     await appendEvent(tx, 'guide.created', row.id, { guideId: row.id, communityId: community.id, by: viewer.id }, viewer.id);
     return row;
@@ -95,12 +158,23 @@ export async function createGuide(deps: Deps, viewer: Viewer, community: GuideCo
 
 function ensureStep(loaded: LoadedGuide, step: GuideStep) {
   const next = nextGuideStatus(loaded.guide.status, step);
-  if (next === null) throw new AppError('GUIDE_STATUS', `A guide that is ${loaded.guide.status.replace('_', ' ')} cannot be ${step === 'submit' ? 'submitted' : step === 'approve' ? 'approved' : step === 'verify' ? 'verified' : step === 'restore' ? 'restored' : 'edited'}`);
+  if (next === null)
+    throw new AppError(
+      'GUIDE_STATUS',
+      `A guide that is ${loaded.guide.status.replace('_', ' ')} cannot be ${step === 'submit' ? 'submitted' : step === 'approve' ? 'approved' : step === 'verify' ? 'verified' : step === 'restore' ? 'restored' : 'edited'}`,
+    );
   return next;
 }
 
 /** A new revision with new content; the revision number is taken under the row lock so concurrent saves never collide. */
-async function revise(deps: Deps, viewer: Viewer, loaded: LoadedGuide, step: 'edit' | 'restore', change: (current: typeof guides.$inferSelect) => { title: string; body: string; tags?: string[]; note: string | null }, extra?: (tx: Tx, revision: number, now: Date) => Promise<void>) {
+async function revise(
+  deps: Deps,
+  viewer: Viewer,
+  loaded: LoadedGuide,
+  step: 'edit' | 'restore',
+  change: (current: typeof guides.$inferSelect) => { title: string; body: string; tags?: string[]; note: string | null },
+  extra?: (tx: Tx, revision: number, now: Date) => Promise<void>,
+) {
   ensureStep(loaded, step);
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
@@ -111,7 +185,14 @@ async function revise(deps: Deps, viewer: Viewer, loaded: LoadedGuide, step: 'ed
     const revision = current.revision + 1;
     const [row] = await tx
       .update(guides)
-      .set({ title: next.title, body: next.body, html: renderMarkdown(next.body), ...(next.tags && { tags: next.tags }), revision, updatedAt: now })
+      .set({
+        title: next.title,
+        body: next.body,
+        html: renderMarkdown(next.body),
+        ...(next.tags && { tags: next.tags }),
+        revision,
+        updatedAt: now,
+      })
       .where(eq(guides.id, current.id))
       .returning();
     await writeRevision(tx, { id: current.id, revision }, next, viewer.id, next.note, now);
@@ -132,7 +213,10 @@ export function updateGuide(deps: Deps, viewer: Viewer, loaded: LoadedGuide, inp
 
 /** Adds answers (from any thread of the community) to the guide: credited sources, and a quoted section each at the end of the body. */
 export async function addGuideSources(deps: Deps, viewer: Viewer, loaded: LoadedGuide, postIds: number[]) {
-  const existing = await deps.db.select({ postId: guideSources.postId, position: guideSources.position }).from(guideSources).where(eq(guideSources.guideId, loaded.guide.id));
+  const existing = await deps.db
+    .select({ postId: guideSources.postId, position: guideSources.position })
+    .from(guideSources)
+    .where(eq(guideSources.guideId, loaded.guide.id));
   const known = new Set(existing.map((s) => s.postId));
   const fresh = postIds.filter((id) => !known.has(id));
   const sources = await loadSources(deps, viewer, loaded.community, postIds);
@@ -144,12 +228,21 @@ export async function addGuideSources(deps: Deps, viewer: Viewer, loaded: Loaded
     viewer,
     loaded,
     'edit',
-    (g) => ({ title: g.title, body: `${g.body.trimEnd()}\n\n${added.map(guideSourceSection).join('\n\n')}\n`, note: `Added ${added.length === 1 ? 'one answer' : `${added.length} answers`}` }),
+    (g) => ({
+      title: g.title,
+      body: `${g.body.trimEnd()}\n\n${added.map(guideSourceSection).join('\n\n')}\n`,
+      note: `Added ${added.length === 1 ? 'one answer' : `${added.length} answers`}`,
+    }),
     (tx, _revision, now) => insertSources(tx, loaded.guide.id, added, from, now),
   );
 }
 
-export async function restoreGuideRevision(deps: Deps, viewer: Viewer, loaded: LoadedGuide, old: { revision: number; title: string; body: string }) {
+export async function restoreGuideRevision(
+  deps: Deps,
+  viewer: Viewer,
+  loaded: LoadedGuide,
+  old: { revision: number; title: string; body: string },
+) {
   return revise(deps, viewer, loaded, 'restore', () => ({ title: old.title, body: old.body, note: `Restored revision ${old.revision}` }));
 }
 
@@ -197,7 +290,13 @@ export const verifyGuide = (deps: Deps, viewer: Viewer, loaded: LoadedGuide) =>
     loaded,
     'verify',
     'guide.verified',
-    (now) => ({ verifiedAt: now, verifiedBy: viewer.id, reviewDueAt: guideReviewDueAt(now), reviewRequestedAt: null, similarQuestionsSinceVerified: 0 }),
+    (now) => ({
+      verifiedAt: now,
+      verifiedBy: viewer.id,
+      reviewDueAt: guideReviewDueAt(now),
+      reviewRequestedAt: null,
+      similarQuestionsSinceVerified: 0,
+    }),
     async (tx) => {
       await tx.delete(guideSimilarQuestions).where(eq(guideSimilarQuestions.guideId, loaded.guide.id));
     },
@@ -206,7 +305,13 @@ export const verifyGuide = (deps: Deps, viewer: Viewer, loaded: LoadedGuide) =>
 export async function updateGuideSettings(deps: Deps, viewer: Viewer, community: GuideCommunity, selfPublish: boolean): Promise<void> {
   await deps.db.transaction(async (tx) => {
     await tx.update(communities).set({ guideSelfPublish: selfPublish }).where(eq(communities.id, community.id));
-    await appendEvent(tx, 'community.updated', community.id, { communityId: community.id, updatedBy: viewer.id, fields: ['guideSelfPublish'] }, viewer.id);
+    await appendEvent(
+      tx,
+      'community.updated',
+      community.id,
+      { communityId: community.id, updatedBy: viewer.id, fields: ['guideSelfPublish'] },
+      viewer.id,
+    );
     await tx.insert(auditLog).values({
       actorId: viewer.id,
       action: 'community.guides.update',

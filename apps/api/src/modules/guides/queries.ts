@@ -1,5 +1,34 @@
-import { AppError, type Guide, type GuideDiff, type GuideLibrary, type GuideRevisionList, type GuideSearchResults, type GuideSummary, type ThreadGuides, type UserSummary } from '@praxis/contracts';
-import { communityReadableBy, and, asc, communities, desc, eq, guideRevisions, guides, guideSources, inArray, lt, ne, or, posts, sql, threads, users, type SQL } from '@praxis/db';
+import {
+  AppError,
+  type Guide,
+  type GuideDiff,
+  type GuideLibrary,
+  type GuideRevisionList,
+  type GuideSearchResults,
+  type GuideSummary,
+  type ThreadGuides,
+  type UserSummary,
+} from '@praxis/contracts';
+import {
+  communityReadableBy,
+  and,
+  asc,
+  communities,
+  desc,
+  eq,
+  guideRevisions,
+  guides,
+  guideSources,
+  inArray,
+  lt,
+  ne,
+  or,
+  posts,
+  sql,
+  threads,
+  users,
+  type SQL,
+} from '@praxis/db';
 import { can, canStepGuide, diffGuideRevisions, guidePostPath, normalizeTag, type GuideRef, type Viewer } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import type { Deps } from '../../context.js';
@@ -9,7 +38,13 @@ import { communityNotFound } from '../../policy.js';
 export type GuideRow = typeof guides.$inferSelect;
 export type GuideCommunity = { id: number; slug: string; name: string; visibility: 'public' | 'private'; guideSelfPublish: boolean };
 
-const communityBits = { id: communities.id, slug: communities.slug, name: communities.name, visibility: communities.visibility, guideSelfPublish: communities.guideSelfPublish };
+const communityBits = {
+  id: communities.id,
+  slug: communities.slug,
+  name: communities.name,
+  visibility: communities.visibility,
+  guideSelfPublish: communities.guideSelfPublish,
+};
 
 export const guideRef = (g: GuideRow, c: GuideCommunity): GuideRef => ({
   id: g.id,
@@ -38,7 +73,10 @@ export type LoadedGuide = Awaited<ReturnType<typeof loadGuide>>;
 async function usersById(deps: Deps, ids: (number | null)[]): Promise<Map<number, UserSummary>> {
   const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
   if (wanted.length === 0) return new Map();
-  const rows = await deps.db.select({ id: users.id, username: users.username, displayName: users.displayName, trustLevel: users.trustLevel }).from(users).where(inArray(users.id, wanted));
+  const rows = await deps.db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, trustLevel: users.trustLevel })
+    .from(users)
+    .where(inArray(users.id, wanted));
   return new Map(rows.map((u) => [u.id, u]));
 }
 
@@ -58,25 +96,48 @@ export function summarizeGuide(g: GuideRow, c: { slug: string; name: string }): 
   };
 }
 
-export async function presentGuide(deps: Deps, viewer: Viewer | null, loaded: { guide: GuideRow; community: GuideCommunity }): Promise<Guide> {
+export async function presentGuide(
+  deps: Deps,
+  viewer: Viewer | null,
+  loaded: { guide: GuideRow; community: GuideCommunity },
+): Promise<Guide> {
   const { guide: g, community: c } = loaded;
   const ref = guideRef(g, c);
   const sources = await deps.db
-    .select({ source: guideSources, post: { id: posts.id, number: posts.number }, thread: { id: threads.id, title: threads.title, solutionPostId: threads.solutionPostId } })
+    .select({
+      source: guideSources,
+      post: { id: posts.id, number: posts.number },
+      thread: { id: threads.id, title: threads.title, solutionPostId: threads.solutionPostId },
+    })
     .from(guideSources)
     .innerJoin(posts, eq(posts.id, guideSources.postId))
     .innerJoin(threads, eq(threads.id, guideSources.threadId))
     .where(eq(guideSources.guideId, g.id))
     .orderBy(asc(guideSources.position));
-  const people = await usersById(deps, [g.createdBy, g.ownerId, g.submittedBy, g.approvedBy, g.verifiedBy, ...sources.map((s) => s.source.authorId)]);
+  const people = await usersById(deps, [
+    g.createdBy,
+    g.ownerId,
+    g.submittedBy,
+    g.approvedBy,
+    g.verifiedBy,
+    ...sources.map((s) => s.source.authorId),
+  ]);
   const person = (id: number | null) => (id === null ? null : (people.get(id) ?? null));
-  const step = (action: 'guide.edit' | 'guide.submit' | 'guide.approve' | 'guide.verify' | 'guide.restore', s: Parameters<typeof canStepGuide>[1]) => can(viewer, action, ref) && canStepGuide(g.status, s);
+  const step = (
+    action: 'guide.edit' | 'guide.submit' | 'guide.approve' | 'guide.verify' | 'guide.restore',
+    s: Parameters<typeof canStepGuide>[1],
+  ) => can(viewer, action, ref) && canStepGuide(g.status, s);
   return {
     ...summarizeGuide(g, c),
     body: g.body,
     html: g.html,
     sources: sources.map((s) => ({
-      post: { id: s.post.id, number: s.post.number, accepted: s.thread.solutionPostId === s.post.id, url: guidePostPath(s.thread.id, s.post.id) },
+      post: {
+        id: s.post.id,
+        number: s.post.number,
+        accepted: s.thread.solutionPostId === s.post.id,
+        url: guidePostPath(s.thread.id, s.post.id),
+      },
       thread: { id: s.thread.id, title: s.thread.title },
       author: person(s.source.authorId),
       addedAt: s.source.addedAt.toISOString(),
@@ -100,8 +161,15 @@ export async function presentGuide(deps: Deps, viewer: Viewer | null, loaded: { 
 }
 
 export async function listRevisions(deps: Deps, loaded: LoadedGuide): Promise<GuideRevisionList> {
-  const rows = await deps.db.select().from(guideRevisions).where(eq(guideRevisions.guideId, loaded.guide.id)).orderBy(desc(guideRevisions.revision));
-  const people = await usersById(deps, rows.map((r) => r.editorId));
+  const rows = await deps.db
+    .select()
+    .from(guideRevisions)
+    .where(eq(guideRevisions.guideId, loaded.guide.id))
+    .orderBy(desc(guideRevisions.revision));
+  const people = await usersById(
+    deps,
+    rows.map((r) => r.editorId),
+  );
   return {
     items: rows.map((r) => ({
       revision: r.revision,
@@ -115,7 +183,10 @@ export async function listRevisions(deps: Deps, loaded: LoadedGuide): Promise<Gu
 }
 
 export async function loadRevision(deps: Deps, guideId: number, revision: number) {
-  const [row] = await deps.db.select().from(guideRevisions).where(and(eq(guideRevisions.guideId, guideId), eq(guideRevisions.revision, revision)));
+  const [row] = await deps.db
+    .select()
+    .from(guideRevisions)
+    .where(and(eq(guideRevisions.guideId, guideId), eq(guideRevisions.revision, revision)));
   if (!row) throw new AppError('NOT_FOUND', `Guide ${guideId} has no revision ${revision}`);
   return row;
 }
@@ -137,11 +208,21 @@ export function readableGuides(viewer: Viewer | null): SQL {
   return or(published, eq(guides.createdBy, viewer.id), led.length > 0 ? inArray(guides.communityId, led) : undefined)!;
 }
 
-export async function guideLibrary(deps: Deps, viewer: Viewer | null, community: GuideCommunity, query: { tag?: string | undefined; cursor?: string | undefined; limit?: number | undefined }): Promise<GuideLibrary> {
+export async function guideLibrary(
+  deps: Deps,
+  viewer: Viewer | null,
+  community: GuideCommunity,
+  query: { tag?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
+): Promise<GuideLibrary> {
   const limit = query.limit ?? 20;
   const afterId = decodeIdCursor(query.cursor);
   const tag = query.tag === undefined ? undefined : normalizeTag(query.tag);
-  const visible = and(eq(guides.communityId, community.id), sql`${guides.deletedAt} is null`, ne(guides.status, 'archived'), readableGuides(viewer));
+  const visible = and(
+    eq(guides.communityId, community.id),
+    sql`${guides.deletedAt} is null`,
+    ne(guides.status, 'archived'),
+    readableGuides(viewer),
+  );
   const rows = await deps.db
     .select()
     .from(guides)
@@ -176,19 +257,27 @@ export async function threadGuides(deps: Deps, viewer: Viewer | null, threadId: 
     .innerJoin(communities, eq(communities.id, guides.communityId))
     .where(and(eq(guideSources.threadId, threadId), sql`${guides.deletedAt} is null`, ne(guides.status, 'archived')))
     .orderBy(asc(guides.id));
-  return { items: rows.filter((r) => can(viewer, 'guide.read', guideRef(r.guide, r.community))).map((r) => summarizeGuide(r.guide, r.community)) };
+  return {
+    items: rows.filter((r) => can(viewer, 'guide.read', guideRef(r.guide, r.community))).map((r) => summarizeGuide(r.guide, r.community)),
+  };
 }
 
 async function searchEngine<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    throw new AppError('SEARCH_UNAVAILABLE', `Search is unavailable right now (${error instanceof Error ? error.message : 'unknown error'}); try again in a moment`);
+    throw new AppError(
+      'SEARCH_UNAVAILABLE',
+      `Search is unavailable right now (${error instanceof Error ? error.message : 'unknown error'}); try again in a moment`,
+    );
   }
 }
 
 async function readableScope(deps: Deps, viewer: Viewer | null, slug: string | undefined) {
-  const readable = await deps.db.select({ id: communities.id, slug: communities.slug, name: communities.name }).from(communities).where(communityReadableBy(viewer));
+  const readable = await deps.db
+    .select({ id: communities.id, slug: communities.slug, name: communities.name })
+    .from(communities)
+    .where(communityReadableBy(viewer));
   const byId = new Map(readable.map((c) => [c.id, c]));
   if (slug === undefined) return { byId, communityId: undefined };
   const found = readable.find((c) => c.slug === slug.toLowerCase());
@@ -210,21 +299,51 @@ async function liveGuides(deps: Deps, viewer: Viewer | null, ids: number[]) {
   return new Map(rows.filter((r) => can(viewer, 'guide.read', guideRef(r.guide, r.community))).map((r) => [r.guide.id, r]));
 }
 
-export async function searchGuides(deps: Deps, index: SearchIndex, viewer: Viewer | null, query: { q: string; community?: string | undefined; limit?: number | undefined }): Promise<GuideSearchResults> {
+export async function searchGuides(
+  deps: Deps,
+  index: SearchIndex,
+  viewer: Viewer | null,
+  query: { q: string; community?: string | undefined; limit?: number | undefined },
+): Promise<GuideSearchResults> {
   const scope = await readableScope(deps, viewer, query.community);
   const result = await searchEngine(
-    index.search({ q: query.q, readableCommunityIds: [...scope.byId.keys()], ...(scope.communityId !== undefined && { communityId: scope.communityId }), limit: query.limit ?? 5, offset: 0 }),
+    index.search({
+      q: query.q,
+      readableCommunityIds: [...scope.byId.keys()],
+      ...(scope.communityId !== undefined && { communityId: scope.communityId }),
+      limit: query.limit ?? 5,
+      offset: 0,
+    }),
   );
-  const live = await liveGuides(deps, viewer, result.hits.map((h) => h.id));
+  const live = await liveGuides(
+    deps,
+    viewer,
+    result.hits.map((h) => h.id),
+  );
   return {
     items: result.hits.flatMap((hit) => {
       const row = live.get(hit.id);
-      return row ? [{ id: row.guide.id, title: row.guide.title, community: { slug: row.community.slug, name: row.community.name }, verifiedAt: iso(row.guide.verifiedAt), snippetHtml: hit.snippetHtml }] : [];
+      return row
+        ? [
+            {
+              id: row.guide.id,
+              title: row.guide.title,
+              community: { slug: row.community.slug, name: row.community.name },
+              verifiedAt: iso(row.guide.verifiedAt),
+              snippetHtml: hit.snippetHtml,
+            },
+          ]
+        : [];
     }),
   };
 }
 
-export async function similarGuides(deps: Deps, index: SearchIndex, viewer: Viewer | null, query: { title: string; body?: string | undefined; community?: string | undefined; limit?: number | undefined }): Promise<GuideSearchResults> {
+export async function similarGuides(
+  deps: Deps,
+  index: SearchIndex,
+  viewer: Viewer | null,
+  query: { title: string; body?: string | undefined; community?: string | undefined; limit?: number | undefined },
+): Promise<GuideSearchResults> {
   const scope = await readableScope(deps, viewer, query.community);
   const hits = await searchEngine(
     index.similar({
@@ -235,11 +354,25 @@ export async function similarGuides(deps: Deps, index: SearchIndex, viewer: View
       limit: query.limit ?? 3,
     }),
   );
-  const live = await liveGuides(deps, viewer, hits.map((h) => h.id));
+  const live = await liveGuides(
+    deps,
+    viewer,
+    hits.map((h) => h.id),
+  );
   return {
     items: hits.flatMap((hit) => {
       const row = live.get(hit.id);
-      return row ? [{ id: row.guide.id, title: row.guide.title, community: { slug: row.community.slug, name: row.community.name }, verifiedAt: iso(row.guide.verifiedAt), snippetHtml: '' }] : [];
+      return row
+        ? [
+            {
+              id: row.guide.id,
+              title: row.guide.title,
+              community: { slug: row.community.slug, name: row.community.name },
+              verifiedAt: iso(row.guide.verifiedAt),
+              snippetHtml: '',
+            },
+          ]
+        : [];
     }),
   };
 }

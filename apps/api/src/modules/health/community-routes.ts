@@ -18,7 +18,11 @@ export const communityHealthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return result.period;
   };
 
-  const report = async (slug: string, viewer: Parameters<typeof ensure>[0], query: { from?: string | undefined; to?: string | undefined }) => {
+  const report = async (
+    slug: string,
+    viewer: Parameters<typeof ensure>[0],
+    query: { from?: string | undefined; to?: string | undefined },
+  ) => {
     const community = await findCommunityBySlug(deps, slug);
     ensure(viewer, 'community.health.view', community);
     return communityHealth(deps, community, period(query));
@@ -29,7 +33,8 @@ export const communityHealthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: 'How a community is doing over a period (leaders, moderators, admins): questions, answers, time to answer, the 48-hour worklist, newcomer retention, expert load and coverage, participation movement, guides',
+        summary:
+          'How a community is doing over a period (leaders, moderators, admins): questions, answers, time to answer, the 48-hour worklist, newcomer retention, expert load and coverage, participation movement, guides',
         params: SlugParams,
         querystring: HealthQuery,
         response: { 200: CommunityHealth, '4xx': Problem },

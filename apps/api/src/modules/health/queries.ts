@@ -68,7 +68,9 @@ const countsOf = (r: QuestionAggregate): QuestionCounts => ({
 });
 /** Minutes from a to b as the figures count them (both truncated to the millisecond, never negative); null without b (greatest() would skip the null). */
 const minutesFrom = (a: string, b: string) =>
-  sql.raw(`case when ${b} is not null then greatest(0, (extract(epoch from date_trunc('milliseconds', ${b}) - date_trunc('milliseconds', ${a})) * 1000)::float8 / 60000) end`);
+  sql.raw(
+    `case when ${b} is not null then greatest(0, (extract(epoch from date_trunc('milliseconds', ${b}) - date_trunc('milliseconds', ${a})) * 1000)::float8 / 60000) end`,
+  );
 /** The two middle values of a float8[] sorted ascending (the same one twice for an odd length); null for an empty one. */
 const lowerMiddle = (a: string) => sql.raw(`${a}[(cardinality(${a}) + 1) / 2]`);
 const upperMiddle = (a: string) => sql.raw(`${a}[cardinality(${a}) / 2 + 1]`);
@@ -131,14 +133,30 @@ export async function loadQuestionFigures(deps: Deps, { communityId, period }: S
       from tags left join experts on experts.tag = tags.tag`,
   );
   const weekly = new Map<string, QuestionCounts>();
-  let totals = questionFiguresFromCounts(countsOf({ kind: 'total', key: null, questions: 0, answered: 0, solved: 0, matched: 0, fa_lo: null, fa_hi: null, fe_lo: null, fe_hi: null, experts: null }));
+  let totals = questionFiguresFromCounts(
+    countsOf({
+      kind: 'total',
+      key: null,
+      questions: 0,
+      answered: 0,
+      solved: 0,
+      matched: 0,
+      fa_lo: null,
+      fa_hi: null,
+      fe_lo: null,
+      fe_hi: null,
+      experts: null,
+    }),
+  );
   const perTag: CommunityHealth['coverage']['tags'] = [];
   for (const r of raw) {
     if (r.kind === 'total') totals = questionFiguresFromCounts(countsOf(r));
     else if (r.kind === 'week') weekly.set(r.key!, countsOf(r));
     else perTag.push({ tag: r.key!, questions: r.questions, unanswered: r.questions - r.answered, activeExperts: r.experts ?? 0 });
   }
-  const tags = perTag.sort((a, b) => Number(a.activeExperts > 0) - Number(b.activeExperts > 0) || b.questions - a.questions || a.tag.localeCompare(b.tag));
+  const tags = perTag.sort(
+    (a, b) => Number(a.activeExperts > 0) - Number(b.activeExperts > 0) || b.questions - a.questions || a.tag.localeCompare(b.tag),
+  );
   return { totals, weekly, coverage: { gaps: tags.filter((t) => t.activeExperts === 0).length, tags: tags.slice(0, 50) } };
 }
 
@@ -146,7 +164,16 @@ export async function loadQuestionFigures(deps: Deps, { communityId, period }: S
 export async function loadUnanswered(deps: Deps, { communityId, period, now }: Scope): Promise<CommunityHealth['unanswered']> {
   const cutoff = new Date(Math.min(period.to.getTime(), now.getTime() - UNANSWERED_AFTER_HOURS * HOUR_MS));
   if (cutoff <= period.from) return { total: 0, items: [] };
-  const raw = await rows<{ id: number; title: string; tags: string[]; created: number; username: string | null; display_name: string | null; matched: boolean; total: number }>(
+  const raw = await rows<{
+    id: number;
+    title: string;
+    tags: string[];
+    created: number;
+    username: string | null;
+    display_name: string | null;
+    matched: boolean;
+    total: number;
+  }>(
     deps,
     sql`
       select t.id, t.title, t.tags, ${epoch(sql`t.created_at`)} as created, u.username, u.display_name,
@@ -230,17 +257,25 @@ export async function loadExpertLoad(deps: Deps, { communityId, period }: Scope)
       group by m.expert_id`,
   );
   const byUser = new Map<number, { answers: number; accepted: number; matched: number; matchedAnswered: number; declined: number }>();
-  const entry = (id: number) => byUser.get(id) ?? byUser.set(id, { answers: 0, accepted: 0, matched: 0, matchedAnswered: 0, declined: 0 }).get(id)!;
+  const entry = (id: number) =>
+    byUser.get(id) ?? byUser.set(id, { answers: 0, accepted: 0, matched: 0, matchedAnswered: 0, declined: 0 }).get(id)!;
   for (const a of answers) Object.assign(entry(a.user_id), { answers: a.answers, accepted: a.accepted });
   for (const m of matches) Object.assign(entry(m.user_id), { matched: m.matched, matchedAnswered: m.answered, declined: m.declined });
-  const top = [...byUser.entries()].sort((a, b) => b[1].answers - a[1].answers || b[1].matched - a[1].matched || a[0] - b[0]).slice(0, EXPERTS_LIMIT);
+  const top = [...byUser.entries()]
+    .sort((a, b) => b[1].answers - a[1].answers || b[1].matched - a[1].matched || a[0] - b[0])
+    .slice(0, EXPERTS_LIMIT);
   const people =
     top.length === 0
       ? []
       : await deps.db
           .select({ id: users.id, username: users.username, displayName: users.displayName, trustLevel: users.trustLevel })
           .from(users)
-          .where(inArray(users.id, top.map(([id]) => id)));
+          .where(
+            inArray(
+              users.id,
+              top.map(([id]) => id),
+            ),
+          );
   const person = new Map(people.map((u) => [u.id, u]));
   return {
     ...loadSpread(answers.map((a) => a.answers)),
@@ -287,7 +322,12 @@ export async function loadParticipationMovement(deps: Deps, { communityId, perio
   }
   const order = (l: ParticipationLevel | null) => (l === null ? -1 : participationRank(l));
   return {
-    summary: { levels: counts, up, down, movement: [...movement.values()].sort((a, b) => order(b.to) - order(a.to) || order(a.from) - order(b.from)) },
+    summary: {
+      levels: counts,
+      up,
+      down,
+      movement: [...movement.values()].sort((a, b) => order(b.to) - order(a.to) || order(a.from) - order(b.from)),
+    },
     weekly,
   };
 }
@@ -303,7 +343,10 @@ export async function loadGuideFigures(deps: Deps, { communityId, period }: Scop
         select verified_at, 'verified' from guides where community_id = ${communityId} and deleted_at is null and verified_at >= ${period.from} and verified_at < ${period.to}
       ) g group by 1, 2`,
   );
-  const [total] = await rows<{ n: number }>(deps, sql`select count(*)::int as n from guides where community_id = ${communityId} and status = 'published' and deleted_at is null`);
+  const [total] = await rows<{ n: number }>(
+    deps,
+    sql`select count(*)::int as n from guides where community_id = ${communityId} and status = 'published' and deleted_at is null`,
+  );
   const perWeek = new Map<string, { published: number; verified: number }>();
   let published = 0;
   let verified = 0;
@@ -317,7 +360,11 @@ export async function loadGuideFigures(deps: Deps, { communityId, period }: Scop
 }
 
 /** The whole report. */
-export async function communityHealth(deps: Deps, community: { id: number; slug: string; name: string }, period: HealthPeriod): Promise<CommunityHealth> {
+export async function communityHealth(
+  deps: Deps,
+  community: { id: number; slug: string; name: string },
+  period: HealthPeriod,
+): Promise<CommunityHealth> {
   const now = deps.clock.now();
   const scope: Scope = { communityId: community.id, period, now };
   const [questions, unanswered, retention, experts, participation, guides] = await Promise.all([

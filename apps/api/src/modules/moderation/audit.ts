@@ -21,10 +21,17 @@ export async function writeAudit(tx: Tx, record: AuditRecord, now: Date): Promis
 }
 
 /** A page of the audit log, newest first: one community's, or the whole site's. */
-export async function listAudit(deps: Deps, communityId: number | null, page: { cursor?: string | undefined; limit?: number | undefined }): Promise<AuditList> {
+export async function listAudit(
+  deps: Deps,
+  communityId: number | null,
+  page: { cursor?: string | undefined; limit?: number | undefined },
+): Promise<AuditList> {
   const limit = page.limit ?? 50;
   const cursor = decodeCursor(page.cursor, ['number']);
-  const conditions: (SQL | undefined)[] = [communityId === null ? undefined : eq(auditLog.communityId, communityId), cursor ? lt(auditLog.id, cursor[0] as number) : undefined];
+  const conditions: (SQL | undefined)[] = [
+    communityId === null ? undefined : eq(auditLog.communityId, communityId),
+    cursor ? lt(auditLog.id, cursor[0] as number) : undefined,
+  ];
   const rows = await deps.db
     .select({ entry: auditLog, actor: userBits, community: { slug: communities.slug, name: communities.name } })
     .from(auditLog)

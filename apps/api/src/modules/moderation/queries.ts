@@ -6,7 +6,8 @@ import { decodeCursor, encodeCursor } from '../threads/cursor.js';
 import { userBits } from '../threads/queries.js';
 
 type UserBits = { id: number; username: string; displayName: string; trustLevel: number };
-const summary = (u: UserBits | null) => (u && u.id !== null ? { id: u.id, username: u.username, displayName: u.displayName, trustLevel: u.trustLevel } : null);
+const summary = (u: UserBits | null) =>
+  u && u.id !== null ? { id: u.id, username: u.username, displayName: u.displayName, trustLevel: u.trustLevel } : null;
 
 /** Every flag on these posts (open and resolved), newest first. */
 export async function flagsOfPosts(deps: Deps, postIds: number[]): Promise<Map<number, Flag[]>> {
@@ -19,7 +20,9 @@ export async function flagsOfPosts(deps: Deps, postIds: number[]): Promise<Map<n
     .where(inArray(flags.postId, postIds))
     .orderBy(desc(flags.createdAt), desc(flags.id));
   const resolverIds = [...new Set(rows.map((r) => r.flag.resolvedBy).filter((id): id is number => id !== null))];
-  const resolvers = new Map((resolverIds.length ? await deps.db.select(userBits).from(users).where(inArray(users.id, resolverIds)) : []).map((u) => [u.id, u]));
+  const resolvers = new Map(
+    (resolverIds.length ? await deps.db.select(userBits).from(users).where(inArray(users.id, resolverIds)) : []).map((u) => [u.id, u]),
+  );
   for (const r of rows) {
     const list = out.get(r.flag.postId) ?? [];
     list.push(presentFlag(r.flag, r.flagger, r.flag.resolvedBy !== null ? (resolvers.get(r.flag.resolvedBy) ?? null) : null));
@@ -47,7 +50,11 @@ export function presentFlag(flag: typeof flags.$inferSelect, flagger: UserBits |
  * The community's review queue, newest first: posts with open flags (with their whole flag history) and
  * posts held for approval. Keyset-paginated on (queued at, post id).
  */
-export async function getReviewQueue(deps: Deps, community: CommunityRow, page: { cursor?: string | undefined; limit?: number | undefined }): Promise<ReviewQueue> {
+export async function getReviewQueue(
+  deps: Deps,
+  community: CommunityRow,
+  page: { cursor?: string | undefined; limit?: number | undefined },
+): Promise<ReviewQueue> {
   const limit = page.limit ?? 20;
   const cursor = decodeCursor(page.cursor, ['string', 'number']);
   const after = cursor ? sql`where (q.queued_at, q.post_id) < (${cursor[0]}::timestamptz, ${cursor[1]})` : sql``;
@@ -63,16 +70,22 @@ export async function getReviewQueue(deps: Deps, community: CommunityRow, page: 
     ) q ${after}
     order by q.queued_at desc, q.post_id desc
     limit ${limit + 1}`);
-  const rows = ((result as unknown as { rows: { post_id: number; queued_at: string | Date; open_flags: number }[] }).rows ?? []).map((r) => ({
-    postId: Number(r.post_id),
-    queuedAt: new Date(r.queued_at),
-    openFlags: Number(r.open_flags),
-  }));
+  const rows = ((result as unknown as { rows: { post_id: number; queued_at: string | Date; open_flags: number }[] }).rows ?? []).map(
+    (r) => ({
+      postId: Number(r.post_id),
+      queuedAt: new Date(r.queued_at),
+      openFlags: Number(r.open_flags),
+    }),
+  );
   const pageRows = rows.slice(0, limit);
   const ids = pageRows.map((r) => r.postId);
   const details = ids.length
     ? await deps.db
-        .select({ post: posts, thread: { id: threads.id, title: threads.title }, author: { ...userBits, suspendedUntil: users.suspendedUntil } })
+        .select({
+          post: posts,
+          thread: { id: threads.id, title: threads.title },
+          author: { ...userBits, suspendedUntil: users.suspendedUntil },
+        })
         .from(posts)
         .innerJoin(threads, eq(threads.id, posts.threadId))
         .leftJoin(users, eq(users.id, posts.authorId))
@@ -84,10 +97,24 @@ export async function getReviewQueue(deps: Deps, community: CommunityRow, page: 
   const items = pageRows.flatMap((r) => {
     const d = byId.get(r.postId);
     if (!d) return [];
-    const author = d.author && d.author.id !== null ? { ...summary(d.author)!, suspendedUntil: d.author.suspendedUntil && d.author.suspendedUntil > now ? d.author.suspendedUntil.toISOString() : null } : null;
+    const author =
+      d.author && d.author.id !== null
+        ? {
+            ...summary(d.author)!,
+            suspendedUntil: d.author.suspendedUntil && d.author.suspendedUntil > now ? d.author.suspendedUntil.toISOString() : null,
+          }
+        : null;
     return [
       {
-        post: { id: d.post.id, number: d.post.number, author, html: d.post.html, createdAt: d.post.createdAt.toISOString(), held: d.post.heldAt !== null, hidden: d.post.hiddenAt !== null },
+        post: {
+          id: d.post.id,
+          number: d.post.number,
+          author,
+          html: d.post.html,
+          createdAt: d.post.createdAt.toISOString(),
+          held: d.post.heldAt !== null,
+          hidden: d.post.hiddenAt !== null,
+        },
         thread: d.thread,
         openFlags: r.openFlags,
         flags: history.get(r.postId) ?? [],

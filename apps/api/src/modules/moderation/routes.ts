@@ -1,5 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError, AuditList, CursorQuery, FlagCreateBody, FlagCreated, IdParams, Problem, ReviewBody, ReviewQueue, ReviewResult, SlugParams, ThreadDetail, ThreadMoveBody } from '@praxis/contracts';
+import {
+  AppError,
+  AuditList,
+  CursorQuery,
+  FlagCreateBody,
+  FlagCreated,
+  IdParams,
+  Problem,
+  ReviewBody,
+  ReviewQueue,
+  ReviewResult,
+  SlugParams,
+  ThreadDetail,
+  ThreadMoveBody,
+} from '@praxis/contracts';
 import { users, eq } from '@praxis/db';
 import { ensure, ensureReadable } from '../../policy.js';
 import { findCommunityBySlug } from '../communities/queries.js';
@@ -15,7 +29,15 @@ export const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/posts/:id/flags',
-    { schema: { tags: ['moderation'], summary: 'Flag a post for the community’s moderators (once per post)', params: IdParams, body: FlagCreateBody, response: { 201: FlagCreated, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Flag a post for the community’s moderators (once per post)',
+        params: IdParams,
+        body: FlagCreateBody,
+        response: { 201: FlagCreated, '4xx': Problem },
+      },
+    },
     async (request, reply) => {
       const viewer = request.viewer;
       const { post, thread, ref } = await loadPost(app.deps, viewer, request.params.id);
@@ -29,7 +51,15 @@ export const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/communities/:slug/review',
-    { schema: { tags: ['moderation'], summary: 'The review queue: flagged posts with their flag history, and held posts (leaders and moderators)', params: SlugParams, querystring: CursorQuery, response: { 200: ReviewQueue, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'The review queue: flagged posts with their flag history, and held posts (leaders and moderators)',
+        params: SlugParams,
+        querystring: CursorQuery,
+        response: { 200: ReviewQueue, '4xx': Problem },
+      },
+    },
     async (request) => {
       const community = await findCommunityBySlug(app.deps, request.params.slug);
       ensure(request.viewer, 'community.review', community);
@@ -39,14 +69,23 @@ export const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/posts/:id/review',
-    { schema: { tags: ['moderation'], summary: 'Resolve a post in the review queue: approve, hide, delete, suspend its author, or dismiss its flags', params: IdParams, body: ReviewBody, response: { 200: ReviewResult, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Resolve a post in the review queue: approve, hide, delete, suspend its author, or dismiss its flags',
+        params: IdParams,
+        body: ReviewBody,
+        response: { 200: ReviewResult, '4xx': Problem },
+      },
+    },
     async (request) => {
       const viewer = request.viewer;
       const { post, thread, ref } = await loadPost(app.deps, viewer, request.params.id);
       ensure(viewer, 'post.review', ref);
       const [author] = post.authorId !== null ? await app.deps.db.select().from(users).where(eq(users.id, post.authorId)) : [];
       if (request.body.action === 'suspend') {
-        if (!author) throw new AppError('VALIDATION_FAILED', 'This post has no author to suspend', { action: 'the author’s account is gone' });
+        if (!author)
+          throw new AppError('VALIDATION_FAILED', 'This post has no author to suspend', { action: 'the author’s account is gone' });
         ensure(viewer, 'user.suspend', { user: userRef(author), community: thread.ref.community });
       }
       const resolvedFlags = await reviewPost(app.deps, viewer, post, thread.thread, author ?? null, request.body);
@@ -58,7 +97,14 @@ export const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const locked of [true, false]) {
     app.post(
       `/threads/:id/${locked ? 'lock' : 'unlock'}`,
-      { schema: { tags: ['moderation'], summary: locked ? 'Lock a thread: no more replies except from moderators' : 'Unlock a thread', params: IdParams, response: { 200: ThreadDetail, '4xx': Problem } } },
+      {
+        schema: {
+          tags: ['moderation'],
+          summary: locked ? 'Lock a thread: no more replies except from moderators' : 'Unlock a thread',
+          params: IdParams,
+          response: { 200: ThreadDetail, '4xx': Problem },
+        },
+      },
       async (request) => {
         const viewer = request.viewer;
         const { thread, ref } = await loadThread(app.deps, viewer, request.params.id);
@@ -72,7 +118,15 @@ export const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/threads/:id/move',
-    { schema: { tags: ['moderation'], summary: 'Move a thread to another community (moderators of both)', params: IdParams, body: ThreadMoveBody, response: { 200: ThreadDetail, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Move a thread to another community (moderators of both)',
+        params: IdParams,
+        body: ThreadMoveBody,
+        response: { 200: ThreadDetail, '4xx': Problem },
+      },
+    },
     async (request) => {
       const viewer = request.viewer;
       const { thread, ref, community } = await loadThread(app.deps, viewer, request.params.id);
@@ -89,7 +143,15 @@ export const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/communities/:slug/audit',
-    { schema: { tags: ['moderation'], summary: 'The community’s moderation log, newest first (leaders, moderators, admins)', params: SlugParams, querystring: CursorQuery, response: { 200: AuditList, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'The community’s moderation log, newest first (leaders, moderators, admins)',
+        params: SlugParams,
+        querystring: CursorQuery,
+        response: { 200: AuditList, '4xx': Problem },
+      },
+    },
     async (request) => {
       const community = await findCommunityBySlug(app.deps, request.params.slug);
       ensure(request.viewer, 'community.audit', community);
@@ -99,7 +161,14 @@ export const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/admin/audit',
-    { schema: { tags: ['moderation'], summary: 'The whole site’s audit log, newest first (admins)', querystring: CursorQuery, response: { 200: AuditList, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'The whole site’s audit log, newest first (admins)',
+        querystring: CursorQuery,
+        response: { 200: AuditList, '4xx': Problem },
+      },
+    },
     async (request) => {
       ensure(request.viewer, 'site.audit', null);
       return listAudit(app.deps, null, request.query);

@@ -1,9 +1,29 @@
-import { isNotificationKind, type Notification, type NotificationKind, type NotificationList, type NotificationSettings, type WatchLevel } from '@praxis/contracts';
-import { communityReadableBy, and, communities, desc, eq, isNull, lt, notifications, posts, threads, unreadNotificationCount, users, watches } from '@praxis/db';
+import {
+  isNotificationKind,
+  type Notification,
+  type NotificationKind,
+  type NotificationList,
+  type NotificationSettings,
+  type WatchLevel,
+} from '@praxis/contracts';
+import {
+  communityReadableBy,
+  and,
+  communities,
+  desc,
+  eq,
+  isNull,
+  lt,
+  notifications,
+  posts,
+  threads,
+  unreadNotificationCount,
+  users,
+  watches,
+} from '@praxis/db';
 import type { Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { decodeIdCursor } from '../threads/cursor.js';
-
 
 /** What a moderator decided, as the author reads it (the notification's data.reason is the review action). */
 const moderationMessages: Record<string, string> = {
@@ -22,7 +42,9 @@ interface NotificationData {
 /** The guide a guide notification is about (its thread is only the guide's first source). */
 function guideOf(kind: string, data: NotificationData): { id: number; title: string } | undefined {
   if (kind !== 'guide_review' && kind !== 'guide_credited') return undefined;
-  return Number.isInteger(data.guideId) && typeof data.guideTitle === 'string' ? { id: data.guideId as number, title: data.guideTitle } : undefined;
+  return Number.isInteger(data.guideId) && typeof data.guideTitle === 'string'
+    ? { id: data.guideId as number, title: data.guideTitle }
+    : undefined;
 }
 
 /** An expert_match notification's `data`: why the expert was asked, and in which round. */
@@ -65,7 +87,11 @@ export function notificationMessage(kind: string, actorName: string | null, data
 export const unreadCount = (deps: Deps, userId: number): Promise<number> => unreadNotificationCount(deps.db, userId);
 
 /** The viewer's notifications, newest first; only those in communities they can still read. */
-export async function listNotifications(deps: Deps, viewer: Viewer, query: { cursor?: string | undefined; limit?: number | undefined; unread?: boolean | undefined }): Promise<NotificationList> {
+export async function listNotifications(
+  deps: Deps,
+  viewer: Viewer,
+  query: { cursor?: string | undefined; limit?: number | undefined; unread?: boolean | undefined },
+): Promise<NotificationList> {
   const limit = query.limit ?? 20;
   const afterId = decodeIdCursor(query.cursor);
   const rows = await deps.db
@@ -106,7 +132,11 @@ export async function listNotifications(deps: Deps, viewer: Viewer, query: { cur
     ...matchDetails(r.notification.kind, r.notification.data),
     ...withGuide(guideOf(r.notification.kind, r.notification.data as NotificationData)),
   }));
-  return { items, unreadCount: await unreadCount(deps, viewer.id), nextCursor: rows.length > limit ? String(page[page.length - 1]!.notification.id) : null };
+  return {
+    items,
+    unreadCount: await unreadCount(deps, viewer.id),
+    nextCursor: rows.length > limit ? String(page[page.length - 1]!.notification.id) : null,
+  };
 }
 
 export async function notificationSettings(deps: Deps, userId: number): Promise<NotificationSettings> {
@@ -118,10 +148,15 @@ export async function notificationSettings(deps: Deps, userId: number): Promise<
   return user;
 }
 
-export type WatchTarget = { type: 'community'; communityId: number } | { type: 'tag'; communityId: number; tag: string } | { type: 'thread'; threadId: number; authorId: number | null };
+export type WatchTarget =
+  | { type: 'community'; communityId: number }
+  | { type: 'tag'; communityId: number; tag: string }
+  | { type: 'thread'; threadId: number; authorId: number | null };
 
 const targetKey = (target: WatchTarget) =>
-  target.type === 'thread' ? { targetType: 'thread' as const, targetId: target.threadId, tag: '' } : { targetType: target.type, targetId: target.communityId, tag: target.type === 'tag' ? target.tag : '' };
+  target.type === 'thread'
+    ? { targetType: 'thread' as const, targetId: target.threadId, tag: '' }
+    : { targetType: target.type, targetId: target.communityId, tag: target.type === 'tag' ? target.tag : '' };
 
 /** The viewer's level on a target; without a choice, the thread's author watches it and everyone else is 'normal'. */
 export async function watchState(deps: Deps, userId: number, target: WatchTarget): Promise<{ level: WatchLevel; isDefault: boolean }> {
@@ -129,7 +164,9 @@ export async function watchState(deps: Deps, userId: number, target: WatchTarget
   const [row] = await deps.db
     .select({ level: watches.level })
     .from(watches)
-    .where(and(eq(watches.userId, userId), eq(watches.targetType, key.targetType), eq(watches.targetId, key.targetId), eq(watches.tag, key.tag)));
+    .where(
+      and(eq(watches.userId, userId), eq(watches.targetType, key.targetType), eq(watches.targetId, key.targetId), eq(watches.tag, key.tag)),
+    );
   if (row) return { level: row.level, isDefault: false };
   return { level: target.type === 'thread' && target.authorId === userId ? 'watching' : 'normal', isDefault: true };
 }
@@ -139,5 +176,8 @@ export async function setWatch(deps: Deps, userId: number, target: WatchTarget, 
   await deps.db
     .insert(watches)
     .values({ userId, ...key, level, updatedAt: deps.clock.now() })
-    .onConflictDoUpdate({ target: [watches.userId, watches.targetType, watches.targetId, watches.tag], set: { level, updatedAt: deps.clock.now() } });
+    .onConflictDoUpdate({
+      target: [watches.userId, watches.targetType, watches.targetId, watches.tag],
+      set: { level, updatedAt: deps.clock.now() },
+    });
 }

@@ -1,5 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdParams, PostsAfter, PostsAfterQuery, Problem, ReadMarksBody, ThreadDetailQuery, ThreadPage, UnreadCount } from '@praxis/contracts';
+import {
+  IdParams,
+  PostsAfter,
+  PostsAfterQuery,
+  Problem,
+  ReadMarksBody,
+  ThreadDetailQuery,
+  ThreadPage,
+  UnreadCount,
+} from '@praxis/contracts';
 import { requireViewer } from '../../policy.js';
 import { unreadCount } from '../notifications/queries.js';
 import { recordReads } from '../reading/commands.js';
@@ -12,7 +21,16 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/threads/:id/page',
-    { schema: { tags: ['pages'], summary: 'Everything the thread page shows, in one read: the thread and a page of its posts, the accepted answer, the viewer’s watch level, matching, guides, move targets and unread count. Never writes.', params: IdParams, querystring: ThreadDetailQuery, response: { 200: ThreadPage, ...problems } } },
+    {
+      schema: {
+        tags: ['pages'],
+        summary:
+          'Everything the thread page shows, in one read: the thread and a page of its posts, the accepted answer, the viewer’s watch level, matching, guides, move targets and unread count. Never writes.',
+        params: IdParams,
+        querystring: ThreadDetailQuery,
+        response: { 200: ThreadPage, ...problems },
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
       if (request.viewer) return threadPage(deps, request.viewer, id, request.query);
@@ -30,13 +48,29 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/threads/:id/posts',
-    { schema: { tags: ['pages'], summary: 'The posts after a number that you may see: what an open page fetches when a post is added', params: IdParams, querystring: PostsAfterQuery, response: { 200: PostsAfter, ...problems } } },
+    {
+      schema: {
+        tags: ['pages'],
+        summary: 'The posts after a number that you may see: what an open page fetches when a post is added',
+        params: IdParams,
+        querystring: PostsAfterQuery,
+        response: { 200: PostsAfter, ...problems },
+      },
+    },
     (request) => postsAfter(deps, request.viewer, request.params.id, request.query.after, request.query.limit),
   );
 
   app.post(
     '/me/reads',
-    { schema: { tags: ['pages'], summary: 'Record what you were shown: each thread’s read position, its notifications read, your expert match seen (one batch, sent after a page renders)', body: ReadMarksBody, response: { 200: UnreadCount, ...problems } } },
+    {
+      schema: {
+        tags: ['pages'],
+        summary:
+          'Record what you were shown: each thread’s read position, its notifications read, your expert match seen (one batch, sent after a page renders)',
+        body: ReadMarksBody,
+        response: { 200: UnreadCount, ...problems },
+      },
+    },
     async (request) => {
       const viewer = requireViewer(request.viewer);
       await recordReads(deps, viewer, request.body.items);

@@ -19,7 +19,12 @@ const unlessNotFound = <T>(promise: Promise<T>): Promise<T | null> =>
  * Everything the thread page shows, for one viewer, from the existing queries: the access check first, then one
  * round of independent reads (concurrent on a PostgreSQL pool; PGlite runs them one after another). Reads only.
  */
-export async function threadPage(deps: Deps, viewer: Viewer | null, threadId: number, page: { cursor?: string | undefined; limit?: number | undefined }): Promise<ThreadPage> {
+export async function threadPage(
+  deps: Deps,
+  viewer: Viewer | null,
+  threadId: number,
+  page: { cursor?: string | undefined; limit?: number | undefined },
+): Promise<ThreadPage> {
   const { thread, community, ref } = await loadThread(deps, viewer, threadId);
   const curate = can(viewer, 'thread.moderate', ref);
   const [detail, solution, watch, matching, cited, library, communities, unread] = await Promise.all([
@@ -51,7 +56,13 @@ export async function threadPage(deps: Deps, viewer: Viewer | null, threadId: nu
 }
 
 /** The posts after number `after` that this viewer may see: what an open page fetches when told a post was added. */
-export async function postsAfter(deps: Deps, viewer: Viewer | null, threadId: number, after: number, limit: number | undefined): Promise<PostsAfter> {
+export async function postsAfter(
+  deps: Deps,
+  viewer: Viewer | null,
+  threadId: number,
+  after: number,
+  limit: number | undefined,
+): Promise<PostsAfter> {
   const detail = await getThreadDetail(deps, viewer, threadId, { cursor: encodeCursor([after]), limit });
   return { items: detail.posts, more: detail.nextCursor !== null, totalPosts: detail.totalPosts };
 }

@@ -5,7 +5,11 @@ import type { Deps } from '../../context.js';
 import type { UserRow } from './commands.js';
 
 export async function findUser(deps: Deps, username: string): Promise<UserRow> {
-  const [user] = await deps.db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).limit(1);
+  const [user] = await deps.db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${username})`)
+    .limit(1);
   if (!user) throw new AppError('NOT_FOUND', `No member "${username}"`);
   return user;
 }
@@ -45,4 +49,3 @@ export async function presentUserModeration(deps: Deps, viewer: Viewer | null, u
     abilities,
   };
 }
-

@@ -1,5 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CommunityRoleBody, CommunityRoleResult, MemberParams, Problem, SiteRoleBody, SuspendBody, UserModeration, UserParams } from '@praxis/contracts';
+import {
+  CommunityRoleBody,
+  CommunityRoleResult,
+  MemberParams,
+  Problem,
+  SiteRoleBody,
+  SuspendBody,
+  UserModeration,
+  UserParams,
+} from '@praxis/contracts';
 import { ensure } from '../../policy.js';
 import { findCommunityBySlug } from '../communities/queries.js';
 import { futureDate } from '../moderation/audit.js';
@@ -10,13 +19,28 @@ import { findUser, presentUserModeration, userRef } from './queries.js';
 export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/users/:username/moderation',
-    { schema: { tags: ['people'], summary: 'A member’s role and suspension, with what you may change (staff)', params: UserParams, response: { 200: UserModeration, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'A member’s role and suspension, with what you may change (staff)',
+        params: UserParams,
+        response: { 200: UserModeration, '4xx': Problem },
+      },
+    },
     async (request) => presentUserModeration(app.deps, request.viewer, await findUser(app.deps, request.params.username)),
   );
 
   app.put(
     '/users/:username/role',
-    { schema: { tags: ['people'], summary: 'Set a member’s site role: member, moderator or admin (admins)', params: UserParams, body: SiteRoleBody, response: { 200: UserModeration, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Set a member’s site role: member, moderator or admin (admins)',
+        params: UserParams,
+        body: SiteRoleBody,
+        response: { 200: UserModeration, '4xx': Problem },
+      },
+    },
     async (request) => {
       const viewer = request.viewer;
       const user = await findUser(app.deps, request.params.username);
@@ -28,7 +52,15 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put(
     '/communities/:slug/members/:username/role',
-    { schema: { tags: ['people'], summary: 'Make a member a leader, moderator or plain member of a community (admins)', params: MemberParams, body: CommunityRoleBody, response: { 200: CommunityRoleResult, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Make a member a leader, moderator or plain member of a community (admins)',
+        params: MemberParams,
+        body: CommunityRoleBody,
+        response: { 200: CommunityRoleResult, '4xx': Problem },
+      },
+    },
     async (request) => {
       const viewer = request.viewer;
       const community = await findCommunityBySlug(app.deps, request.params.slug);
@@ -41,7 +73,15 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/users/:username/suspend',
-    { schema: { tags: ['people'], summary: 'Suspend a member until a date, with a reason: they can read, not write (staff)', params: UserParams, body: SuspendBody, response: { 200: UserModeration, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Suspend a member until a date, with a reason: they can read, not write (staff)',
+        params: UserParams,
+        body: SuspendBody,
+        response: { 200: UserModeration, '4xx': Problem },
+      },
+    },
     async (request) => {
       const viewer = request.viewer;
       const user = await findUser(app.deps, request.params.username);
@@ -54,7 +94,14 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/users/:username/unsuspend',
-    { schema: { tags: ['people'], summary: 'Lift a suspension (staff)', params: UserParams, response: { 200: UserModeration, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Lift a suspension (staff)',
+        params: UserParams,
+        response: { 200: UserModeration, '4xx': Problem },
+      },
+    },
     async (request) => {
       const viewer = request.viewer;
       const user = await findUser(app.deps, request.params.username);

@@ -10,48 +10,95 @@ export const pipelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const problems = { '4xx': Problem };
   const count = sql<number>`count(*)::int`;
 
-  app.get('/admin/pipeline', { schema: { tags: ['admin'], summary: 'Outbox backlog, search index state and dead letters', response: { 200: PipelineStatus, ...problems } } }, async (request) => {
-    ensure(request.viewer, 'site.operate', null);
-    const [outbox] = await db.select({ pending: count, oldest: sql<string | null>`min(${outboxEvents.createdAt})` }).from(outboxEvents).where(isNull(outboxEvents.publishedAt));
-    const [stale] = await db
-      .select({ n: count })
-      .from(threads)
-      .where(threadsNeedingIndex(SEARCH_DOCUMENT_VERSION));
-    const [dead] = await db.select({ n: count }).from(deadLetters).where(isNull(deadLetters.retriedAt));
-    const documents = await app.searchIndex.count().catch(() => -1);
-    return {
-      outbox: { pending: outbox?.pending ?? 0, oldestPendingAt: outbox?.oldest ? new Date(outbox.oldest).toISOString() : null },
-      search: { engine: app.searchIndex.kind, documents, threadsToIndex: stale?.n ?? 0 },
-      deadLetters: dead?.n ?? 0,
-    };
-  });
+  app.get(
+    '/admin/pipeline',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Outbox backlog, search index state and dead letters',
+        response: { 200: PipelineStatus, ...problems },
+      },
+    },
+    async (request) => {
+      ensure(request.viewer, 'site.operate', null);
+      const [outbox] = await db
+        .select({ pending: count, oldest: sql<string | null>`min(${outboxEvents.createdAt})` })
+        .from(outboxEvents)
+        .where(isNull(outboxEvents.publishedAt));
+      const [stale] = await db.select({ n: count }).from(threads).where(threadsNeedingIndex(SEARCH_DOCUMENT_VERSION));
+      const [dead] = await db.select({ n: count }).from(deadLetters).where(isNull(deadLetters.retriedAt));
+      const documents = await app.searchIndex.count().catch(() => -1);
+      return {
+        outbox: { pending: outbox?.pending ?? 0, oldestPendingAt: outbox?.oldest ? new Date(outbox.oldest).toISOString() : null },
+        search: { engine: app.searchIndex.kind, documents, threadsToIndex: stale?.n ?? 0 },
+        deadLetters: dead?.n ?? 0,
+      };
+    },
+  );
 
-  app.get('/admin/dead-letters', { schema: { tags: ['admin'], summary: 'Jobs that failed on every attempt', response: { 200: DeadLetterList, ...problems } } }, async (request) => {
-    ensure(request.viewer, 'site.operate', null);
-    const rows = await db.select().from(deadLetters).orderBy(desc(deadLetters.id)).limit(100);
-    return {
-      items: rows.map((r) => ({ id: r.id, queue: r.queue, jobName: r.jobName, jobId: r.jobId, error: r.error, attempts: r.attempts, failedAt: r.failedAt.toISOString(), retriedAt: r.retriedAt?.toISOString() ?? null, retryCount: r.retryCount })),
-    };
-  });
+  app.get(
+    '/admin/dead-letters',
+    { schema: { tags: ['admin'], summary: 'Jobs that failed on every attempt', response: { 200: DeadLetterList, ...problems } } },
+    async (request) => {
+      ensure(request.viewer, 'site.operate', null);
+      const rows = await db.select().from(deadLetters).orderBy(desc(deadLetters.id)).limit(100);
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          queue: r.queue,
+          jobName: r.jobName,
+          jobId: r.jobId,
+          error: r.error,
+          attempts: r.attempts,
+          failedAt: r.failedAt.toISOString(),
+          retriedAt: r.retriedAt?.toISOString() ?? null,
+          retryCount: r.retryCount,
+        })),
+      };
+    },
+  );
 
   app.post(
     '/admin/dead-letters/:id/retry',
-    { schema: { tags: ['admin'], summary: 'Run a failed job again (the worker picks it up)', params: IdParams, response: { 202: Ok, ...problems } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Run a failed job again (the worker picks it up)',
+        params: IdParams,
+        response: { 202: Ok, ...problems },
+      },
+    },
     async (request, reply) => {
       const viewer = request.viewer;
       ensure(viewer, 'site.operate', null);
-      const [letter] = await db.select({ id: deadLetters.id, retriedAt: deadLetters.retriedAt }).from(deadLetters).where(eq(deadLetters.id, request.params.id));
+      const [letter] = await db
+        .select({ id: deadLetters.id, retriedAt: deadLetters.retriedAt })
+        .from(deadLetters)
+        .where(eq(deadLetters.id, request.params.id));
       if (!letter) throw new AppError('NOT_FOUND', `No dead letter ${request.params.id}`);
-      if (letter.retriedAt) throw new AppError('VALIDATION_FAILED', 'This job was already retried; if it fails again it comes back here', { id: 'already retried' });
+      if (letter.retriedAt)
+        throw new AppError('VALIDATION_FAILED', 'This job was already retried; if it fails again it comes back here', {
+          id: 'already retried',
+        });
       await db.transaction((tx) => appendEvent(tx, 'job.retried', letter.id, { deadLetterId: letter.id, by: viewer.id }, viewer.id));
       return reply.code(202).send({ ok: true });
     },
   );
 
-  app.post('/admin/search/reindex', { schema: { tags: ['admin'], summary: 'Rebuild the search index from the database (runs in the worker)', response: { 202: Ok, ...problems } } }, async (request, reply) => {
-    const viewer = request.viewer;
-    ensure(viewer, 'site.operate', null);
-    await db.transaction((tx) => appendEvent(tx, 'reindex.requested', 0, { requestedBy: viewer.id }, viewer.id));
-    return reply.code(202).send({ ok: true });
-  });
+  app.post(
+    '/admin/search/reindex',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Rebuild the search index from the database (runs in the worker)',
+        response: { 202: Ok, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const viewer = request.viewer;
+      ensure(viewer, 'site.operate', null);
+      await db.transaction((tx) => appendEvent(tx, 'reindex.requested', 0, { requestedBy: viewer.id }, viewer.id));
+      return reply.code(202).send({ ok: true });
+    },
+  );
 };

@@ -25,7 +25,11 @@ export async function recordReads(deps: Deps, viewer: Viewer, items: ReadMarksBo
     if (loaded) readable.push(threadId);
   }
   if (readable.length === 0) return;
-  const lastNumbers = await deps.db.select({ threadId: posts.threadId, last: sql<number>`max(${posts.number})`.mapWith(Number) }).from(posts).where(inArray(posts.threadId, readable)).groupBy(posts.threadId);
+  const lastNumbers = await deps.db
+    .select({ threadId: posts.threadId, last: sql<number>`max(${posts.number})`.mapWith(Number) })
+    .from(posts)
+    .where(inArray(posts.threadId, readable))
+    .groupBy(posts.threadId);
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
     let statsMoved = false;

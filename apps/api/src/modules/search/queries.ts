@@ -10,7 +10,10 @@ type CommunityLabel = { id: number; slug: string; name: string };
 
 /** The communities this viewer may read: the permission filter every search query carries. */
 async function readableCommunityLabels(deps: Deps, viewer: Viewer | null): Promise<Map<number, CommunityLabel>> {
-  const rows = await deps.db.select({ id: communities.id, slug: communities.slug, name: communities.name }).from(communities).where(communityReadableBy(viewer));
+  const rows = await deps.db
+    .select({ id: communities.id, slug: communities.slug, name: communities.name })
+    .from(communities)
+    .where(communityReadableBy(viewer));
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -25,7 +28,10 @@ async function engine<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    throw new AppError('SEARCH_UNAVAILABLE', `Search is unavailable right now (${error instanceof Error ? error.message : 'unknown error'}); try again in a moment`);
+    throw new AppError(
+      'SEARCH_UNAVAILABLE',
+      `Search is unavailable right now (${error instanceof Error ? error.message : 'unknown error'}); try again in a moment`,
+    );
   }
 }
 
@@ -58,14 +64,25 @@ export async function searchThreads(deps: Deps, index: SearchIndex, viewer: View
       offset,
     }),
   );
-  const live = await liveThreads(deps, result.hits.map((h) => h.id), readable);
+  const live = await liveThreads(
+    deps,
+    result.hits.map((h) => h.id),
+    readable,
+  );
   const items = result.hits.flatMap((hit) => {
     const thread = live.get(hit.id);
     const community = thread && readable.get(thread.communityId);
     if (!thread || !community) return [];
     return [
       {
-        thread: { id: thread.id, title: thread.title, status: thread.status, replyCount: thread.replyCount, tags: thread.tags, lastActivityAt: thread.lastActivityAt.toISOString() },
+        thread: {
+          id: thread.id,
+          title: thread.title,
+          status: thread.status,
+          replyCount: thread.replyCount,
+          tags: thread.tags,
+          lastActivityAt: thread.lastActivityAt.toISOString(),
+        },
         community: { slug: community.slug, name: community.name },
         titleHtml: hit.titleHtml,
         snippetHtml: hit.snippetHtml,
@@ -85,14 +102,22 @@ export async function searchThreads(deps: Deps, index: SearchIndex, viewer: View
     total: result.total,
     nextCursor: offset + limit < result.total ? String(offset + limit) : null,
     facets: {
-      communities: facet(result.facets.communityId, (id) => readable.get(Number(id))?.name).map((f) => ({ ...f, value: readable.get(Number(f.value))!.slug })),
+      communities: facet(result.facets.communityId, (id) => readable.get(Number(id))?.name).map((f) => ({
+        ...f,
+        value: readable.get(Number(f.value))!.slug,
+      })),
       tags: facet(result.facets.tags, (tag) => tag),
       status: facet(result.facets.status, (status) => status),
     },
   };
 }
 
-export async function similarThreads(deps: Deps, index: SearchIndex, viewer: Viewer | null, query: { title: string; body?: string | undefined; community?: string | undefined; limit?: number | undefined }): Promise<SimilarThreads> {
+export async function similarThreads(
+  deps: Deps,
+  index: SearchIndex,
+  viewer: Viewer | null,
+  query: { title: string; body?: string | undefined; community?: string | undefined; limit?: number | undefined },
+): Promise<SimilarThreads> {
   const readable = await readableCommunityLabels(deps, viewer);
   const communityId = communityBySlug(readable, query.community);
   const hits = await engine(
@@ -104,12 +129,26 @@ export async function similarThreads(deps: Deps, index: SearchIndex, viewer: Vie
       limit: query.limit ?? 5,
     }),
   );
-  const live = await liveThreads(deps, hits.map((h) => h.id), readable);
+  const live = await liveThreads(
+    deps,
+    hits.map((h) => h.id),
+    readable,
+  );
   return {
     items: hits.flatMap((hit) => {
       const thread = live.get(hit.id);
       const community = thread && readable.get(thread.communityId);
-      return thread && community ? [{ id: thread.id, title: thread.title, status: thread.status, replyCount: thread.replyCount, community: { slug: community.slug, name: community.name } }] : [];
+      return thread && community
+        ? [
+            {
+              id: thread.id,
+              title: thread.title,
+              status: thread.status,
+              replyCount: thread.replyCount,
+              community: { slug: community.slug, name: community.name },
+            },
+          ]
+        : [];
     }),
   };
 }

@@ -5,7 +5,8 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-const invalidCursor = () => new AppError('VALIDATION_FAILED', 'The cursor is not valid; start again from the first page', { cursor: 'is not valid' });
+const invalidCursor = () =>
+  new AppError('VALIDATION_FAILED', 'The cursor is not valid; start again from the first page', { cursor: 'is not valid' });
 
 // What encodeCursor writes: Date#toISOString() timestamps and int4 numbers (ids, scores, ranks); anything else would reach SQL as a cast that fails.
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
@@ -17,7 +18,8 @@ export function decodeCursor(cursor: string | undefined, shape: readonly ('strin
   if (cursor === undefined) return null;
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === shape.length && key.every((v, i) => (shape[i] === 'string' ? isTimestamp(v) : isInt4(v)))) return key as (string | number)[];
+    if (Array.isArray(key) && key.length === shape.length && key.every((v, i) => (shape[i] === 'string' ? isTimestamp(v) : isInt4(v))))
+      return key as (string | number)[];
   } catch {
     // fall through to the error below
   }

@@ -1,5 +1,32 @@
-import { AppError, type Post, type ThreadDetail, type ThreadList, type ThreadListQuery, type ThreadSummary, type UserSummary } from '@praxis/contracts';
-import { and, asc, communities, threadRef, desc, eq, gt, inArray, isNull, ne, postListedInThreadFor, posts, sql, threadListableBy, threads, users, votes, type SQL } from '@praxis/db';
+import {
+  AppError,
+  type Post,
+  type ThreadDetail,
+  type ThreadList,
+  type ThreadListQuery,
+  type ThreadSummary,
+  type UserSummary,
+} from '@praxis/contracts';
+import {
+  and,
+  asc,
+  communities,
+  threadRef,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNull,
+  ne,
+  postListedInThreadFor,
+  posts,
+  sql,
+  threadListableBy,
+  threads,
+  users,
+  votes,
+  type SQL,
+} from '@praxis/db';
 import { can, type PostRef, type ThreadRef, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -24,7 +51,8 @@ export const postRef = (post: PostRow, thread: ThreadRef): PostRef => ({
   thread,
 });
 
-const userSummary = (u: UserBits | null): UserSummary | null => (u && u.id !== null ? { id: u.id, username: u.username, displayName: u.displayName, trustLevel: u.trustLevel } : null);
+const userSummary = (u: UserBits | null): UserSummary | null =>
+  u && u.id !== null ? { id: u.id, username: u.username, displayName: u.displayName, trustLevel: u.trustLevel } : null;
 
 function summarizeThread(thread: ThreadRow, community: CommunityBits, author: UserBits | null): ThreadSummary {
   return {
@@ -106,12 +134,23 @@ export async function listThreads(deps: Deps, viewer: Viewer | null, query: Thre
   const last = page.at(-1);
   const nextCursor =
     rows.length > limit && last
-      ? encodeCursor(sort === 'top' ? [last.thread.score, last.thread.id] : [(sort === 'unanswered' ? last.thread.createdAt : last.thread.lastActivityAt).toISOString(), last.thread.id])
+      ? encodeCursor(
+          sort === 'top'
+            ? [last.thread.score, last.thread.id]
+            : [(sort === 'unanswered' ? last.thread.createdAt : last.thread.lastActivityAt).toISOString(), last.thread.id],
+        )
       : null;
   return { items: page.map((r) => summarizeThread(r.thread, r.community, r.author)), nextCursor };
 }
 
-function presentPost(post: PostRow, author: UserBits | null, thread: ThreadRow, ref: ThreadRef, viewer: Viewer | null, voted: boolean): Post {
+function presentPost(
+  post: PostRow,
+  author: UserBits | null,
+  thread: ThreadRow,
+  ref: ThreadRef,
+  viewer: Viewer | null,
+  voted: boolean,
+): Post {
   const pref = postRef(post, ref);
   const readable = can(viewer, 'post.read', pref) && post.deletedAt === null;
   return {
@@ -144,7 +183,12 @@ function presentPost(post: PostRow, author: UserBits | null, thread: ThreadRow, 
   };
 }
 
-export async function getThreadDetail(deps: Deps, viewer: Viewer | null, threadId: number, page: { cursor?: string | undefined; limit?: number | undefined }): Promise<ThreadDetail> {
+export async function getThreadDetail(
+  deps: Deps,
+  viewer: Viewer | null,
+  threadId: number,
+  page: { cursor?: string | undefined; limit?: number | undefined },
+): Promise<ThreadDetail> {
   const { thread, community, author, ref } = await loadThread(deps, viewer, threadId);
   const limit = page.limit ?? 50;
   const cursor = decodeCursor(page.cursor, ['number']);
@@ -152,7 +196,9 @@ export async function getThreadDetail(deps: Deps, viewer: Viewer | null, threadI
     .select({ post: posts, author: userBits })
     .from(posts)
     .leftJoin(users, eq(users.id, posts.authorId))
-    .where(and(eq(posts.threadId, thread.id), cursor ? gt(posts.number, cursor[0] as number) : undefined, postListedInThreadFor(viewer, thread)))
+    .where(
+      and(eq(posts.threadId, thread.id), cursor ? gt(posts.number, cursor[0] as number) : undefined, postListedInThreadFor(viewer, thread)),
+    )
     .orderBy(asc(posts.number))
     .limit(limit + 1);
   const pageRows = rows.slice(0, limit);
@@ -161,7 +207,15 @@ export async function getThreadDetail(deps: Deps, viewer: Viewer | null, threadI
     const voted = await deps.db
       .select({ postId: votes.postId })
       .from(votes)
-      .where(and(eq(votes.userId, viewer.id), inArray(votes.postId, pageRows.map((r) => r.post.id))));
+      .where(
+        and(
+          eq(votes.userId, viewer.id),
+          inArray(
+            votes.postId,
+            pageRows.map((r) => r.post.id),
+          ),
+        ),
+      );
     for (const v of voted) votedIds.add(v.postId);
   }
   const last = pageRows.at(-1);
@@ -182,7 +236,11 @@ export async function getThreadDetail(deps: Deps, viewer: Viewer | null, threadI
 }
 
 async function loadOpeningPost(deps: Deps, threadId: number): Promise<PostRow | undefined> {
-  const [row] = await deps.db.select().from(posts).where(and(eq(posts.threadId, threadId), eq(posts.number, 1))).limit(1);
+  const [row] = await deps.db
+    .select()
+    .from(posts)
+    .where(and(eq(posts.threadId, threadId), eq(posts.number, 1)))
+    .limit(1);
   return row;
 }
 
@@ -197,7 +255,12 @@ export async function ensureThreadEditable(deps: Deps, viewer: Viewer | null, th
 export async function presentSinglePost(deps: Deps, viewer: Viewer | null, postId: number): Promise<Post> {
   const { post, thread } = await loadPost(deps, viewer, postId);
   const [author] = post.authorId ? await deps.db.select(userBits).from(users).where(eq(users.id, post.authorId)) : [];
-  const voted = viewer ? await deps.db.select({ postId: votes.postId }).from(votes).where(and(eq(votes.postId, post.id), eq(votes.userId, viewer.id))) : [];
+  const voted = viewer
+    ? await deps.db
+        .select({ postId: votes.postId })
+        .from(votes)
+        .where(and(eq(votes.postId, post.id), eq(votes.userId, viewer.id)))
+    : [];
   return presentPost(post, author ?? null, thread.thread, thread.ref, viewer, voted.length > 0);
 }
 

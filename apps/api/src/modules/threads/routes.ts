@@ -1,5 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdParams, Post, PostCreateBody, Problem, SolutionBody, SolutionResult, ThreadCreateBody, ThreadDetail, ThreadDetailQuery, ThreadList, ThreadListQuery, ThreadUpdateBody } from '@praxis/contracts';
+import {
+  IdParams,
+  Post,
+  PostCreateBody,
+  Problem,
+  SolutionBody,
+  SolutionResult,
+  ThreadCreateBody,
+  ThreadDetail,
+  ThreadDetailQuery,
+  ThreadList,
+  ThreadListQuery,
+  ThreadUpdateBody,
+} from '@praxis/contracts';
 import { ensure } from '../../policy.js';
 import { findCommunityBySlug } from '../communities/queries.js';
 import { acceptSolution, createThread, editThread, replyToThread, unacceptSolution } from './commands.js';
@@ -8,13 +21,29 @@ import { ensureThreadEditable, getThreadDetail, listThreads, loadThread, present
 export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const cache = app.threadCache;
 
-  app.get('/threads', { schema: { tags: ['threads'], summary: 'Threads you can see, filtered and paginated', querystring: ThreadListQuery, response: { 200: ThreadList, '4xx': Problem } } }, (request) =>
-    listThreads(app.deps, request.viewer, request.query),
+  app.get(
+    '/threads',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Threads you can see, filtered and paginated',
+        querystring: ThreadListQuery,
+        response: { 200: ThreadList, '4xx': Problem },
+      },
+    },
+    (request) => listThreads(app.deps, request.viewer, request.query),
   );
 
   app.post(
     '/threads',
-    { schema: { tags: ['threads'], summary: 'Ask a question or start a discussion', body: ThreadCreateBody, response: { 201: ThreadDetail, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Ask a question or start a discussion',
+        body: ThreadCreateBody,
+        response: { 201: ThreadDetail, '4xx': Problem },
+      },
+    },
     async (request, reply) => {
       const community = await findCommunityBySlug(app.deps, request.body.community);
       const viewer = request.viewer;
@@ -26,7 +55,15 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/threads/:id',
-    { schema: { tags: ['threads'], summary: 'A thread with a page of its posts', params: IdParams, querystring: ThreadDetailQuery, response: { 200: ThreadDetail, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'A thread with a page of its posts',
+        params: IdParams,
+        querystring: ThreadDetailQuery,
+        response: { 200: ThreadDetail, '4xx': Problem },
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
       // Reads never write: read positions, notifications read and "match seen" are POST /api/v1/me/reads.
@@ -45,7 +82,15 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch(
     '/threads/:id',
-    { schema: { tags: ['threads'], summary: 'Change the title or tags (whoever may edit the opening post)', params: IdParams, body: ThreadUpdateBody, response: { 200: ThreadDetail, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Change the title or tags (whoever may edit the opening post)',
+        params: IdParams,
+        body: ThreadUpdateBody,
+        response: { 200: ThreadDetail, '4xx': Problem },
+      },
+    },
     async (request) => {
       const viewer = request.viewer;
       const { thread, openingRef } = await ensureThreadEditable(app.deps, viewer, request.params.id);
@@ -58,7 +103,15 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/threads/:id/posts',
-    { schema: { tags: ['posts'], summary: 'Reply to a thread (optionally to one of its posts)', params: IdParams, body: PostCreateBody, response: { 201: Post, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['posts'],
+        summary: 'Reply to a thread (optionally to one of its posts)',
+        params: IdParams,
+        body: PostCreateBody,
+        response: { 201: Post, '4xx': Problem },
+      },
+    },
     async (request, reply) => {
       const viewer = request.viewer;
       const { thread, ref } = await loadThread(app.deps, viewer, request.params.id);
@@ -71,7 +124,15 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/threads/:id/solution',
-    { schema: { tags: ['threads'], summary: 'Accept a reply as the solution (asker or moderator); replaces any earlier one', params: IdParams, body: SolutionBody, response: { 200: SolutionResult, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Accept a reply as the solution (asker or moderator); replaces any earlier one',
+        params: IdParams,
+        body: SolutionBody,
+        response: { 200: SolutionResult, '4xx': Problem },
+      },
+    },
     async (request) => {
       const viewer = request.viewer;
       const { thread, ref } = await loadThread(app.deps, viewer, request.params.id);
@@ -85,7 +146,14 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/threads/:id/solution',
-    { schema: { tags: ['threads'], summary: 'Clear the accepted solution', params: IdParams, response: { 200: SolutionResult, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Clear the accepted solution',
+        params: IdParams,
+        response: { 200: SolutionResult, '4xx': Problem },
+      },
+    },
     async (request) => {
       const viewer = request.viewer;
       const { thread, ref } = await loadThread(app.deps, viewer, request.params.id);

@@ -10,14 +10,31 @@ export const trustRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { ...loaded.settings, isDefault: loaded.isDefault, updatedAt: loaded.updatedAt?.toISOString() ?? null };
   };
 
-  app.get('/admin/trust', { schema: { tags: ['trust'], summary: 'Trust-level thresholds and newcomer (TL0) limits (admins)', response: { 200: TrustSettings, '4xx': Problem } } }, async (request) => {
-    ensure(request.viewer, 'trust.edit', null);
-    return present();
-  });
+  app.get(
+    '/admin/trust',
+    {
+      schema: {
+        tags: ['trust'],
+        summary: 'Trust-level thresholds and newcomer (TL0) limits (admins)',
+        response: { 200: TrustSettings, '4xx': Problem },
+      },
+    },
+    async (request) => {
+      ensure(request.viewer, 'trust.edit', null);
+      return present();
+    },
+  );
 
   app.put(
     '/admin/trust',
-    { schema: { tags: ['trust'], summary: 'Change the thresholds or TL0 limits; every member’s level is recomputed (admins)', body: TrustSettingsBody, response: { 200: TrustSettings, '4xx': Problem } } },
+    {
+      schema: {
+        tags: ['trust'],
+        summary: 'Change the thresholds or TL0 limits; every member’s level is recomputed (admins)',
+        body: TrustSettingsBody,
+        response: { 200: TrustSettings, '4xx': Problem },
+      },
+    },
     async (request) => {
       const viewer = request.viewer;
       ensure(viewer, 'trust.edit', null);

@@ -8,11 +8,19 @@ import { listThreads } from '../threads/queries.js';
 /** A member's profile as this viewer may see it: their questions, answers and counts, from posts and threads the viewer may see. */
 export async function loadUserProfile(deps: Deps, viewer: Viewer | null, username: string): Promise<UserProfile> {
   const { db } = deps;
-  const [user] = await db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).limit(1);
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${username})`)
+    .limit(1);
   if (!user) throw new AppError('NOT_FOUND', `No member "${username}"`);
   const answersBy = and(eq(posts.authorId, user.id), gt(posts.number, 1), postVisibleTo(viewer));
   const answerRows = await db
-    .select({ post: posts, thread: { id: threads.id, title: threads.title, solutionPostId: threads.solutionPostId }, communitySlug: communities.slug })
+    .select({
+      post: posts,
+      thread: { id: threads.id, title: threads.title, solutionPostId: threads.solutionPostId },
+      communitySlug: communities.slug,
+    })
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(communities, eq(communities.id, threads.communityId))
@@ -22,8 +30,21 @@ export async function loadUserProfile(deps: Deps, viewer: Viewer | null, usernam
   const countOf = async (query: Promise<{ n: number }[]>) => (await query)[0]?.n ?? 0;
   const n = sql<number>`count(*)::int`;
   const stats = {
-    questions: await countOf(db.select({ n }).from(threads).innerJoin(communities, eq(communities.id, threads.communityId)).where(and(eq(threads.authorId, user.id), threadListableBy(viewer)))),
-    answers: await countOf(db.select({ n }).from(posts).innerJoin(threads, eq(threads.id, posts.threadId)).innerJoin(communities, eq(communities.id, threads.communityId)).where(answersBy)),
+    questions: await countOf(
+      db
+        .select({ n })
+        .from(threads)
+        .innerJoin(communities, eq(communities.id, threads.communityId))
+        .where(and(eq(threads.authorId, user.id), threadListableBy(viewer))),
+    ),
+    answers: await countOf(
+      db
+        .select({ n })
+        .from(posts)
+        .innerJoin(threads, eq(threads.id, posts.threadId))
+        .innerJoin(communities, eq(communities.id, threads.communityId))
+        .where(answersBy),
+    ),
     solutions: await countOf(
       db
         .select({ n })
@@ -35,7 +56,14 @@ export async function loadUserProfile(deps: Deps, viewer: Viewer | null, usernam
   };
   const questions = await listThreads(deps, viewer, { author: user.username, limit: 20, sort: 'latest' });
   return {
-    user: { id: user.id, username: user.username, displayName: user.displayName, trustLevel: user.trustLevel, createdAt: user.createdAt.toISOString(), role: user.role },
+    user: {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      trustLevel: user.trustLevel,
+      createdAt: user.createdAt.toISOString(),
+      role: user.role,
+    },
     stats,
     participation: await participationOf(deps, viewer, user.id),
     questions: questions.items,

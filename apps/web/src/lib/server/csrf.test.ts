@@ -29,7 +29,11 @@ describe('isCrossSiteForm', () => {
 
   it('leaves reads and non-form requests alone', () => {
     expect(isCrossSiteForm(new Request('http://localhost/', { headers: { origin: 'https://evil.example' } }), PUBLIC)).toBe(false);
-    const json = new Request('http://localhost/x', { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: '{}' });
+    const json = new Request('http://localhost/x', {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(isCrossSiteForm(json, PUBLIC)).toBe(false);
   });
 });

@@ -51,7 +51,9 @@ export function throwLoadError(problem: unknown, response: Response | undefined)
   const status = response?.status ?? 500;
   const p = isProblem(problem) ? problem : undefined;
   if (status === 404) error(404, { message: p?.detail ?? 'We could not find that page.', code: 'NOT_FOUND' });
-  if (status === 401 || status === 403) error(status, { message: p?.detail ?? p?.title ?? 'You cannot see this page.', code: p?.code ?? 'FORBIDDEN' });
-  if (status >= 400 && status < 500) error(status, { message: p?.detail ?? p?.title ?? 'That request is not valid.', ...(p?.code && { code: p.code }) });
+  if (status === 401 || status === 403)
+    error(status, { message: p?.detail ?? p?.title ?? 'You cannot see this page.', code: p?.code ?? 'FORBIDDEN' });
+  if (status >= 400 && status < 500)
+    error(status, { message: p?.detail ?? p?.title ?? 'That request is not valid.', ...(p?.code && { code: p.code }) });
   error(502, { message: 'Praxis could not reach its API. Please try again in a moment.', code: 'UPSTREAM' });
 }

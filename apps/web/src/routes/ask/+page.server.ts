@@ -33,10 +33,20 @@ export const actions: Actions = {
       kind: field(form, 'kind') === 'discussion' ? 'discussion' : 'question',
     };
     if (!values.community) {
-      return failWith({ status: 400, title: 'Choose a community', code: 'VALIDATION_FAILED', errors: { community: 'Choose the community to ask in' } }, undefined, { values });
+      return failWith(
+        { status: 400, title: 'Choose a community', code: 'VALIDATION_FAILED', errors: { community: 'Choose the community to ask in' } },
+        undefined,
+        { values },
+      );
     }
     const { data, error, response } = await locals.api.POST('/api/v1/threads', {
-      body: { community: values.community, title: values.title, body: values.body, tags: parseTags(values.tags), kind: values.kind as 'question' | 'discussion' },
+      body: {
+        community: values.community,
+        title: values.title,
+        body: values.body,
+        tags: parseTags(values.tags),
+        kind: values.kind as 'question' | 'discussion',
+      },
     });
     if (!data) return failWith(error, response, { values });
     redirect(303, threadPath(data));

@@ -7,7 +7,9 @@ export const load: PageServerLoad = async ({ locals, url, depends }) => {
   if (!locals.viewer) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
   depends('praxis:notifications');
   const cursor = url.searchParams.get('cursor') || undefined;
-  const { data, error, response } = await locals.api.GET('/api/v1/notifications', { params: { query: { limit: 20, ...(cursor && { cursor }) } } });
+  const { data, error, response } = await locals.api.GET('/api/v1/notifications', {
+    params: { query: { limit: 20, ...(cursor && { cursor }) } },
+  });
   if (!data) {
     // A stale or hand-edited cursor: start from the newest rather than failing.
     if (cursor && response.status === 400) redirect(303, '/notifications');

@@ -23,7 +23,14 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   // Guides first, on the first page only; a failed guide lookup just leaves them out.
   const guidesRequest =
     query.q && !query.cursor
-      ? locals.api.GET('/api/v1/guides/search', { params: { query: { q: query.q.slice(0, 200), limit: 3, ...(query.community && { community: query.community }) } } }).then((r) => r.data?.items ?? [], () => [])
+      ? locals.api
+          .GET('/api/v1/guides/search', {
+            params: { query: { q: query.q.slice(0, 200), limit: 3, ...(query.community && { community: query.community }) } },
+          })
+          .then(
+            (r) => r.data?.items ?? [],
+            () => [],
+          )
       : Promise.resolve([]);
   if (query.q) {
     const { data, error, response } = await locals.api.GET('/api/v1/search', {
@@ -39,7 +46,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
       },
     });
     if (data) results = data;
-    else if (response.status === 503) problem = { kind: 'unavailable', message: 'Search is unavailable right now. Please try again in a moment.' };
+    else if (response.status === 503)
+      problem = { kind: 'unavailable', message: 'Search is unavailable right now. Please try again in a moment.' };
     else if (query.cursor && response.status === 400) redirect(303, searchHref(query, { cursor: null }));
     else if (response.status === 400 || response.status === 404) {
       problem = { kind: 'invalid', message: (isProblem(error) && (error.detail || error.title)) || 'That search is not valid.' };

@@ -20,7 +20,12 @@ export const actions: Actions = {
     const { data, error, response } = await locals.api.POST('/api/v1/auth/register', {
       body: { username: values.username, email: values.email, password, ...(values.displayName && { displayName: values.displayName }) },
     });
-    if (!data) return failWith(error, response, { values, labels: { displayName: 'Display name' }, fields: ['username', 'displayName', 'email', 'password'] });
+    if (!data)
+      return failWith(error, response, {
+        values,
+        labels: { displayName: 'Display name' },
+        fields: ['username', 'displayName', 'email', 'password'],
+      });
     forwardSessionCookie(response, cookies);
     redirect(303, next);
   },

@@ -15,7 +15,12 @@ export const emailNotification = defineHandler('email.notification', {
   async handle(event, deps) {
     const { notificationId } = event.payload;
     const [row] = await deps.db
-      .select({ notification: notifications, user: users, thread: { id: threads.id, title: threads.title }, community: { name: communities.name, slug: communities.slug } })
+      .select({
+        notification: notifications,
+        user: users,
+        thread: { id: threads.id, title: threads.title },
+        community: { name: communities.name, slug: communities.slug },
+      })
       .from(notifications)
       .innerJoin(users, eq(users.id, notifications.userId))
       .innerJoin(threads, eq(threads.id, notifications.threadId))
@@ -41,20 +46,36 @@ export const emailNotification = defineHandler('email.notification', {
     const claimed = await deps.db
       .update(notifications)
       .set({ emailClaimedAt: now })
-      .where(and(eq(notifications.id, notificationId), isNull(notifications.emailedAt), or(isNull(notifications.emailClaimedAt), lt(notifications.emailClaimedAt, leaseExpired))))
+      .where(
+        and(
+          eq(notifications.id, notificationId),
+          isNull(notifications.emailedAt),
+          or(isNull(notifications.emailClaimedAt), lt(notifications.emailClaimedAt, leaseExpired)),
+        ),
+      )
       .returning({ id: notifications.id });
     if (claimed.length === 0) {
-      const [current] = await deps.db.select({ emailedAt: notifications.emailedAt }).from(notifications).where(eq(notifications.id, notificationId));
+      const [current] = await deps.db
+        .select({ emailedAt: notifications.emailedAt })
+        .from(notifications)
+        .where(eq(notifications.id, notificationId));
       if (!current || current.emailedAt) return 'skipped:already emailed';
       throw new Error(`notification ${notificationId}: another attempt holds the email lease; retrying later`);
     }
     try {
-      const [actor] = notification.actorId ? await deps.db.select({ displayName: users.displayName, username: users.username }).from(users).where(eq(users.id, notification.actorId)) : [];
+      const [actor] = notification.actorId
+        ? await deps.db
+            .select({ displayName: users.displayName, username: users.username })
+            .from(users)
+            .where(eq(users.id, notification.actorId))
+        : [];
       // A notification about a whole question (an expert match) quotes the question itself.
       const [post] = await deps.db
         .select({ body: posts.body })
         .from(posts)
-        .where(notification.postId ? eq(posts.id, notification.postId) : and(eq(posts.threadId, notification.threadId), eq(posts.number, 1)));
+        .where(
+          notification.postId ? eq(posts.id, notification.postId) : and(eq(posts.threadId, notification.threadId), eq(posts.number, 1)),
+        );
       const reasons = (notification.data as { reasons?: unknown }).reasons;
       const message = notificationEmail({
         recipient: { displayName: user.displayName },

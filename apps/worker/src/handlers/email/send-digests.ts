@@ -1,4 +1,19 @@
-import { and, communities, desc, emailDigests, eq, gt, inArray, loadViewers, ne, threadRef, threads, users, watches, threadListedForAll } from '@praxis/db';
+import {
+  and,
+  communities,
+  desc,
+  emailDigests,
+  eq,
+  gt,
+  inArray,
+  loadViewers,
+  ne,
+  threadRef,
+  threads,
+  users,
+  watches,
+  threadListedForAll,
+} from '@praxis/db';
 import { can } from '@praxis/domain';
 import type { WorkerDeps } from '../../deps.js';
 import { digestEmail, unsubscribeUrl } from '../../email/templates.js';
@@ -25,18 +40,41 @@ export async function sendDailyDigests(deps: Pick<WorkerDeps, 'db' | 'mailer' | 
       .from(watches)
       .where(and(eq(watches.userId, userId), eq(watches.targetType, 'community'), inArray(watches.level, ['watching', 'tracking'])));
     const rows = await deps.db
-      .select({ thread: threads, community: { id: communities.id, name: communities.name, slug: communities.slug, visibility: communities.visibility } })
+      .select({
+        thread: threads,
+        community: { id: communities.id, name: communities.name, slug: communities.slug, visibility: communities.visibility },
+      })
       .from(threads)
       .innerJoin(communities, eq(communities.id, threads.communityId))
-      .where(and(inArray(threads.communityId, watched.map((w) => w.communityId)), gt(threads.createdAt, since), threadListedForAll, ne(threads.authorId, userId)))
+      .where(
+        and(
+          inArray(
+            threads.communityId,
+            watched.map((w) => w.communityId),
+          ),
+          gt(threads.createdAt, since),
+          threadListedForAll,
+          ne(threads.authorId, userId),
+        ),
+      )
       .orderBy(desc(threads.createdAt))
       .limit(50);
     const viewer = (await loadViewers(deps.db, [userId], now)).get(userId);
     const readable = rows.filter((r) => viewer && can(viewer, 'thread.read', threadRef(r.thread, r.community)));
     if (readable.length === 0) continue;
-    const claimed = await deps.db.insert(emailDigests).values({ userId, day }).onConflictDoNothing().returning({ userId: emailDigests.userId });
+    const claimed = await deps.db
+      .insert(emailDigests)
+      .values({ userId, day })
+      .onConflictDoNothing()
+      .returning({ userId: emailDigests.userId });
     if (claimed.length === 0) continue;
-    const byCommunity = new Map<number, { community: { name: string; slug: string }; threads: { id: number; title: string; replyCount: number; status: 'open' | 'solved' | 'locked' }[] }>();
+    const byCommunity = new Map<
+      number,
+      {
+        community: { name: string; slug: string };
+        threads: { id: number; title: string; replyCount: number; status: 'open' | 'solved' | 'locked' }[];
+      }
+    >();
     for (const { thread, community } of readable) {
       const entry = byCommunity.get(community.id) ?? { community: { name: community.name, slug: community.slug }, threads: [] };
       entry.threads.push({ id: thread.id, title: thread.title, replyCount: thread.replyCount, status: thread.status });

@@ -1,5 +1,35 @@
-import { and, desc, eq, expertCommunityPreferences, expertMatches, expertSettings, expertStats, inArray, loadViewers, lte, ne, posts, sql, threadRef, threads, type Db, replyVisibleToAll, threadListedForAll, loadMatchingModel } from '@praxis/db';
-import { can, defaultShareWindow, markdownToText, type AnswerCounts, type CommunityExpertiseTotals, type ExpertCandidate, type ExpertQuestion, parseRankingModel, type RankingModel } from '@praxis/domain';
+import {
+  and,
+  desc,
+  eq,
+  expertCommunityPreferences,
+  expertMatches,
+  expertSettings,
+  expertStats,
+  inArray,
+  loadViewers,
+  lte,
+  ne,
+  posts,
+  sql,
+  threadRef,
+  threads,
+  type Db,
+  replyVisibleToAll,
+  threadListedForAll,
+  loadMatchingModel,
+} from '@praxis/db';
+import {
+  can,
+  defaultShareWindow,
+  markdownToText,
+  type AnswerCounts,
+  type CommunityExpertiseTotals,
+  type ExpertCandidate,
+  type ExpertQuestion,
+  parseRankingModel,
+  type RankingModel,
+} from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import { gatherEvidence, type EvidencePort } from '../../experts/evidence.js';
 import { historyIndexOf, loadCommunityHistory, withHistoryFeatures } from '../../experts/training.js';
@@ -38,11 +68,26 @@ function evidencePort(db: Db, search: SearchIndex, context: ThreadContext): Evid
     async answersOf(threadIds) {
       if (threadIds.length === 0) return [];
       const rows = await db
-        .select({ threadId: posts.threadId, authorId: posts.authorId, id: posts.id, score: posts.score, createdAt: posts.createdAt, threadTitle: threads.title, solutionPostId: threads.solutionPostId })
+        .select({
+          threadId: posts.threadId,
+          authorId: posts.authorId,
+          id: posts.id,
+          score: posts.score,
+          createdAt: posts.createdAt,
+          threadTitle: threads.title,
+          solutionPostId: threads.solutionPostId,
+        })
         .from(posts)
         .innerJoin(threads, eq(threads.id, posts.threadId))
         .where(and(inArray(posts.threadId, [...threadIds]), replyVisibleToAll, threadListedForAll));
-      return rows.map((row) => ({ threadId: row.threadId, threadTitle: row.threadTitle, authorId: row.authorId, accepted: row.solutionPostId === row.id, score: row.score, answeredAt: row.createdAt.getTime() }));
+      return rows.map((row) => ({
+        threadId: row.threadId,
+        threadTitle: row.threadTitle,
+        authorId: row.authorId,
+        accepted: row.solutionPostId === row.id,
+        score: row.score,
+        answeredAt: row.createdAt.getTime(),
+      }));
     },
   };
 }
@@ -52,10 +97,17 @@ function evidencePort(db: Db, search: SearchIndex, context: ThreadContext): Evid
  * community, authors of similar answers, members who opted in) with their evidence, expertise,
  * match history, preferences and read permission, as of `now`.
  */
-export async function loadMatchingInputs(deps: { db: Db; search: SearchIndex }, context: ThreadContext, now: Date): Promise<MatchingInputs> {
+export async function loadMatchingInputs(
+  deps: { db: Db; search: SearchIndex },
+  context: ThreadContext,
+  now: Date,
+): Promise<MatchingInputs> {
   const { db } = deps;
   const { thread, community } = context;
-  const [opening] = await db.select({ body: posts.body }).from(posts).where(and(eq(posts.threadId, thread.id), eq(posts.number, 1)));
+  const [opening] = await db
+    .select({ body: posts.body })
+    .from(posts)
+    .where(and(eq(posts.threadId, thread.id), eq(posts.number, 1)));
   const questionText = { title: thread.title, body: markdownToText(opening?.body ?? '') };
   const evidence = await gatherEvidence(questionText, evidencePort(db, deps.search, context));
   const storedRow = await loadMatchingModel(db, community.id, 'in_use');
@@ -96,12 +148,25 @@ export async function loadMatchingInputs(deps: { db: Db; search: SearchIndex }, 
         .select({ threadId: expertMatches.threadId })
         .from(expertMatches)
         .innerJoin(threads, eq(threads.id, expertMatches.threadId))
-        .where(and(eq(threads.communityId, community.id), eq(expertMatches.kind, 'expert'), ne(expertMatches.threadId, thread.id), lte(expertMatches.notifiedAt, now)))
+        .where(
+          and(
+            eq(threads.communityId, community.id),
+            eq(expertMatches.kind, 'expert'),
+            ne(expertMatches.threadId, thread.id),
+            lte(expertMatches.notifiedAt, now),
+          ),
+        )
         .groupBy(expertMatches.threadId)
         .orderBy(desc(sql`min(${expertMatches.notifiedAt})`), desc(expertMatches.threadId))
         .limit(defaultShareWindow)
     : [];
-  const inShareWindow = shareWindow.length > 0 ? inArray(expertMatches.threadId, shareWindow.map((row) => row.threadId)) : sql`false`;
+  const inShareWindow =
+    shareWindow.length > 0
+      ? inArray(
+          expertMatches.threadId,
+          shareWindow.map((row) => row.threadId),
+        )
+      : sql`false`;
 
   const [viewers, settingRows, history, thisQuestion, declines] = ids.length
     ? await Promise.all([
@@ -113,7 +178,9 @@ export async function loadMatchingInputs(deps: { db: Db; search: SearchIndex }, 
             matched: sql<number>`count(*)::int`,
             answered: sql<number>`count(*) filter (where ${expertMatches.state} in ('answered', 'accepted'))::int`,
             accepted: sql<number>`count(*) filter (where ${expertMatches.state} = 'accepted')::int`,
-            medianResponseMs: sql<number | null>`(percentile_cont(0.5) within group (order by extract(epoch from ${expertMatches.respondedAt} - ${expertMatches.notifiedAt})) filter (where ${expertMatches.state} in ('answered', 'accepted')) * 1000)::float8`,
+            medianResponseMs: sql<
+              number | null
+            >`(percentile_cont(0.5) within group (order by extract(epoch from ${expertMatches.respondedAt} - ${expertMatches.notifiedAt})) filter (where ${expertMatches.state} in ('answered', 'accepted')) * 1000)::float8`,
             recent: sql<number>`count(*) filter (where ${expertMatches.notifiedAt} > ${new Date(now.getTime() - LOAD_WINDOW_MS)})::int`,
             thisWeek: sql<number>`count(*) filter (where ${expertMatches.notifiedAt} >= ${startOfWeek(now)})::int`,
             shared: sql<number>`count(*) filter (where ${inShareWindow})::int`,
@@ -121,7 +188,10 @@ export async function loadMatchingInputs(deps: { db: Db; search: SearchIndex }, 
           .from(expertMatches)
           .where(and(inArray(expertMatches.expertId, ids), eq(expertMatches.kind, 'expert')))
           .groupBy(expertMatches.expertId),
-        db.select({ expertId: expertMatches.expertId, state: expertMatches.state }).from(expertMatches).where(eq(expertMatches.threadId, thread.id)),
+        db
+          .select({ expertId: expertMatches.expertId, state: expertMatches.state })
+          .from(expertMatches)
+          .where(eq(expertMatches.threadId, thread.id)),
         db
           .select({ expertId: expertMatches.expertId, threadId: expertMatches.threadId })
           .from(expertMatches)
@@ -134,7 +204,8 @@ export async function loadMatchingInputs(deps: { db: Db; search: SearchIndex }, 
   const historyOf = new Map(history.map((row) => [row.expertId, row]));
   const onThisQuestion = new Map(thisQuestion.map((row) => [row.expertId, row.state]));
   const notMyArea = new Map<number, number>();
-  for (const row of declines) notMyArea.set(row.expertId, (notMyArea.get(row.expertId) ?? 0) + (evidence.similarity.get(row.threadId) ?? 0));
+  for (const row of declines)
+    notMyArea.set(row.expertId, (notMyArea.get(row.expertId) ?? 0) + (evidence.similarity.get(row.threadId) ?? 0));
 
   const ref = threadRef(thread, community);
   const candidates: ExpertCandidate[] = ids.map((userId) => {
@@ -167,7 +238,8 @@ export async function loadMatchingInputs(deps: { db: Db; search: SearchIndex }, 
       availability: {
         optedIn: pref ? pref.matching === 'in' : counts.answers > 0,
         weeklyCap: setting ? setting.weeklyCap : 10,
-        quietHours: setting && setting.quietStart !== null && setting.quietEnd !== null ? { start: setting.quietStart, end: setting.quietEnd } : null,
+        quietHours:
+          setting && setting.quietStart !== null && setting.quietEnd !== null ? { start: setting.quietStart, end: setting.quietEnd } : null,
         timeZone: setting?.timeZone ?? 'UTC',
         mutedTags: pref?.mutedTags ?? [],
         wantedTags: pref?.wantedTags ?? [],
@@ -178,9 +250,24 @@ export async function loadMatchingInputs(deps: { db: Db; search: SearchIndex }, 
 
   // The learned model also reads when and how each candidate answers, their profile and the co-answer network.
   const withFeatures =
-    stored === null ? candidates : withHistoryFeatures(candidates, historyIndexOf(await loadCommunityHistory(db, community.id, now)), questionText, evidence.similarity, now.getTime());
+    stored === null
+      ? candidates
+      : withHistoryFeatures(
+          candidates,
+          historyIndexOf(await loadCommunityHistory(db, community.id, now)),
+          questionText,
+          evidence.similarity,
+          now.getTime(),
+        );
   return {
-    question: { threadId: thread.id, communityId: community.id, authorId: thread.authorId, title: thread.title, tags: thread.tags, createdAt: thread.createdAt.getTime() },
+    question: {
+      threadId: thread.id,
+      communityId: community.id,
+      authorId: thread.authorId,
+      title: thread.title,
+      tags: thread.tags,
+      createdAt: thread.createdAt.getTime(),
+    },
     candidates: withFeatures,
     totals,
     model: stored,

@@ -1,4 +1,20 @@
-import { and, appendEvent, eq, expertMatches, inArray, loadMatchingSettings, loadViewers, matchRequests, memberships, ne, posts, sql, threadRef, type Db, replyVisibleToAll } from '@praxis/db';
+import {
+  and,
+  appendEvent,
+  eq,
+  expertMatches,
+  inArray,
+  loadMatchingSettings,
+  loadViewers,
+  matchRequests,
+  memberships,
+  ne,
+  posts,
+  sql,
+  threadRef,
+  type Db,
+  replyVisibleToAll,
+} from '@praxis/db';
 import { can, nextLadderStep, rankExperts, type RankedExpert } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import { insertNotification, loadThreadContext, type ThreadContext } from '../notifications/write-notifications.js';
@@ -73,7 +89,13 @@ async function writeMatches(tx: Db, context: ThreadContext, matches: MatchToWrit
       dedupeKey: `match:${context.thread.id}`,
       data: { reason: match.reasons[0] ?? '', reasons: match.reasons, round: match.round, matchId: row.id },
     });
-    await appendEvent(tx, 'expert.matched', context.thread.id, { threadId: context.thread.id, expertId: match.expertId, matchId: row.id, round: match.round, kind: match.kind }, null);
+    await appendEvent(
+      tx,
+      'expert.matched',
+      context.thread.id,
+      { threadId: context.thread.id, expertId: match.expertId, matchId: row.id, round: match.round, kind: match.kind },
+      null,
+    );
   }
   return written;
 }
@@ -91,7 +113,8 @@ const toMatch = (expert: RankedExpert, index: number, round: number): MatchToWri
 /** Ranks the candidates for this question now; those already asked are excluded by the ranking. */
 async function shortlist(deps: LadderDeps, context: ThreadContext, limit: number, now: Date): Promise<RankedExpert[]> {
   const inputs = await loadMatchingInputs(deps, context, now);
-  return rankExperts(inputs.question, inputs.candidates, { now: now.getTime(), limit, totals: inputs.totals, model: inputs.model }).shortlist;
+  return rankExperts(inputs.question, inputs.candidates, { now: now.getTime(), limit, totals: inputs.totals, model: inputs.model })
+    .shortlist;
 }
 
 /** Leaders and moderators of the community who can read the thread, except the asker. */
@@ -122,12 +145,20 @@ export async function advanceLadder(deps: LadderDeps, threadId: number): Promise
   const { settings } = await loadMatchingSettings(deps.db, context.community.id);
   const now = deps.clock.now();
   const answered = await isAnswered(deps.db, context);
-  const ladder = { round: request.round, state: request.state, newcomer: request.newcomer, nextEscalationAt: request.nextEscalationAt?.getTime() ?? null };
+  const ladder = {
+    round: request.round,
+    state: request.state,
+    newcomer: request.newcomer,
+    nextEscalationAt: request.nextEscalationAt?.getTime() ?? null,
+  };
   let step = nextLadderStep(ladder, settings, { answered }, now.getTime());
 
   if (step.kind === 'stop') {
     if (step.reason === 'answered' && request.state === 'open') {
-      await deps.db.update(matchRequests).set({ state: 'answered', nextEscalationAt: null, updatedAt: now }).where(eq(matchRequests.threadId, threadId));
+      await deps.db
+        .update(matchRequests)
+        .set({ state: 'answered', nextEscalationAt: null, updatedAt: now })
+        .where(eq(matchRequests.threadId, threadId));
     }
     return step.reason;
   }
@@ -145,19 +176,44 @@ export async function advanceLadder(deps: LadderDeps, threadId: number): Promise
     const [locked] = await tx.select().from(matchRequests).where(eq(matchRequests.threadId, threadId)).for('update');
     if (!locked || locked.round !== request.round || locked.state !== 'open') return 'raced';
     if (step.kind === 'experts') {
-      await writeMatches(tx, context, experts.map((expert, i) => toMatch(expert, i, step.round)), now);
+      await writeMatches(
+        tx,
+        context,
+        experts.map((expert, i) => toMatch(expert, i, step.round)),
+        now,
+      );
       // The previous round's silent matches are over; their experts may still answer.
       await tx
         .update(expertMatches)
         .set({ state: 'expired' })
-        .where(and(eq(expertMatches.threadId, threadId), sql`${expertMatches.round} < ${step.round}`, inArray(expertMatches.state, ['notified', 'seen'])));
-      await tx.update(matchRequests).set({ round: step.round, nextEscalationAt: new Date(step.nextEscalationAt), updatedAt: now }).where(eq(matchRequests.threadId, threadId));
+        .where(
+          and(
+            eq(expertMatches.threadId, threadId),
+            sql`${expertMatches.round} < ${step.round}`,
+            inArray(expertMatches.state, ['notified', 'seen']),
+          ),
+        );
+      await tx
+        .update(matchRequests)
+        .set({ round: step.round, nextEscalationAt: new Date(step.nextEscalationAt), updatedAt: now })
+        .where(eq(matchRequests.threadId, threadId));
       return 'matched';
     }
     if (step.kind === 'leaders') {
-      const matches = leaders.map((id, i): MatchToWrite => ({ expertId: id, rank: i + 1, round: step.round, kind: 'leader', score: 0, reasons: ['you lead this community, and the members asked so far have not answered'], signals: {} }));
+      const matches = leaders.map((id, i): MatchToWrite => ({
+        expertId: id,
+        rank: i + 1,
+        round: step.round,
+        kind: 'leader',
+        score: 0,
+        reasons: ['you lead this community, and the members asked so far have not answered'],
+        signals: {},
+      }));
       await writeMatches(tx, context, matches, now);
-      await tx.update(matchRequests).set({ round: step.round, state: leaders.length > 0 ? 'leaders' : 'exhausted', nextEscalationAt: null, updatedAt: now }).where(eq(matchRequests.threadId, threadId));
+      await tx
+        .update(matchRequests)
+        .set({ round: step.round, state: leaders.length > 0 ? 'leaders' : 'exhausted', nextEscalationAt: null, updatedAt: now })
+        .where(eq(matchRequests.threadId, threadId));
       return 'leaders';
     }
     return 'ended';

@@ -16,7 +16,14 @@ export const matchThread = defineHandler('experts.match-thread', {
     const [earlier] = await deps.db
       .select({ n: count() })
       .from(threads)
-      .where(and(eq(threads.communityId, context.community.id), eq(threads.authorId, context.thread.authorId), eq(threads.kind, 'question'), lt(threads.id, threadId)));
+      .where(
+        and(
+          eq(threads.communityId, context.community.id),
+          eq(threads.authorId, context.thread.authorId),
+          eq(threads.kind, 'question'),
+          lt(threads.id, threadId),
+        ),
+      );
     const profile = { trustLevel: asker?.trustLevel ?? 0, earlierQuestions: earlier?.n ?? 0 };
     const { settings } = await loadMatchingSettings(deps.db, context.community.id);
     if (!shouldMatchQuestion(settings, kind, profile)) return 'skipped:community matches only newcomers';

@@ -56,7 +56,8 @@ async function authorsOfPosts(db: Db, postIds: number[]): Promise<{ userId: numb
 }
 
 function postIdsOf(event: OneOf<EventsFor<'experts.update-stats'>>): number[] {
-  if (event.type === 'solution.accepted') return [event.payload.postId, event.payload.previousPostId].filter((id): id is number => typeof id === 'number');
+  if (event.type === 'solution.accepted')
+    return [event.payload.postId, event.payload.previousPostId].filter((id): id is number => typeof id === 'number');
   return [event.payload.postId];
 }
 

@@ -37,11 +37,19 @@ export async function requestDueReviews(deps: { db: Db; clock: { now(): Date } }
  * count reaches the threshold since the last verification, the owner is asked to look. Only the closest
  * guide in the question's community counts; a retried job counts a question once (one row per pair).
  */
-export async function countSimilarQuestion(deps: { db: Db; guideSearch?: SearchIndex | undefined }, threadId: number): Promise<'counted' | 'requested' | 'none'> {
+export async function countSimilarQuestion(
+  deps: { db: Db; guideSearch?: SearchIndex | undefined },
+  threadId: number,
+): Promise<'counted' | 'requested' | 'none'> {
   if (!deps.guideSearch) return 'none';
   const [thread] = await deps.db.select().from(threads).where(eq(threads.id, threadId));
   if (!thread || thread.kind !== 'question' || thread.deletedAt !== null) return 'none';
-  const [hit] = await deps.guideSearch.similar({ title: thread.title, readableCommunityIds: [thread.communityId], communityId: thread.communityId, limit: 1 });
+  const [hit] = await deps.guideSearch.similar({
+    title: thread.title,
+    readableCommunityIds: [thread.communityId],
+    communityId: thread.communityId,
+    limit: 1,
+  });
   if (!hit) return 'none';
   return deps.db.transaction(async (tx) => {
     const [inserted] = await tx.insert(guideSimilarQuestions).values({ guideId: hit.id, threadId }).onConflictDoNothing().returning();

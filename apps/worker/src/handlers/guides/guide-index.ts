@@ -16,7 +16,16 @@ export async function indexGuides(deps: Deps, ids: number[]): Promise<{ indexed:
   const now = deps.clock.now();
   if (live.length > 0) await index.upsert(live.map(toGuideDocument));
   if (gone.length > 0) await index.remove(gone);
-  if (live.length > 0) await deps.db.update(guides).set({ indexedAt: now, searchVersion: GUIDE_DOCUMENT_VERSION }).where(inArray(guides.id, live.map((g) => g.id)));
+  if (live.length > 0)
+    await deps.db
+      .update(guides)
+      .set({ indexedAt: now, searchVersion: GUIDE_DOCUMENT_VERSION })
+      .where(
+        inArray(
+          guides.id,
+          live.map((g) => g.id),
+        ),
+      );
   const stamped = rows.filter((g) => gone.includes(g.id) && g.indexedAt !== null).map((g) => g.id);
   if (stamped.length > 0) await deps.db.update(guides).set({ indexedAt: null }).where(inArray(guides.id, stamped));
   return { indexed: live.length, removed: gone.length };
@@ -35,13 +44,20 @@ export async function reconcileGuideIndex(deps: Deps, batchSize = 200): Promise<
     .from(guides)
     .where(
       or(
-        and(eq(guides.status, 'published'), sql`${guides.deletedAt} is null`, or(sql`${guides.indexedAt} is null`, lt(guides.indexedAt, guides.updatedAt), lt(guides.searchVersion, GUIDE_DOCUMENT_VERSION))),
+        and(
+          eq(guides.status, 'published'),
+          sql`${guides.deletedAt} is null`,
+          or(sql`${guides.indexedAt} is null`, lt(guides.indexedAt, guides.updatedAt), lt(guides.searchVersion, GUIDE_DOCUMENT_VERSION)),
+        ),
         and(isNotNull(guides.indexedAt), or(ne(guides.status, 'published'), isNotNull(guides.deletedAt))),
       ),
     )
     .orderBy(asc(guides.id))
     .limit(batchSize);
-  const written = await indexGuides(deps, stale.map((r) => r.id));
+  const written = await indexGuides(
+    deps,
+    stale.map((r) => r.id),
+  );
   const indexed = await deps.db
     .select({ id: guides.id })
     .from(guides)

@@ -8,7 +8,12 @@ export const notifyReview = defineHandler('guides.notify-review', {
     const { guideId, ownerId, reason } = event.payload;
     const context = await loadGuideContext(deps.db, guideId);
     if (!context || context.guide.status !== 'published') return 'skipped:guide not published';
-    const written = await writeGuideNotifications(deps, context, [{ userId: ownerId, kind: 'guide_review', dedupeKey: `guide_review:${guideId}:${event.id}`, data: { reason } }], null);
+    const written = await writeGuideNotifications(
+      deps,
+      context,
+      [{ userId: ownerId, kind: 'guide_review', dedupeKey: `guide_review:${guideId}:${event.id}`, data: { reason } }],
+      null,
+    );
     return written > 0 ? 'done' : 'skipped:owner may not read it';
   },
 });

@@ -4,13 +4,23 @@ import { insertNotification } from '../notifications/write-notifications.js';
 
 export async function loadGuideContext(db: Db, guideId: number) {
   const [row] = await db
-    .select({ guide: guides, community: { id: communities.id, visibility: communities.visibility, guideSelfPublish: communities.guideSelfPublish } })
+    .select({
+      guide: guides,
+      community: { id: communities.id, visibility: communities.visibility, guideSelfPublish: communities.guideSelfPublish },
+    })
     .from(guides)
     .innerJoin(communities, eq(communities.id, guides.communityId))
     .where(eq(guides.id, guideId));
   if (!row) return null;
   const sources = await db.select().from(guideSources).where(eq(guideSources.guideId, guideId)).orderBy(asc(guideSources.position));
-  const ref: GuideRef = { id: row.guide.id, status: row.guide.status, createdBy: row.guide.createdBy, submittedBy: row.guide.submittedBy, ownerId: row.guide.ownerId, community: row.community };
+  const ref: GuideRef = {
+    id: row.guide.id,
+    status: row.guide.status,
+    createdBy: row.guide.createdBy,
+    submittedBy: row.guide.submittedBy,
+    ownerId: row.guide.ownerId,
+    community: row.community,
+  };
   return { ...row, sources, ref };
 }
 export type GuideContext = NonNullable<Awaited<ReturnType<typeof loadGuideContext>>>;
@@ -28,7 +38,11 @@ export async function writeGuideNotifications(
 ): Promise<number> {
   const first = context.sources[0];
   if (!first || items.length === 0) return 0;
-  const viewers = await loadViewers(deps.db, items.map((i) => i.userId), deps.clock.now());
+  const viewers = await loadViewers(
+    deps.db,
+    items.map((i) => i.userId),
+    deps.clock.now(),
+  );
   const allowed = items.filter((i) => {
     const viewer = viewers.get(i.userId);
     return viewer !== undefined && can(viewer, 'guide.read', context.ref);

@@ -3,10 +3,20 @@ import { queueNames, type JobQueue, type QueueName } from '@praxis/queue';
 import { defineHandler } from '../../dispatch.js';
 
 /** Records a job that exhausted its retries, so an admin can see it and retry it. */
-export async function recordDeadLetter(db: Db, failed: { queue: QueueName; name: string; jobId: string; data: unknown; error: string; attempts: number }): Promise<void> {
+export async function recordDeadLetter(
+  db: Db,
+  failed: { queue: QueueName; name: string; jobId: string; data: unknown; error: string; attempts: number },
+): Promise<void> {
   await db
     .insert(deadLetters)
-    .values({ queue: failed.queue, jobName: failed.name, jobId: failed.jobId, data: failed.data ?? null, error: failed.error.slice(0, 4000), attempts: failed.attempts })
+    .values({
+      queue: failed.queue,
+      jobName: failed.name,
+      jobId: failed.jobId,
+      data: failed.data ?? null,
+      error: failed.error.slice(0, 4000),
+      attempts: failed.attempts,
+    })
     .onConflictDoUpdate({
       target: [deadLetters.queue, deadLetters.jobId],
       set: { error: failed.error.slice(0, 4000), attempts: failed.attempts, failedAt: new Date(), retriedAt: null },

@@ -21,7 +21,17 @@ export const notifyModeration = defineHandler('notify.moderation', {
     const { written } = await writeNotifications(
       deps,
       context,
-      { notify: [{ userId: post.authorId, kind: 'moderation_notice', dedupeKey: `moderation:${postId}:${resolution}:${event.id}`, reason: resolution }], skipped: [] },
+      {
+        notify: [
+          {
+            userId: post.authorId,
+            kind: 'moderation_notice',
+            dedupeKey: `moderation:${postId}:${resolution}:${event.id}`,
+            reason: resolution,
+          },
+        ],
+        skipped: [],
+      },
       { postId, actorId: by },
     );
     return written > 0 ? 'done' : 'skipped:already notified or cannot read';

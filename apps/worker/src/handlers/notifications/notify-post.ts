@@ -18,7 +18,9 @@ export const notifyPost = defineHandler('notify.post', {
     const [post] = await deps.db.select().from(posts).where(eq(posts.id, postId));
     if (!context || !post || post.authorId === null) return 'skipped:thread or post gone';
     if (!isVisibleToAll(post) || !isListedForAll(context.thread)) return 'skipped:post no longer visible';
-    const [repliedTo] = post.replyToId ? await deps.db.select({ authorId: posts.authorId }).from(posts).where(eq(posts.id, post.replyToId)) : [];
+    const [repliedTo] = post.replyToId
+      ? await deps.db.select({ authorId: posts.authorId }).from(posts).where(eq(posts.id, post.replyToId))
+      : [];
     const plan = planPostNotifications({
       post: { id: post.id, authorId: post.authorId, replyToAuthorId: repliedTo?.authorId ?? null, mentions },
       thread: { authorId: context.thread.authorId },

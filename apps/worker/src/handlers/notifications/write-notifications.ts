@@ -1,4 +1,18 @@
-import { and, appendEvent, communities, eq, inArray, loadViewers, notifications, sql, threadRef, threads, users, watches, type Db } from '@praxis/db';
+import {
+  and,
+  appendEvent,
+  communities,
+  eq,
+  inArray,
+  loadViewers,
+  notifications,
+  sql,
+  threadRef,
+  threads,
+  users,
+  watches,
+  type Db,
+} from '@praxis/db';
 import { can, type NotificationPlan, type ThreadWatchLevels, type WatchLevel } from '@praxis/domain';
 
 type ThreadRow = typeof threads.$inferSelect;
@@ -25,11 +39,21 @@ export async function loadWatchLevels(db: Db, thread: ThreadRow): Promise<Thread
         .from(watches)
         .where(and(eq(watches.targetType, 'tag'), eq(watches.targetId, thread.communityId), inArray(watches.tag, thread.tags)))
     : [];
-  const threadRows = await db.select({ userId: watches.userId, level: watches.level }).from(watches).where(and(eq(watches.targetType, 'thread'), eq(watches.targetId, thread.id)));
-  const communityRows = await db.select({ userId: watches.userId, level: watches.level }).from(watches).where(and(eq(watches.targetType, 'community'), eq(watches.targetId, thread.communityId)));
+  const threadRows = await db
+    .select({ userId: watches.userId, level: watches.level })
+    .from(watches)
+    .where(and(eq(watches.targetType, 'thread'), eq(watches.targetId, thread.id)));
+  const communityRows = await db
+    .select({ userId: watches.userId, level: watches.level })
+    .from(watches)
+    .where(and(eq(watches.targetType, 'community'), eq(watches.targetId, thread.communityId)));
   const tags = new Map<number, WatchLevel[]>();
   for (const row of tagRows) tags.set(row.userId, [...(tags.get(row.userId) ?? []), row.level]);
-  return { thread: new Map(threadRows.map((r) => [r.userId, r.level])), community: new Map(communityRows.map((r) => [r.userId, r.level])), tags };
+  return {
+    thread: new Map(threadRows.map((r) => [r.userId, r.level])),
+    community: new Map(communityRows.map((r) => [r.userId, r.level])),
+    tags,
+  };
 }
 
 /** Mentioned usernames (case-insensitive) → user ids, for those that exist. */
@@ -38,7 +62,12 @@ export async function usersByUsername(db: Db, usernames: readonly string[]): Pro
   const rows = await db
     .select({ id: users.id, username: users.username })
     .from(users)
-    .where(inArray(sql`lower(${users.username})`, usernames.map((u) => u.toLowerCase())));
+    .where(
+      inArray(
+        sql`lower(${users.username})`,
+        usernames.map((u) => u.toLowerCase()),
+      ),
+    );
   return new Map(rows.map((r) => [r.username.toLowerCase(), r.id]));
 }
 
@@ -91,6 +120,12 @@ export async function insertNotification(tx: Db, values: typeof notifications.$i
     .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
     .returning({ id: notifications.id });
   if (!row) return null;
-  await appendEvent(tx, 'notification.created', values.userId, { notificationId: row.id, userId: values.userId, kind: values.kind, threadId: values.threadId }, values.actorId ?? null);
+  await appendEvent(
+    tx,
+    'notification.created',
+    values.userId,
+    { notificationId: row.id, userId: values.userId, kind: values.kind, threadId: values.threadId },
+    values.actorId ?? null,
+  );
   return row.id;
 }

@@ -1,5 +1,26 @@
-import { and, asc, communities, eq, gt, inArray, memberships, participation, participationChanges, sql, type Db, threadListedForAllAs, postVisibleToAllAs } from '@praxis/db';
-import { defaultParticipationThresholds, participationChange, participationLevelFor, type ParticipationFigures, type ParticipationLevel, type ParticipationThresholds } from '@praxis/domain';
+import {
+  and,
+  asc,
+  communities,
+  eq,
+  gt,
+  inArray,
+  memberships,
+  participation,
+  participationChanges,
+  sql,
+  type Db,
+  threadListedForAllAs,
+  postVisibleToAllAs,
+} from '@praxis/db';
+import {
+  defaultParticipationThresholds,
+  participationChange,
+  participationLevelFor,
+  type ParticipationFigures,
+  type ParticipationLevel,
+  type ParticipationThresholds,
+} from '@praxis/domain';
 
 const DAY_MS = 86_400_000;
 /** Members per batch: one figures query and one transaction each. */
@@ -95,7 +116,15 @@ export async function recomputeCommunityParticipation(
       const existing = await tx
         .select({ userId: participation.userId, level: participation.level })
         .from(participation)
-        .where(and(eq(participation.communityId, communityId), inArray(participation.userId, figures.map((f) => f.user_id))))
+        .where(
+          and(
+            eq(participation.communityId, communityId),
+            inArray(
+              participation.userId,
+              figures.map((f) => f.user_id),
+            ),
+          ),
+        )
         .for('update');
       const previous = new Map<number, ParticipationLevel>(existing.map((e) => [e.userId, e.level]));
       const rows = figures.map((r) => {
@@ -130,7 +159,15 @@ export async function recomputeCommunityParticipation(
         });
       const changes = rows.filter((x) => x.change !== null);
       if (changes.length > 0) {
-        await tx.insert(participationChanges).values(changes.map(({ r, change }) => ({ userId: r.user_id, communityId, fromLevel: change!.from, toLevel: change!.to, changedAt: now })));
+        await tx.insert(participationChanges).values(
+          changes.map(({ r, change }) => ({
+            userId: r.user_id,
+            communityId,
+            fromLevel: change!.from,
+            toLevel: change!.to,
+            changedAt: now,
+          })),
+        );
       }
       return changes.length;
     });

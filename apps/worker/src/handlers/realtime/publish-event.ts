@@ -7,9 +7,17 @@ export async function toRealtimeMessage(event: OneOf<EventsFor<'realtime.publish
   switch (event.type) {
     case 'post.created': {
       const { threadId, postId } = event.payload;
-      const [row] = await db.select({ postCount: threads.postCount, number: posts.number }).from(posts).innerJoin(threads, eq(threads.id, posts.threadId)).where(eq(posts.id, postId));
+      const [row] = await db
+        .select({ postCount: threads.postCount, number: posts.number })
+        .from(posts)
+        .innerJoin(threads, eq(threads.id, posts.threadId))
+        .where(eq(posts.id, postId));
       if (!row) return null;
-      return { room: threadRoom(threadId), event: 'post.created', data: { threadId, postId, number: row.number, postCount: row.postCount } };
+      return {
+        room: threadRoom(threadId),
+        event: 'post.created',
+        data: { threadId, postId, number: row.number, postCount: row.postCount },
+      };
     }
     case 'expert.matched':
     case 'expert.declined': {
@@ -35,7 +43,11 @@ export async function toRealtimeMessage(event: OneOf<EventsFor<'realtime.publish
     }
     case 'notification.created': {
       const { notificationId, userId, kind, threadId } = event.payload;
-      return { room: userRoom(userId), event: 'notification.created', data: { notificationId, kind, threadId, unreadCount: await unreadNotificationCount(db, userId) } };
+      return {
+        room: userRoom(userId),
+        event: 'notification.created',
+        data: { notificationId, kind, threadId, unreadCount: await unreadNotificationCount(db, userId) },
+      };
     }
     case 'notification.read': {
       const { userId } = event.payload;

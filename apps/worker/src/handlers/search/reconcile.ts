@@ -22,7 +22,11 @@ export interface ReconcileResult {
  * 2. deleted threads still in the index;
  * 3. a sweep over a window of ids comparing the index with the database, for documents lost by the engine.
  */
-export async function reconcileSearchIndex(deps: { db: Db; search: SearchIndex }, state: ReconcileState, batchSize = 200): Promise<ReconcileResult> {
+export async function reconcileSearchIndex(
+  deps: { db: Db; search: SearchIndex },
+  state: ReconcileState,
+  batchSize = 200,
+): Promise<ReconcileResult> {
   const stale = await deps.db
     .select({ id: threads.id })
     .from(threads)
@@ -52,7 +56,12 @@ export async function reconcileSearchIndex(deps: { db: Db; search: SearchIndex }
   } else {
     state.sweepAfterId = 0;
   }
-  return { indexed: written.indexed, removed: written.removed, missing, more: stale.length === batchSize || deleted.length === batchSize || missing > 0 };
+  return {
+    indexed: written.indexed,
+    removed: written.removed,
+    missing,
+    more: stale.length === batchSize || deleted.length === batchSize || missing > 0,
+  };
 }
 
 /** Threads the index still owes: the progress figure of a rebuild. */

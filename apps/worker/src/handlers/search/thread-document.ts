@@ -33,7 +33,10 @@ export async function loadThreadDocuments(db: Db, threadIds: number[]): Promise<
 }
 
 /** Writes documents to the index and stamps the threads; removes the gone ones. Returns how many were written. */
-export async function indexThreads(deps: { db: Db; search: SearchIndex }, threadIds: number[]): Promise<{ indexed: number; removed: number }> {
+export async function indexThreads(
+  deps: { db: Db; search: SearchIndex },
+  threadIds: number[],
+): Promise<{ indexed: number; removed: number }> {
   const loaded = await loadThreadDocuments(deps.db, threadIds);
   if (loaded.documents.length > 0) await deps.search.upsert(loaded.documents);
   if (loaded.gone.length > 0) await deps.search.remove(loaded.gone);

@@ -3,11 +3,31 @@ import { fakeApi, viewer } from '$lib/server/fake-api';
 import { actions, load } from './+page.server';
 
 const admin = { ...viewer, role: 'admin' } as typeof viewer;
-const problem = (status: number, code: string, detail: string) => ({ status, body: { type: 'about:blank', title: 'Refused', status, code, detail } });
+const problem = (status: number, code: string, detail: string) => ({
+  status,
+  body: { type: 'about:blank', title: 'Refused', status, code, detail },
+});
 
-const pipeline = { outbox: { pending: 3, oldestPendingAt: new Date(Date.now() - 90_000).toISOString() }, search: { engine: 'embedded', documents: 120, threadsToIndex: 2 }, deadLetters: 1 };
-const letter = { id: 5, queue: 'email', jobName: 'email.notification', jobId: 'evt-42', error: 'SMTP refused\n    at send (mailer.js:10)', attempts: 5, failedAt: '2026-11-23T10:00:00.000Z', retriedAt: null, retryCount: 0 };
-const statusAnswers = { 'GET /api/v1/admin/pipeline': { status: 200, body: pipeline }, 'GET /api/v1/admin/dead-letters': { status: 200, body: { items: [letter] } } };
+const pipeline = {
+  outbox: { pending: 3, oldestPendingAt: new Date(Date.now() - 90_000).toISOString() },
+  search: { engine: 'embedded', documents: 120, threadsToIndex: 2 },
+  deadLetters: 1,
+};
+const letter = {
+  id: 5,
+  queue: 'email',
+  jobName: 'email.notification',
+  jobId: 'evt-42',
+  error: 'SMTP refused\n    at send (mailer.js:10)',
+  attempts: 5,
+  failedAt: '2026-11-23T10:00:00.000Z',
+  retriedAt: null,
+  retryCount: 0,
+};
+const statusAnswers = {
+  'GET /api/v1/admin/pipeline': { status: 200, body: pipeline },
+  'GET /api/v1/admin/dead-letters': { status: 200, body: { items: [letter] } },
+};
 
 type Viewer = typeof viewer | null;
 
@@ -19,7 +39,11 @@ const runLoad = (who: Viewer, answers: Parameters<typeof fakeApi>[0] = statusAns
 
 async function act(name: 'retry' | 'reindex', who: Viewer, answers: Parameters<typeof fakeApi>[0], fields: [string, string][] = []) {
   const { api, calls } = fakeApi(answers);
-  const request = new Request(`http://localhost/admin/pipeline?/${name}`, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const request = new Request(`http://localhost/admin/pipeline?/${name}`, {
+    method: 'POST',
+    body: new URLSearchParams(fields),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   const run = actions[name] as unknown as (e: object) => Promise<unknown>;
   return { result: run({ locals: { api, viewer: who }, request, url: new URL(request.url) }), calls };
 }
@@ -65,7 +89,12 @@ describe('/admin/pipeline load', () => {
 
 describe('/admin/pipeline actions', () => {
   it('retry posts to the dead letter it names', async () => {
-    const { result, calls } = await act('retry', admin, { 'POST /api/v1/admin/dead-letters/{id}/retry': { status: 202, body: { ok: true } } }, [['id', '5']]);
+    const { result, calls } = await act(
+      'retry',
+      admin,
+      { 'POST /api/v1/admin/dead-letters/{id}/retry': { status: 202, body: { ok: true } } },
+      [['id', '5']],
+    );
     expect(await result).toEqual({ retried: 5 });
     expect(calls).toEqual([{ method: 'POST', path: '/api/v1/admin/dead-letters/{id}/retry', init: { params: { path: { id: 5 } } } }]);
   });
@@ -75,14 +104,24 @@ describe('/admin/pipeline actions', () => {
     const { result } = await act(
       'retry',
       admin,
-      { 'POST /api/v1/admin/dead-letters/{id}/retry': { status: 400, body: { ...problem(400, 'VALIDATION_FAILED', detail).body, errors: { id: 'already retried' } } } },
+      {
+        'POST /api/v1/admin/dead-letters/{id}/retry': {
+          status: 400,
+          body: { ...problem(400, 'VALIDATION_FAILED', detail).body, errors: { id: 'already retried' } },
+        },
+      },
       [['id', '5']],
     );
     expect(await result).toMatchObject({ status: 400, data: { message: detail, values: { id: '5' } } });
   });
 
   it('says when the dead letter is gone', async () => {
-    const { result } = await act('retry', admin, { 'POST /api/v1/admin/dead-letters/{id}/retry': problem(404, 'NOT_FOUND', 'No dead letter 9') }, [['id', '9']]);
+    const { result } = await act(
+      'retry',
+      admin,
+      { 'POST /api/v1/admin/dead-letters/{id}/retry': problem(404, 'NOT_FOUND', 'No dead letter 9') },
+      [['id', '9']],
+    );
     expect(await result).toMatchObject({ status: 404, data: { message: 'No dead letter 9' } });
   });
 
@@ -99,12 +138,20 @@ describe('/admin/pipeline actions', () => {
   });
 
   it('reports a server fault on reindex as a failed form', async () => {
-    const { result } = await act('reindex', admin, { 'POST /api/v1/admin/search/reindex': { status: 500, body: { type: 'x', title: 'Internal', status: 500, code: 'INTERNAL' } } });
-    expect(await result).toMatchObject({ status: 400, data: { message: 'The server could not complete this. Please try again in a moment.' } });
+    const { result } = await act('reindex', admin, {
+      'POST /api/v1/admin/search/reindex': { status: 500, body: { type: 'x', title: 'Internal', status: 500, code: 'INTERNAL' } },
+    });
+    expect(await result).toMatchObject({
+      status: 400,
+      data: { message: 'The server could not complete this. Please try again in a moment.' },
+    });
   });
 
   it('is a 404 for members and sends anonymous visitors to sign in', async () => {
     await expect((await act('retry', viewer, {}, [['id', '5']])).result).rejects.toMatchObject({ status: 404 });
-    await expect((await act('reindex', null, {})).result).rejects.toMatchObject({ status: 303, location: '/login?next=%2Fadmin%2Fpipeline' });
+    await expect((await act('reindex', null, {})).result).rejects.toMatchObject({
+      status: 303,
+      location: '/login?next=%2Fadmin%2Fpipeline',
+    });
   });
 });

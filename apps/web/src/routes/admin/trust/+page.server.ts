@@ -30,7 +30,9 @@ export const actions: Actions = {
       }
       return n;
     };
-    const thresholds = Object.fromEntries(LEVELS.map((level) => [level, Object.fromEntries(REQUIREMENTS.map((r) => [r, number(`${level}.${r}`)]))])) as Record<(typeof LEVELS)[number], Record<(typeof REQUIREMENTS)[number], number>>;
+    const thresholds = Object.fromEntries(
+      LEVELS.map((level) => [level, Object.fromEntries(REQUIREMENTS.map((r) => [r, number(`${level}.${r}`)]))]),
+    ) as Record<(typeof LEVELS)[number], Record<(typeof REQUIREMENTS)[number], number>>;
     const newcomerLimits = Object.fromEntries(LIMITS.map((l) => [l, number(l)])) as Record<(typeof LIMITS)[number], number>;
     if (Object.keys(errors).length > 0) return fail(400, { errors, values, message: 'Some numbers are not valid.' });
     const { data, error: problem, response } = await locals.api.PUT('/api/v1/admin/trust', { body: { thresholds, newcomerLimits } });

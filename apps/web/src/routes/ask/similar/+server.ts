@@ -19,7 +19,10 @@ export const GET: RequestHandler = async ({ locals, url }) => {
       locals.api.GET('/api/v1/guides/similar', { params: { query: { title, limit: 2 } } }).catch(() => ({ data: undefined })),
     ]);
     if (data) return json({ items: data.items, guides: guides.data?.items ?? ([] satisfies GuideSuggestion[]) }, { headers });
-    return json({ items: [] satisfies SimilarThread[], unavailable: true }, { status: response.status === 503 ? 503 : 502, headers: { 'cache-control': 'no-store' } });
+    return json(
+      { items: [] satisfies SimilarThread[], unavailable: true },
+      { status: response.status === 503 ? 503 : 502, headers: { 'cache-control': 'no-store' } },
+    );
   } catch {
     return json({ items: [] satisfies SimilarThread[], unavailable: true }, { status: 502, headers: { 'cache-control': 'no-store' } });
   }

@@ -18,8 +18,12 @@ describe('GET /ask/similar', () => {
   });
 
   it('returns the API’s similar threads for the trimmed title', async () => {
-    const items = [{ id: 3, title: 'How long to age a barleywine?', status: 'solved', replyCount: 2, community: { slug: 'beer', name: 'Beer' } }];
-    const { response, body, calls } = await call('  how long should I age barleywine ', { 'GET /api/v1/threads/similar': { status: 200, body: { items } } });
+    const items = [
+      { id: 3, title: 'How long to age a barleywine?', status: 'solved', replyCount: 2, community: { slug: 'beer', name: 'Beer' } },
+    ];
+    const { response, body, calls } = await call('  how long should I age barleywine ', {
+      'GET /api/v1/threads/similar': { status: 200, body: { items } },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toContain('private');
     expect(body.items).toEqual(items);
@@ -27,7 +31,9 @@ describe('GET /ask/similar', () => {
   });
 
   it('passes on that search is unavailable', async () => {
-    const { response, body } = await call('how long should I age barleywine', { 'GET /api/v1/threads/similar': { status: 503, body: { title: 'down', status: 503 } } });
+    const { response, body } = await call('how long should I age barleywine', {
+      'GET /api/v1/threads/similar': { status: 503, body: { title: 'down', status: 503 } },
+    });
     expect(response.status).toBe(503);
     expect(body).toEqual({ items: [], unavailable: true });
   });

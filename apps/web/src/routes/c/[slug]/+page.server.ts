@@ -14,12 +14,20 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   const cursor = url.searchParams.get('cursor') || undefined;
 
   const signedIn = !!locals.viewer;
-  const orNull = <T>(request: Promise<{ data?: T }>) => request.then((r) => r.data ?? null, () => null);
+  const orNull = <T>(request: Promise<{ data?: T }>) =>
+    request.then(
+      (r) => r.data ?? null,
+      () => null,
+    );
   const [community, threads, watch, tagWatch] = await Promise.all([
     locals.api.GET('/api/v1/communities/{slug}', { params: { path: { slug: params.slug } } }),
-    locals.api.GET('/api/v1/threads', { params: { query: { community: params.slug, sort, limit: 20, ...(tag && { tag }), ...(cursor && { cursor }) } } }),
+    locals.api.GET('/api/v1/threads', {
+      params: { query: { community: params.slug, sort, limit: 20, ...(tag && { tag }), ...(cursor && { cursor }) } },
+    }),
     signedIn ? orNull(locals.api.GET('/api/v1/communities/{slug}/watch', { params: { path: { slug: params.slug } } })) : null,
-    signedIn && tag ? orNull(locals.api.GET('/api/v1/communities/{slug}/tags/{tag}/watch', { params: { path: { slug: params.slug, tag } } })) : null,
+    signedIn && tag
+      ? orNull(locals.api.GET('/api/v1/communities/{slug}/tags/{tag}/watch', { params: { path: { slug: params.slug, tag } } }))
+      : null,
   ]);
   if (!community.data) throwLoadError(community.error, community.response);
   if (!threads.data) {
@@ -56,9 +64,16 @@ export const actions: Actions = {
     const level = field(form, 'level');
     const tag = field(form, 'tag').toLowerCase();
     const values = { watch: level, watchTarget: tag ? 'tag' : 'community' };
-    if (!isWatchLevel(level)) return failWith({ status: 400, title: 'Choose how closely to follow this', code: 'VALIDATION_FAILED' }, undefined, { values, fields: [] });
+    if (!isWatchLevel(level))
+      return failWith({ status: 400, title: 'Choose how closely to follow this', code: 'VALIDATION_FAILED' }, undefined, {
+        values,
+        fields: [],
+      });
     const result = tag
-      ? await locals.api.PUT('/api/v1/communities/{slug}/tags/{tag}/watch', { params: { path: { slug: params.slug, tag } }, body: { level } })
+      ? await locals.api.PUT('/api/v1/communities/{slug}/tags/{tag}/watch', {
+          params: { path: { slug: params.slug, tag } },
+          body: { level },
+        })
       : await locals.api.PUT('/api/v1/communities/{slug}/watch', { params: { path: { slug: params.slug } }, body: { level } });
     if (!result.data) return failWith(result.error, result.response, { values, fields: [] });
     // Back to the same list (sort, tag and page kept).

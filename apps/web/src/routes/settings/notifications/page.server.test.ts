@@ -10,8 +10,16 @@ async function save(fields: [string, string][]) {
     'PATCH /api/v1/me/notification-settings': (init) => ({ status: 200, body: (init as { body: unknown }).body }),
   });
   const body = new URLSearchParams(fields);
-  const request = new Request('http://localhost/settings/notifications', { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  const result = await (actions.default as unknown as (e: object) => Promise<unknown>)({ locals: { api, viewer }, request, url: new URL(request.url) });
+  const request = new Request('http://localhost/settings/notifications', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  const result = await (actions.default as unknown as (e: object) => Promise<unknown>)({
+    locals: { api, viewer },
+    request,
+    url: new URL(request.url),
+  });
   return { result, calls };
 }
 
@@ -29,7 +37,16 @@ describe('/settings/notifications save', () => {
       ['kinds', 'expert_escalation'],
     ]);
     expect(result).toEqual({ saved: true });
-    expect(calls.at(-1)).toMatchObject({ method: 'PATCH', init: { body: { emailNotifications: 'never', emailDigest: 'never', emailMutedKinds: ['reply_to_post', 'guide_review', 'guide_credited', 'moderation_notice', 'some_future_kind'] } } });
+    expect(calls.at(-1)).toMatchObject({
+      method: 'PATCH',
+      init: {
+        body: {
+          emailNotifications: 'never',
+          emailDigest: 'never',
+          emailMutedKinds: ['reply_to_post', 'guide_review', 'guide_credited', 'moderation_notice', 'some_future_kind'],
+        },
+      },
+    });
   });
 
   it('refuses unknown choices with field errors, without calling the API', async () => {
@@ -37,7 +54,10 @@ describe('/settings/notifications save', () => {
       ['emailNotifications', 'sometimes'],
       ['emailDigest', 'weekly'],
     ]);
-    expect(result).toMatchObject({ status: 400, data: { errors: { emailNotifications: expect.any(String), emailDigest: expect.any(String) } } });
+    expect(result).toMatchObject({
+      status: 400,
+      data: { errors: { emailNotifications: expect.any(String), emailDigest: expect.any(String) } },
+    });
     expect(calls).toEqual([]);
   });
 });

@@ -25,8 +25,11 @@ export const actions: Actions = {
     const scopes = [...new Set(['read', ...form.getAll('scopes').filter(isScope)])] as Scope[];
     const values = { name, expiresInDays: expires, scopes: scopes.join(',') };
     if (!name) return fail(400, { errors: { name: 'Give the token a name, like the script that will use it' }, values });
-    if (!(EXPIRY_CHOICES as readonly string[]).includes(expires)) return fail(400, { errors: { expiresInDays: 'Choose when the token expires' }, values });
-    const { data, error, response } = await locals.api.POST('/api/v1/me/tokens', { body: { name, scopes, ...(expires && { expiresInDays: Number(expires) }) } });
+    if (!(EXPIRY_CHOICES as readonly string[]).includes(expires))
+      return fail(400, { errors: { expiresInDays: 'Choose when the token expires' }, values });
+    const { data, error, response } = await locals.api.POST('/api/v1/me/tokens', {
+      body: { name, scopes, ...(expires && { expiresInDays: Number(expires) }) },
+    });
     if (!data) return failWith(error, response, { values, fields: ['name', 'scopes', 'expiresInDays'] });
     return { created: { name: data.name, token: data.token } };
   },

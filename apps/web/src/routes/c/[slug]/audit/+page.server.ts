@@ -10,7 +10,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     locals.api.GET('/api/v1/communities/{slug}', { params: { path: { slug: params.slug } } }),
   ]);
   if (!log.data || !community.data) {
-    if (log.response.status === 403) error(403, { message: 'Only the leaders and moderators of this community can read its moderation log.', code: 'FORBIDDEN' });
+    if (log.response.status === 403)
+      error(403, { message: 'Only the leaders and moderators of this community can read its moderation log.', code: 'FORBIDDEN' });
     throwLoadError(log.error ?? community.error, log.data ? community.response : log.response);
   }
   return { log: log.data, community: { slug: community.data.slug, name: community.data.name }, cursor: cursor ?? null };

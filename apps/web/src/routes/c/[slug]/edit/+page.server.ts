@@ -4,9 +4,14 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   if (!locals.viewer) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
-  const { data, error: problem, response } = await locals.api.GET('/api/v1/communities/{slug}', { params: { path: { slug: params.slug } } });
+  const {
+    data,
+    error: problem,
+    response,
+  } = await locals.api.GET('/api/v1/communities/{slug}', { params: { path: { slug: params.slug } } });
   if (!data) throwLoadError(problem, response);
-  if (!data.abilities.edit) error(403, { message: 'Only the leaders and moderators of this community can edit its charter.', code: 'FORBIDDEN' });
+  if (!data.abilities.edit)
+    error(403, { message: 'Only the leaders and moderators of this community can edit its charter.', code: 'FORBIDDEN' });
   return { community: data };
 };
 
@@ -15,7 +20,11 @@ export const actions: Actions = {
     const form = await request.formData();
     const values = { name: field(form, 'name'), description: field(form, 'description'), charter: field(form, 'charter', { trim: false }) };
     const holdFirstPosts = field(form, 'holdFirstPosts') === 'on';
-    const { data, error: problem, response } = await locals.api.PATCH('/api/v1/communities/{slug}', {
+    const {
+      data,
+      error: problem,
+      response,
+    } = await locals.api.PATCH('/api/v1/communities/{slug}', {
       params: { path: { slug: params.slug } },
       body: { ...values, holdFirstPosts },
     });

@@ -10,7 +10,11 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
     params: { path: { slug: params.slug }, query: { ...(from && { from }), ...(to && { to }) } },
     parseAs: 'text',
   });
-  if (data === undefined) error(response.status === 403 || response.status === 404 || response.status === 400 ? response.status : 502, { message: response.status === 400 ? 'That period is not valid' : 'The CSV is not available', code: 'CSV' });
+  if (data === undefined)
+    error(response.status === 403 || response.status === 404 || response.status === 400 ? response.status : 502, {
+      message: response.status === 400 ? 'That period is not valid' : 'The CSV is not available',
+      code: 'CSV',
+    });
   return new Response(data, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',

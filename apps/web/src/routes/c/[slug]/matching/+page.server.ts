@@ -4,9 +4,17 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   if (!locals.viewer) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
-  const { data, error: problem, response } = await locals.api.GET('/api/v1/communities/{slug}/matching', { params: { path: { slug: params.slug } } });
+  const {
+    data,
+    error: problem,
+    response,
+  } = await locals.api.GET('/api/v1/communities/{slug}/matching', { params: { path: { slug: params.slug } } });
   if (!data) throwLoadError(problem, response);
-  if (!data.abilities.edit) error(403, { message: 'Only the leaders and moderators of this community can change how it matches questions to experts.', code: 'FORBIDDEN' });
+  if (!data.abilities.edit)
+    error(403, {
+      message: 'Only the leaders and moderators of this community can change how it matches questions to experts.',
+      code: 'FORBIDDEN',
+    });
   return { matching: data };
 };
 
@@ -33,14 +41,19 @@ export const actions: Actions = {
     const numbers = {} as Record<NumberField, number>;
     for (const [name, { min, max, label }] of Object.entries(NUMBERS) as [NumberField, (typeof NUMBERS)[NumberField]][]) {
       const n = Number(values[name]);
-      if (values[name] === '' || !Number.isInteger(n) || n < min || n > max) errors[name] = `${label}: enter a whole number from ${min} to ${max}`;
+      if (values[name] === '' || !Number.isInteger(n) || n < min || n > max)
+        errors[name] = `${label}: enter a whole number from ${min} to ${max}`;
       else numbers[name] = n;
     }
     const matchQuestions = values.matchQuestions === 'newcomers' ? 'newcomers' : values.matchQuestions === 'all' ? 'all' : null;
     if (!matchQuestions) errors.matchQuestions = 'Choose which questions are matched';
     if (Object.keys(errors).length > 0 || !matchQuestions) return fail(400, { errors, values });
 
-    const { data, error: problem, response } = await locals.api.PUT('/api/v1/communities/{slug}/matching', {
+    const {
+      data,
+      error: problem,
+      response,
+    } = await locals.api.PUT('/api/v1/communities/{slug}/matching', {
       params: { path: { slug: params.slug } },
       body: { ...numbers, matchQuestions, showExpertNames: values.showExpertNames === 'on' },
     });

@@ -9,7 +9,9 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   const cursor = url.searchParams.get('cursor') || undefined;
   const [community, members] = await Promise.all([
     locals.api.GET('/api/v1/communities/{slug}', { params: { path: { slug: params.slug } } }),
-    locals.api.GET('/api/v1/communities/{slug}/members', { params: { path: { slug: params.slug }, query: { limit: 30, ...(level && { level }), ...(cursor && { cursor }) } } }),
+    locals.api.GET('/api/v1/communities/{slug}/members', {
+      params: { path: { slug: params.slug }, query: { limit: 30, ...(level && { level }), ...(cursor && { cursor }) } },
+    }),
   ]);
   if (!community.data) throwLoadError(community.error, community.response);
   if (!members.data) {

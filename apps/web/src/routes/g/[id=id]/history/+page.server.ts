@@ -22,7 +22,11 @@ export const actions: Actions = {
   restore: async ({ locals, params, request }) => {
     const revision = idField(await request.formData(), 'revision');
     if (revision === null) return fail(400, { errors: {}, message: 'Pick a revision to restore.' });
-    const { data, error: problem, response } = await locals.api.POST('/api/v1/guides/{id}/restore', { params: { path: { id: Number(params.id) } }, body: { revision } });
+    const {
+      data,
+      error: problem,
+      response,
+    } = await locals.api.POST('/api/v1/guides/{id}/restore', { params: { path: { id: Number(params.id) } }, body: { revision } });
     if (!data) return failWith(problem, response);
     redirect(303, `/g/${data.id}/history`);
   },

@@ -13,7 +13,11 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
   const id = Number(params.id);
   const cursor = url.searchParams.get('cursor') || undefined;
   // One read: everything the page shows (the layout's viewer came with the request; the unread count comes with this).
-  const { data: page, error, response } = await locals.api.GET('/api/v1/threads/{id}/page', { params: { path: { id }, query: { ...(cursor && { cursor }) } } });
+  const {
+    data: page,
+    error,
+    response,
+  } = await locals.api.GET('/api/v1/threads/{id}/page', { params: { path: { id }, query: { ...(cursor && { cursor }) } } });
   if (!page) {
     if (cursor && response.status === 400) redirect(303, threadPath({ id, title: params.slug ?? '' }));
     throwLoadError(error, response);
@@ -25,7 +29,8 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
   if (slug && params.slug !== slug) redirect(301, `${threadPath(thread)}${url.search}`);
 
   const isMember = locals.viewer?.memberships.some((m) => m.communityId === thread.community.id) ?? false;
-  const suspendedUntil = locals.viewer?.suspendedUntil && new Date(locals.viewer.suspendedUntil) > new Date() ? locals.viewer.suspendedUntil : null;
+  const suspendedUntil =
+    locals.viewer?.suspendedUntil && new Date(locals.viewer.suspendedUntil) > new Date() ? locals.viewer.suspendedUntil : null;
   return {
     thread,
     solution: page.solution,
@@ -55,7 +60,11 @@ function requireViewer({ locals, url }: Event) {
   if (!locals.viewer) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
 }
 
-async function postAction(event: Event, run: (postId: number) => Promise<{ data?: unknown; error?: unknown; response: Response }>, anchor = true) {
+async function postAction(
+  event: Event,
+  run: (postId: number) => Promise<{ data?: unknown; error?: unknown; response: Response }>,
+  anchor = true,
+) {
   requireViewer(event);
   const form = await event.request.formData();
   const postId = idField(form, 'postId');
@@ -72,7 +81,12 @@ export const actions: Actions = {
     const form = await request.formData();
     const body = field(form, 'body', { trim: false });
     const replyToId = idField(form, 'replyToId');
-    if (!body.trim()) return failWith({ status: 400, title: 'Write something first', code: 'VALIDATION_FAILED', errors: { body: 'Write something first' } }, undefined, { values: { body } });
+    if (!body.trim())
+      return failWith(
+        { status: 400, title: 'Write something first', code: 'VALIDATION_FAILED', errors: { body: 'Write something first' } },
+        undefined,
+        { values: { body } },
+      );
     const { data, error, response } = await locals.api.POST('/api/v1/threads/{id}/posts', {
       params: { path: { id: Number(params.id) } },
       body: { body, ...(replyToId && { replyToId }) },
@@ -83,19 +97,24 @@ export const actions: Actions = {
 
   vote: (event) => postAction(event, (id) => event.locals.api.POST('/api/v1/posts/{id}/vote', { params: { path: { id } } })),
   unvote: (event) => postAction(event, (id) => event.locals.api.DELETE('/api/v1/posts/{id}/vote', { params: { path: { id } } })),
-  hide: (event) => postAction(event, (id) => event.locals.api.POST('/api/v1/posts/{id}/hide', { params: { path: { id } }, body: { hidden: true } })),
-  unhide: (event) => postAction(event, (id) => event.locals.api.POST('/api/v1/posts/{id}/hide', { params: { path: { id } }, body: { hidden: false } })),
+  hide: (event) =>
+    postAction(event, (id) => event.locals.api.POST('/api/v1/posts/{id}/hide', { params: { path: { id } }, body: { hidden: true } })),
+  unhide: (event) =>
+    postAction(event, (id) => event.locals.api.POST('/api/v1/posts/{id}/hide', { params: { path: { id } }, body: { hidden: false } })),
 
   accept: (event) =>
     postAction(
       event,
-      (postId) => event.locals.api.POST('/api/v1/threads/{id}/solution', { params: { path: { id: Number(event.params.id) } }, body: { postId } }),
+      (postId) =>
+        event.locals.api.POST('/api/v1/threads/{id}/solution', { params: { path: { id: Number(event.params.id) } }, body: { postId } }),
       false,
     ),
 
   unaccept: async (event) => {
     requireViewer(event);
-    const { data, error, response } = await event.locals.api.DELETE('/api/v1/threads/{id}/solution', { params: { path: { id: Number(event.params.id) } } });
+    const { data, error, response } = await event.locals.api.DELETE('/api/v1/threads/{id}/solution', {
+      params: { path: { id: Number(event.params.id) } },
+    });
     if (!data) return failWith(error, response);
     redirect(303, here(event.url));
   },
@@ -119,8 +138,14 @@ export const actions: Actions = {
     requireViewer(event);
     const { locals, params, request, url } = event;
     const level = field(await request.formData(), 'level');
-    if (!isWatchLevel(level)) return failWith({ status: 400, title: 'Choose how closely to follow this thread', code: 'VALIDATION_FAILED' }, undefined, { values: { watch: level } });
-    const { data, error, response } = await locals.api.PUT('/api/v1/threads/{id}/watch', { params: { path: { id: Number(params.id) } }, body: { level } });
+    if (!isWatchLevel(level))
+      return failWith({ status: 400, title: 'Choose how closely to follow this thread', code: 'VALIDATION_FAILED' }, undefined, {
+        values: { watch: level },
+      });
+    const { data, error, response } = await locals.api.PUT('/api/v1/threads/{id}/watch', {
+      params: { path: { id: Number(params.id) } },
+      body: { level },
+    });
     if (!data) return failWith(error, response, { values: { watch: level }, fields: [] });
     redirect(303, here(url));
   },
@@ -129,8 +154,15 @@ export const actions: Actions = {
     requireViewer(event);
     const { locals, params, request, url } = event;
     const reason = field(await request.formData(), 'reason');
-    if (!isDeclineReason(reason)) return failWith({ status: 400, title: 'Choose why you are declining', code: 'VALIDATION_FAILED' }, undefined, { values: { decline: reason }, fields: [] });
-    const { data, error, response } = await locals.api.POST('/api/v1/threads/{id}/match/decline', { params: { path: { id: Number(params.id) } }, body: { reason } });
+    if (!isDeclineReason(reason))
+      return failWith({ status: 400, title: 'Choose why you are declining', code: 'VALIDATION_FAILED' }, undefined, {
+        values: { decline: reason },
+        fields: [],
+      });
+    const { data, error, response } = await locals.api.POST('/api/v1/threads/{id}/match/decline', {
+      params: { path: { id: Number(params.id) } },
+      body: { reason },
+    });
     if (!data) return failWith(error, response, { values: { decline: reason }, fields: [] });
     redirect(303, here(url));
   },
@@ -148,10 +180,13 @@ export const actions: Actions = {
     requireViewer(event);
     const { locals, params, request } = event;
     const postId = idField(await request.formData(), 'postId');
-    if (postId === null) return failWith({ status: 400, title: 'Choose an answer', code: 'VALIDATION_FAILED' }, undefined, { values: { guide: '1' } });
+    if (postId === null)
+      return failWith({ status: 400, title: 'Choose an answer', code: 'VALIDATION_FAILED' }, undefined, { values: { guide: '1' } });
     const { data: thread } = await locals.api.GET('/api/v1/threads/{id}', { params: { path: { id: Number(params.id) } } });
     if (!thread) return failWith({ status: 404, title: 'The thread is gone', code: 'NOT_FOUND' }, undefined, { values: { guide: '1' } });
-    const { data, error, response } = await locals.api.POST('/api/v1/guides', { body: { community: thread.community.slug, title: thread.title.slice(0, 150), sourcePostIds: [postId] } });
+    const { data, error, response } = await locals.api.POST('/api/v1/guides', {
+      body: { community: thread.community.slug, title: thread.title.slice(0, 150), sourcePostIds: [postId] },
+    });
     if (!data) return failWith(error, response, { values: { guide: '1' } });
     redirect(303, `/g/${data.id}/edit`);
   },
@@ -161,8 +196,14 @@ export const actions: Actions = {
     const form = await request.formData();
     const postId = idField(form, 'postId');
     const guideId = idField(form, 'guideId');
-    if (postId === null || guideId === null) return failWith({ status: 400, title: 'Choose an answer and a guide', code: 'VALIDATION_FAILED' }, undefined, { values: { guide: '1' } });
-    const { data, error, response } = await locals.api.POST('/api/v1/guides/{id}/sources', { params: { path: { id: guideId } }, body: { postIds: [postId] } });
+    if (postId === null || guideId === null)
+      return failWith({ status: 400, title: 'Choose an answer and a guide', code: 'VALIDATION_FAILED' }, undefined, {
+        values: { guide: '1' },
+      });
+    const { data, error, response } = await locals.api.POST('/api/v1/guides/{id}/sources', {
+      params: { path: { id: guideId } },
+      body: { postIds: [postId] },
+    });
     if (!data) return failWith(error, response, { values: { guide: '1' } });
     redirect(303, `/g/${data.id}`);
   },
@@ -172,8 +213,15 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const postId = idField(form, 'postId');
     const reason = field(form, 'reason');
-    if (!postId || !isFlagReason(reason)) return failWith({ status: 400, title: 'Choose why you are flagging this post', code: 'VALIDATION_FAILED' }, undefined, { values: { postId: String(postId ?? '') }, fields: [] });
-    const { data, error, response } = await event.locals.api.POST('/api/v1/posts/{id}/flags', { params: { path: { id: postId } }, body: { reason, note: field(form, 'note') } });
+    if (!postId || !isFlagReason(reason))
+      return failWith({ status: 400, title: 'Choose why you are flagging this post', code: 'VALIDATION_FAILED' }, undefined, {
+        values: { postId: String(postId ?? '') },
+        fields: [],
+      });
+    const { data, error, response } = await event.locals.api.POST('/api/v1/posts/{id}/flags', {
+      params: { path: { id: postId } },
+      body: { reason, note: field(form, 'note') },
+    });
     if (!data) return failWith(error, response, { values: { postId: String(postId) }, fields: [] });
     return { flagged: postId, notice: data.message };
   },
@@ -181,11 +229,16 @@ export const actions: Actions = {
   unlock: (event) => threadModeration(event, (id) => event.locals.api.POST('/api/v1/threads/{id}/unlock', { params: { path: { id } } })),
   move: async (event) => {
     const community = field(await event.request.formData(), 'community');
-    return threadModeration(event, (id) => event.locals.api.POST('/api/v1/threads/{id}/move', { params: { path: { id } }, body: { community } }));
+    return threadModeration(event, (id) =>
+      event.locals.api.POST('/api/v1/threads/{id}/move', { params: { path: { id } }, body: { community } }),
+    );
   },
   retag: async (event) => {
     const raw = field(await event.request.formData(), 'tags');
-    const tags = raw.split(',').map((t) => t.trim()).filter(Boolean);
+    const tags = raw
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     return threadModeration(event, (id) => event.locals.api.PATCH('/api/v1/threads/{id}', { params: { path: { id } }, body: { tags } }));
   },
 };

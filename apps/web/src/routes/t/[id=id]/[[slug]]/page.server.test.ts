@@ -2,11 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { fakeApi, viewer } from '$lib/server/fake-api';
 import { load } from './+page.server';
 
-const thread = { id: 12, title: 'Dry hop timing', community: { id: 1, slug: 'beer', name: 'Beer' }, posts: [{ id: 40, number: 1 }], nextCursor: null, abilities: { moderate: false } };
-const page = { thread, solution: null, solutionOnPage: false, watch: { level: 'tracking', isDefault: true }, matching: null, guides: { cited: [], drafts: [], canCurate: false }, moveTargets: [], unreadCount: 3 };
+const thread = {
+  id: 12,
+  title: 'Dry hop timing',
+  community: { id: 1, slug: 'beer', name: 'Beer' },
+  posts: [{ id: 40, number: 1 }],
+  nextCursor: null,
+  abilities: { moderate: false },
+};
+const page = {
+  thread,
+  solution: null,
+  solutionOnPage: false,
+  watch: { level: 'tracking', isDefault: true },
+  matching: null,
+  guides: { cited: [], drafts: [], canCurate: false },
+  moveTargets: [],
+  unreadCount: 3,
+};
 const run = (url: string, signedIn = true) => {
   const { api, calls } = fakeApi({ 'GET /api/v1/threads/{id}/page': { status: 200, body: page } });
-  const event = { locals: { api, viewer: signedIn ? viewer : null }, params: { id: '12', slug: 'dry-hop-timing' }, url: new URL(url, 'http://localhost'), depends: () => {} };
+  const event = {
+    locals: { api, viewer: signedIn ? viewer : null },
+    params: { id: '12', slug: 'dry-hop-timing' },
+    url: new URL(url, 'http://localhost'),
+    depends: () => {},
+  };
   return { result: (load as unknown as (e: typeof event) => Promise<Record<string, unknown>>)(event), calls };
 };
 
