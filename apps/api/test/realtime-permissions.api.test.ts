@@ -319,10 +319,13 @@ describe('a credential that expires while connected', () => {
       .update(accessTokens)
       .set({ expiresAt: new Date(Date.now() + 3_000) })
       .where(eq(accessTokens.id, tokenId));
+    // Both connections close on the same expiry: listen to each as soon as it is open, before awaiting either.
     const socket = await connected(ioClient(host, { token }));
+    const closed = disconnection(socket);
     const stream = await opens(openStream(host, { token }));
+    const streamClosed = closeCode(stream);
     await stream.next();
-    expect(await disconnection(socket)).toBe('io server disconnect');
-    expect(await closeCode(stream)).toBe(4401);
+    expect(await closed).toBe('io server disconnect');
+    expect(await streamClosed).toBe(4401);
   });
 });
