@@ -15,6 +15,7 @@ import { healthRoutes } from './modules/health/routes.js';
 import { communityHealthRoutes } from './modules/health/community-routes.js';
 import { memberRoutes } from './modules/members/routes.js';
 import { postRoutes } from './modules/posts/routes.js';
+import { CredentialCache } from './modules/auth/credential-cache.js';
 import { ThreadReadCache } from './modules/threads/read-cache.js';
 import { threadRoutes } from './modules/threads/routes.js';
 import { pageRoutes } from './modules/pages/routes.js';
@@ -94,11 +95,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('deps', { db: database.db, clock: options.clock ?? { now: () => new Date() } });
 
   app.decorate('threadCache', new ThreadReadCache());
+  app.decorate('credentials', new CredentialCache());
   app.decorate('pageCache', new AnonymousPageCache());
-  // Any accepted write may change what an anonymous page shows.
+  // Any accepted write may change what a page shows: anonymous pages, and the thread reads and snapshots behind every page.
   app.addHook('onResponse', (request, reply, done) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && request.url.startsWith('/api/') && reply.statusCode < 400)
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.url.startsWith('/api/') && reply.statusCode < 400) {
       app.pageCache.clear();
+      app.threadCache.clear();
+    }
     done();
   });
   registerErrorHandling(app);

@@ -3,6 +3,7 @@ import type { Database, Db } from '@praxis/db';
 import type { Viewer } from '@praxis/domain';
 import type { EventBus } from '@praxis/realtime';
 import type { SearchIndex } from '@praxis/search';
+import type { Credential, CredentialCache } from './modules/auth/credential-cache.js';
 import type { AccessTokenGrant } from './modules/auth/load-viewer.js';
 import type { LoginThrottle } from './modules/auth/login-throttle.js';
 import type { ThreadReadCache } from './modules/threads/read-cache.js';
@@ -47,6 +48,8 @@ declare module 'fastify' {
     guideIndex: SearchIndex;
     bus: EventBus;
     threadCache: ThreadReadCache;
+    /** Sessions and access tokens resolved in the last seconds (the auth hook's cache). */
+    credentials: CredentialCache;
     /** Anonymous web pages (embedded mode serves the web app); dropped on every write and thread event. */
     pageCache: AnonymousPageCache;
     /** Per-account delays after failed sign-ins, shared through Redis when distributed. */
@@ -58,6 +61,8 @@ declare module 'fastify' {
     sessionTokenHash: string | null;
     /** The personal access token a request came with (its id and scopes), when it came with one. */
     accessToken: AccessTokenGrant | null;
+    /** The session's or token's credential (user row, viewer), when the request came with a valid one. */
+    credential: Credential | null;
   }
   interface FastifyContextConfig {
     /** Only a signed-in session may call this route, never a personal access token (managing tokens, signing out). */

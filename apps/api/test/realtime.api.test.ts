@@ -246,7 +246,7 @@ describe('thread read cache', () => {
     const socket = await connected(ioClient(host));
     const events = recordEvents(socket);
     await joinThread(socket, publicThread);
-    t.app.threadCache.set(publicThread, 'page', '{"cached":true}', Date.now());
+    t.app.threadCache.set(publicThread, 'page', '{"cached":true}', Date.now(), t.app.threadCache.version());
     await t.bus.publish(postCreated(publicThread, 301));
     await events.until(withPost(301));
     expect(t.app.threadCache.get(publicThread, 'page', Date.now())).toBeUndefined();
@@ -269,7 +269,7 @@ describe.skipIf(!REDIS_URL)('two API nodes on one Redis bus (needs TEST_REDIS_UR
     const carol = await signUp(nodeB.app);
     const adminB = await signUpAs(nodeB.app, 'admin');
     const threadOnB = await ask(adminB, await createCommunity(adminB, 'elsewhere'), 'A question on node B');
-    nodeB.app.threadCache.set(threadOnB, 'page', '{"cached":true}', Date.now());
+    nodeB.app.threadCache.set(threadOnB, 'page', '{"cached":true}', Date.now(), nodeB.app.threadCache.version());
 
     const socket = await connected(ioClient(hostB, { cookie: carol.cookie }));
     const events = recordEvents(socket);

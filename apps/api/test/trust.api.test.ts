@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, desc, eq, outboxEvents, posts, recomputeTrustLevel, users, userStats } from '@praxis/db';
 import { ask, buildTestApp, createCommunity, expectProblem, reply, signUp, signUpAs, type Session, type TestApp } from './helper.js';
+import { accessChangeFor } from '@praxis/realtime';
 
 let t: TestApp;
 let admin: Session;
@@ -154,8 +155,11 @@ describe('admin trust settings', () => {
     expect((await reader.inject({ method: 'GET', url: '/api/v1/me' })).json().trustLevel).toBe(0);
     // The worker's part on user.activity-recorded (apps/worker/test/trust.test.ts runs the real handler): recompute the level.
     await t.database.db.transaction((tx) => recomputeTrustLevel(tx, reader.id, new Date()));
+    const changed = await lastEvent('trust.changed');
+    expect(changed?.payload).toEqual({ userId: reader.id, from: 0, to: 1 });
+    // …and the worker's realtime.publish of that event: every API node forgets the credentials it cached for the reader.
+    await t.app.bus.publish(accessChangeFor(changed!.type, changed!.payload)!);
     expect((await reader.inject({ method: 'GET', url: '/api/v1/me' })).json().trustLevel).toBe(1);
-    expect((await lastEvent('trust.changed'))?.payload).toEqual({ userId: reader.id, from: 0, to: 1 });
   });
 });
 

@@ -9,6 +9,7 @@ import { threadRef, viewerFrom } from './viewers.js';
 import {
   postApproved,
   postApprovedAs,
+  postListedInThread,
   postListedInThreadFor,
   postVisibleTo,
   postVisibleToAll,
@@ -194,6 +195,12 @@ describe(`the visibility predicates agree with the policy (${process.env.TEST_DA
             .orderBy(asc(posts.id))
         ).map((r) => r.id);
         expect({ viewer: name, visibility, ids: actual }).toEqual({ viewer: name, visibility, ids: expected });
+        // The in-memory form (thread snapshots) keeps the same rows.
+        const inMemory = rows
+          .filter((r) => r.thread.id === threadId && postListedInThread(viewer, { communityId: ids[visibility]! }, r.post))
+          .map((r) => r.post.id)
+          .sort((a, b) => a - b);
+        expect({ viewer: name, visibility, ids: inMemory }).toEqual({ viewer: name, visibility, ids: actual });
       }
     }
   });

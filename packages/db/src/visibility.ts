@@ -117,6 +117,17 @@ export function postListedInThreadFor(viewer: Viewer | null, thread: { community
   return or(isNull(posts.heldAt), byViewer(posts.authorId, viewer));
 }
 
+/** `postListedInThreadFor` on a post already in memory (a thread snapshot): the same rule, for the same rows. */
+export function postListedInThread(
+  viewer: Viewer | null,
+  thread: { communityId: number },
+  post: { heldAt: Date | null; authorId: number | null },
+): boolean {
+  const moderated = moderatedCommunityIds(viewer);
+  if (moderated === 'all' || moderated.includes(thread.communityId)) return true;
+  return post.heldAt === null || (viewer !== null && post.authorId === viewer.id);
+}
+
 /** The excerpt a thread shows in lists: from its opening post when anyone may see it, else empty. */
 export function excerptOf(opening: { body: string; hiddenAt: Date | null; deletedAt: Date | null } | undefined): string {
   return opening && opening.hiddenAt === null && opening.deletedAt === null ? excerpt(opening.body) : '';

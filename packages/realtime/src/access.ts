@@ -2,13 +2,16 @@ import type { EventName } from '@praxis/contracts';
 import type { AccessChangedMessage } from './types.js';
 
 /**
- * The outbox events after which someone may read less than before, as the access change every API node
- * re-checks its live connections for. Events that only widen access (a join) need none: joins are checked live.
+ * The outbox events after which what someone may do has changed, as the access change every API node acts on: it
+ * re-checks the live connections concerned (a narrowing drops rooms or closes them; a widening such as a join or a
+ * higher trust level drops nothing) and forgets the credentials it cached for that user.
  */
 export function accessChangeFor(type: EventName | string, payload: unknown): AccessChangedMessage | null {
   const p = payload as Record<string, unknown>;
   switch (type) {
+    case 'member.joined':
     case 'member.left':
+    case 'trust.changed':
     case 'user.role-changed':
     case 'user.suspended':
     case 'session.ended':

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hashToken, SESSION_COOKIE } from '../modules/auth/tokens.js';
 import { scopeForMethod, viewerThroughToken } from '@praxis/domain';
-import { accessTokenFor, touchLastSeen, userForSession, viewerForUser } from '../modules/auth/load-viewer.js';
+import { changesOthersAccess, type Credential } from '../modules/auth/credential-cache.js';
+import { accessTokenFor, sessionFor, touchLastSeen, touchTokenUse, viewerForUser } from '../modules/auth/load-viewer.js';
 import { sendProblem } from './errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -19,13 +20,24 @@ export function registerAuth(app: FastifyInstance): void {
   app.decorateRequest('authMethod', null);
   app.decorateRequest('sessionTokenHash', null);
   app.decorateRequest('accessToken', null);
+  app.decorateRequest('credential', null);
+
+  // Forget cached credentials that an accepted write may have changed (see CredentialCache).
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!SAFE_METHODS.has(request.method) && reply.statusCode < 400 && request.url.startsWith('/api/')) {
+      const viewer = request.viewer;
+      if (!viewer || changesOthersAccess(viewer)) app.credentials.clear();
+      else app.credentials.forgetUser(viewer.id);
+    }
+    done();
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/')) return;
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
-      const token = await accessTokenFor(app.deps, { hash: hashToken(authorization.slice(7).trim()) });
-      if (!token)
+      const token = await tokenCredential(app, hashToken(authorization.slice(7).trim()));
+      if (!token?.grant)
         return sendProblem(reply, 'UNAUTHENTICATED', 'The access token is not valid: it was revoked, has expired, or never existed');
       // Token scopes are enforced here, for every route: one place, nothing to forget on a new route.
       if (request.routeOptions.config.sessionOnly)
@@ -33,7 +45,8 @@ export function registerAuth(app: FastifyInstance): void {
       const needed = scopeForMethod(request.method);
       if (!token.grant.scopes.includes(needed))
         return sendProblem(reply, 'TOKEN_SCOPE', `This access token lacks the "${needed}" scope; create one with it in your settings`);
-      request.viewer = viewerThroughToken(await viewerForUser(app.deps, token.user), token.grant.scopes);
+      request.viewer = token.viewer;
+      request.credential = token;
       request.authMethod = 'token';
       request.accessToken = token.grant;
       return;
@@ -55,13 +68,44 @@ export function registerAuth(app: FastifyInstance): void {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
     const tokenHash = hashToken(token);
-    const user = await userForSession(app.deps, tokenHash);
-    if (!user) return; // an expired or unknown session is just an anonymous visit
-    await touchLastSeen(app.deps, user);
-    request.viewer = await viewerForUser(app.deps, user);
+    const session = await sessionCredential(app, tokenHash);
+    if (!session) return; // an expired or unknown session is just an anonymous visit
+    await touchLastSeen(app.deps, session.user);
+    request.viewer = session.viewer;
+    request.credential = session;
     request.authMethod = 'cookie';
     request.sessionTokenHash = tokenHash;
   });
+}
+
+/** A session's credential, from the cache or loaded (null: expired, ended or unknown). */
+async function sessionCredential(app: FastifyInstance, tokenHash: string): Promise<Credential | null> {
+  const key = `session:${tokenHash}`;
+  const now = app.deps.clock.now();
+  const cached = app.credentials.get(key, now.getTime());
+  if (cached) return cached;
+  const session = await sessionFor(app.deps, tokenHash);
+  if (!session) return null;
+  const credential = { user: session.user, viewer: await viewerForUser(app.deps, session.user), grant: null, expiresAt: session.expiresAt };
+  app.credentials.set(key, credential, now.getTime());
+  return credential;
+}
+
+/** An access token's credential, from the cache or loaded (null: revoked, expired or unknown). Marks it used, to the minute. */
+async function tokenCredential(app: FastifyInstance, tokenHash: string): Promise<Credential | null> {
+  const key = `token:${tokenHash}`;
+  const now = app.deps.clock.now();
+  const cached = app.credentials.get(key, now.getTime());
+  if (cached?.grant) {
+    await touchTokenUse(app.deps, cached.grant);
+    return cached;
+  }
+  const token = await accessTokenFor(app.deps, { hash: tokenHash });
+  if (!token) return null;
+  const viewer = viewerThroughToken(await viewerForUser(app.deps, token.user), token.grant.scopes);
+  const credential = { user: token.user, viewer, grant: token.grant, expiresAt: token.grant.expiresAt };
+  app.credentials.set(key, credential, now.getTime());
+  return credential;
 }
 
 /**

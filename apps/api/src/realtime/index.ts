@@ -48,6 +48,7 @@ function routeUpgrades(app: FastifyInstance, routes: UpgradeRoutes): void {
 function feedFromBus(app: FastifyInstance, io: Gateway, hub: StreamHub, connections: LiveConnections): void {
   const unsubscribe = app.bus.subscribe((message: BusMessage) => {
     if (isAccessChanged(message)) {
+      if ('userId' in message.scope) app.credentials.forgetUser(message.scope.userId);
       void applyAccessChange(app, connections, message.scope);
       return;
     }

@@ -9,13 +9,18 @@ export function viewerForUser(deps: Deps, user: UserRow): Promise<Viewer> {
 }
 
 export async function userForSession(deps: Deps, tokenHash: string): Promise<UserRow | null> {
+  return (await sessionFor(deps, tokenHash))?.user ?? null;
+}
+
+/** A live session's user and when the session ends. */
+export async function sessionFor(deps: Deps, tokenHash: string): Promise<{ user: UserRow; expiresAt: Date } | null> {
   const [row] = await deps.db
-    .select({ user: users })
+    .select({ user: users, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, tokenHash), gt(sessions.expiresAt, deps.clock.now())))
     .limit(1);
-  return row?.user ?? null;
+  return row ?? null;
 }
 
 /** When a session ends by itself (null when it already has, or never existed). */
@@ -35,7 +40,7 @@ export interface AccessTokenGrant {
 export async function accessTokenFor(
   deps: Deps,
   token: { hash: string } | { id: number },
-): Promise<{ user: UserRow; grant: AccessTokenGrant } | null> {
+): Promise<{ user: UserRow; grant: AccessTokenGrant & { lastUsedAt: Date | null } } | null> {
   const now = deps.clock.now();
   const [row] = await deps.db
     .select({
@@ -56,11 +61,17 @@ export async function accessTokenFor(
     )
     .limit(1);
   if (!row) return null;
-  // "Last used" to the minute is enough; writing it on every request would make every read a write.
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-    await deps.db.update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.id, row.tokenId));
-  }
-  return { user: row.user, grant: { id: row.tokenId, scopes: row.scopes, expiresAt: row.expiresAt } };
+  const grant = { id: row.tokenId, scopes: row.scopes, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt };
+  await touchTokenUse(deps, grant);
+  return { user: row.user, grant };
+}
+
+/** "Last used" to the minute is enough; writing it on every request would make every read a write. */
+export async function touchTokenUse(deps: Deps, grant: { id: number; lastUsedAt: Date | null }): Promise<void> {
+  const now = deps.clock.now();
+  if (grant.lastUsedAt && now.getTime() - grant.lastUsedAt.getTime() <= 60_000) return;
+  await deps.db.update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.id, grant.id));
+  grant.lastUsedAt = now;
 }
 
 /** "Last seen" to the minute decides whether notifications are emailed; writing it on every request would make reads writes. */
@@ -74,4 +85,6 @@ export async function touchLastSeen(deps: Deps, user: UserRow): Promise<void> {
   }
   if (user.lastSeenAt && now.getTime() - user.lastSeenAt.getTime() < 60_000) return;
   await deps.db.update(users).set({ lastSeenAt: now }).where(eq(users.id, user.id));
+  // The row may be a cached credential's: keep it current so the next request does not write again.
+  user.lastSeenAt = now;
 }

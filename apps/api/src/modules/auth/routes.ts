@@ -13,7 +13,6 @@ import {
   TokenCreated,
   TokenList,
 } from '@praxis/contracts';
-import { eq, users } from '@praxis/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserRow } from './load-viewer.js';
 import { requireViewer } from '../../policy.js';
@@ -107,9 +106,11 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get('/me', { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: Me, '4xx': Problem } } }, async (request) => {
-    const viewer = requireViewer(request.viewer);
-    const [user] = await app.deps.db.select().from(users).where(eq(users.id, viewer.id));
-    return presentMe(app.deps, user!);
+    requireViewer(request.viewer);
+    // The credential the auth hook resolved: the same user row, and its answer kept with it while it is cached.
+    const credential = request.credential!;
+    credential.me ??= await presentMe(app.deps, credential.user);
+    return credential.me;
   });
 
   // Token management needs a session: a leaked token must not be able to outlive its revocation by minting another.

@@ -33,14 +33,14 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { id } = request.params;
-      if (request.viewer) return threadPage(deps, request.viewer, id, request.query);
+      if (request.viewer) return threadPage(deps, request.viewer, id, request.query, app.threadCache);
       // Anonymous: the same cache as the anonymous thread JSON (invalidated by every write to the thread, and by the bus).
       const pageKey = `page|${request.query.cursor ?? ''}|${request.query.limit ?? ''}`;
-      const now = Date.now();
-      let json = app.threadCache.get(id, pageKey, now);
+      let json = app.threadCache.get(id, pageKey, Date.now());
       if (json === undefined) {
-        json = JSON.stringify(await threadPage(deps, null, id, request.query));
-        app.threadCache.set(id, pageKey, json, now);
+        const version = app.threadCache.version();
+        json = JSON.stringify(await threadPage(deps, null, id, request.query, app.threadCache));
+        app.threadCache.set(id, pageKey, json, Date.now(), version);
       }
       return reply.type('application/json; charset=utf-8').send(json as never);
     },
@@ -57,7 +57,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PostsAfter, ...problems },
       },
     },
-    (request) => postsAfter(deps, request.viewer, request.params.id, request.query.after, request.query.limit),
+    (request) => postsAfter(deps, request.viewer, request.params.id, request.query.after, request.query.limit, app.threadCache),
   );
 
   app.post(

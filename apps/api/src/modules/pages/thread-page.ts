@@ -7,6 +7,7 @@ import { guideLibrary, threadGuides } from '../guides/queries.js';
 import { unreadCount, watchState } from '../notifications/queries.js';
 import { encodeCursor } from '../threads/cursor.js';
 import { getThreadDetail, loadThread, presentSinglePost } from '../threads/queries.js';
+import type { ThreadReadCache } from '../threads/read-cache.js';
 
 /** A post that is gone or not readable for this viewer is left out of a page instead of failing it. */
 const unlessNotFound = <T>(promise: Promise<T>): Promise<T | null> =>
@@ -16,21 +17,21 @@ const unlessNotFound = <T>(promise: Promise<T>): Promise<T | null> =>
   });
 
 /**
- * Everything the thread page shows, for one viewer, from the existing queries: the access check first, then one
- * round of independent reads (concurrent on a PostgreSQL pool; PGlite runs them one after another). Reads only.
+ * Everything the thread page shows, for one viewer: the thread and its posts cut from the thread's shared snapshot (see
+ * `ThreadSnapshot`), then one round of the viewer's own reads (concurrent on a PostgreSQL pool; PGlite runs them one
+ * after another). Reads only.
  */
 export async function threadPage(
   deps: Deps,
   viewer: Viewer | null,
   threadId: number,
   page: { cursor?: string | undefined; limit?: number | undefined },
+  cache: ThreadReadCache,
 ): Promise<ThreadPage> {
-  const { thread, community, ref } = await loadThread(deps, viewer, threadId);
+  const { thread, community, ref } = await loadThread(deps, viewer, threadId, cache);
   const curate = can(viewer, 'thread.moderate', ref);
-  const [detail, solution, watch, matching, cited, library, communities, unread] = await Promise.all([
-    getThreadDetail(deps, viewer, threadId, page),
-    // The accepted answer shows at the top even when it is on another page of posts.
-    thread.solutionPostId ? unlessNotFound(presentSinglePost(deps, viewer, thread.solutionPostId)) : Promise.resolve(null),
+  const [detail, watch, matching, cited, library, communities, unread] = await Promise.all([
+    getThreadDetail(deps, viewer, threadId, page, cache),
     viewer ? watchState(deps, viewer.id, { type: 'thread', threadId, authorId: thread.authorId }) : Promise.resolve(null),
     viewer ? threadMatching(deps, viewer, thread, ref) : Promise.resolve(null),
     threadGuides(deps, viewer, threadId),
@@ -39,9 +40,11 @@ export async function threadPage(
     viewer ? unreadCount(deps, viewer.id) : Promise.resolve(null),
   ]);
   const onPage: Post | undefined = detail.posts.find((p) => p.isSolution);
+  // The accepted answer shows at the top even when it is on another page of posts.
+  const solution = onPage ?? (thread.solutionPostId ? await unlessNotFound(presentSinglePost(deps, viewer, thread.solutionPostId)) : null);
   return {
     thread: detail,
-    solution: onPage ?? solution,
+    solution,
     solutionOnPage: onPage !== undefined,
     watch,
     matching,
@@ -62,7 +65,8 @@ export async function postsAfter(
   threadId: number,
   after: number,
   limit: number | undefined,
+  cache: ThreadReadCache,
 ): Promise<PostsAfter> {
-  const detail = await getThreadDetail(deps, viewer, threadId, { cursor: encodeCursor([after]), limit });
+  const detail = await getThreadDetail(deps, viewer, threadId, { cursor: encodeCursor([after]), limit }, cache);
   return { items: detail.posts, more: detail.nextCursor !== null, totalPosts: detail.totalPosts };
 }

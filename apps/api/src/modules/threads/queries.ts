@@ -18,6 +18,7 @@ import {
   inArray,
   isNull,
   ne,
+  postListedInThread,
   postListedInThreadFor,
   posts,
   sql,
@@ -30,6 +31,7 @@ import {
 import { can, type PostRef, type ThreadRef, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { ThreadReadCache } from './read-cache.js';
 
 export type ThreadRow = typeof threads.$inferSelect;
 export type PostRow = typeof posts.$inferSelect;
@@ -73,7 +75,15 @@ function summarizeThread(thread: ThreadRow, community: CommunityBits, author: Us
 }
 
 /** A thread with its community, or NOT_FOUND when it does not exist or the viewer may not read it. */
-export async function loadThread(deps: Deps, viewer: Viewer | null, threadId: number) {
+export async function loadThread(deps: Deps, viewer: Viewer | null, threadId: number, cache?: ThreadReadCache) {
+  const row = cache ? await threadSnapshot(deps, cache, threadId) : await threadWithCommunity(deps, threadId);
+  if (!row) throw new AppError('NOT_FOUND', `No thread ${threadId}`);
+  const ref = threadRef(row.thread, row.community);
+  if (!can(viewer, 'thread.read', ref)) throw new AppError('NOT_FOUND', `No thread ${threadId}`);
+  return { thread: row.thread, community: row.community, author: row.author, ref, snapshot: cache ? (row as ThreadSnapshot) : null };
+}
+
+async function threadWithCommunity(deps: Deps, threadId: number) {
   const [row] = await deps.db
     .select({ thread: threads, community: communityBits, author: userBits })
     .from(threads)
@@ -81,10 +91,53 @@ export async function loadThread(deps: Deps, viewer: Viewer | null, threadId: nu
     .leftJoin(users, eq(users.id, threads.authorId))
     .where(and(eq(threads.id, threadId), isNull(threads.deletedAt)))
     .limit(1);
-  if (!row) throw new AppError('NOT_FOUND', `No thread ${threadId}`);
-  const ref = threadRef(row.thread, row.community);
-  if (!can(viewer, 'thread.read', ref)) throw new AppError('NOT_FOUND', `No thread ${threadId}`);
-  return { ...row, ref };
+  return row;
+}
+
+/**
+ * What every viewer of a thread shares, kept in the thread read cache: the thread with its community and author, and
+ * (up to SNAPSHOT_MAX_POSTS) all its posts with their authors and voters, held ones included. A viewer's page is then
+ * cut from it in memory, through the same rules (`postListedInThread`, the policy) as the query it replaces.
+ */
+export interface ThreadSnapshot {
+  thread: ThreadRow;
+  community: CommunityBits;
+  author: UserBits | null;
+  /** Every post in number order; null when the thread is too long to keep whole (its pages are queried). */
+  posts: { post: PostRow; author: UserBits | null }[] | null;
+  /** Who voted for each post of `posts`. */
+  voters: Map<number, Set<number>>;
+}
+
+const SNAPSHOT_KEY = 'snapshot';
+const SNAPSHOT_MAX_POSTS = 400;
+
+async function threadSnapshot(deps: Deps, cache: ThreadReadCache, threadId: number): Promise<ThreadSnapshot | null> {
+  const cached = cache.get<ThreadSnapshot>(threadId, SNAPSHOT_KEY, Date.now());
+  if (cached) return cached;
+  const version = cache.version();
+  const row = await threadWithCommunity(deps, threadId);
+  if (!row) return null;
+  const rows = await deps.db
+    .select({ post: posts, author: userBits })
+    .from(posts)
+    .leftJoin(users, eq(users.id, posts.authorId))
+    .where(eq(posts.threadId, threadId))
+    .orderBy(asc(posts.number))
+    .limit(SNAPSHOT_MAX_POSTS + 1);
+  const whole = rows.length <= SNAPSHOT_MAX_POSTS;
+  const voters = new Map<number, Set<number>>();
+  if (whole && rows.length > 0) {
+    const voteRows = await deps.db
+      .select({ postId: votes.postId, userId: votes.userId })
+      .from(votes)
+      .innerJoin(posts, eq(posts.id, votes.postId))
+      .where(eq(posts.threadId, threadId));
+    for (const v of voteRows) voters.set(v.postId, (voters.get(v.postId) ?? new Set()).add(v.userId));
+  }
+  const snapshot: ThreadSnapshot = { ...row, posts: whole ? rows : null, voters };
+  cache.set(threadId, SNAPSHOT_KEY, snapshot, Date.now(), version);
+  return snapshot;
 }
 
 /** A post with its thread, or NOT_FOUND when the viewer may not read it. */
@@ -188,38 +241,54 @@ export async function getThreadDetail(
   viewer: Viewer | null,
   threadId: number,
   page: { cursor?: string | undefined; limit?: number | undefined },
+  cache?: ThreadReadCache,
 ): Promise<ThreadDetail> {
-  const { thread, community, author, ref } = await loadThread(deps, viewer, threadId);
+  const { thread, community, author, ref, snapshot } = await loadThread(deps, viewer, threadId, cache);
   const limit = page.limit ?? 50;
   const cursor = decodeCursor(page.cursor, ['number']);
-  const rows = await deps.db
-    .select({ post: posts, author: userBits })
-    .from(posts)
-    .leftJoin(users, eq(users.id, posts.authorId))
-    .where(
-      and(eq(posts.threadId, thread.id), cursor ? gt(posts.number, cursor[0] as number) : undefined, postListedInThreadFor(viewer, thread)),
-    )
-    .orderBy(asc(posts.number))
-    .limit(limit + 1);
-  const pageRows = rows.slice(0, limit);
+  const after = cursor ? (cursor[0] as number) : 0;
+  let rows: { post: PostRow; author: UserBits | null }[];
   const votedIds = new Set<number>();
-  if (viewer && pageRows.length > 0) {
-    const voted = await deps.db
-      .select({ postId: votes.postId })
-      .from(votes)
-      .where(
-        and(
-          eq(votes.userId, viewer.id),
-          inArray(
-            votes.postId,
-            pageRows.map((r) => r.post.id),
+  if (snapshot?.posts) {
+    rows = [];
+    for (const row of snapshot.posts) {
+      if (row.post.number <= after || !postListedInThread(viewer, thread, row.post)) continue;
+      rows.push(row);
+      if (rows.length > limit) break;
+    }
+    if (viewer) for (const r of rows) if (snapshot.voters.get(r.post.id)?.has(viewer.id)) votedIds.add(r.post.id);
+  } else {
+    rows = await deps.db
+      .select({ post: posts, author: userBits })
+      .from(posts)
+      .leftJoin(users, eq(users.id, posts.authorId))
+      .where(and(eq(posts.threadId, thread.id), cursor ? gt(posts.number, after) : undefined, postListedInThreadFor(viewer, thread)))
+      .orderBy(asc(posts.number))
+      .limit(limit + 1);
+    if (viewer && rows.length > 0) {
+      const voted = await deps.db
+        .select({ postId: votes.postId })
+        .from(votes)
+        .where(
+          and(
+            eq(votes.userId, viewer.id),
+            inArray(
+              votes.postId,
+              rows.slice(0, limit).map((r) => r.post.id),
+            ),
           ),
-        ),
-      );
-    for (const v of voted) votedIds.add(v.postId);
+        );
+      for (const v of voted) votedIds.add(v.postId);
+    }
   }
+  const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
-  const openingPost = pageRows[0]?.post.number === 1 ? pageRows[0].post : await loadOpeningPost(deps, thread.id);
+  const openingPost =
+    pageRows[0]?.post.number === 1
+      ? pageRows[0].post
+      : snapshot?.posts
+        ? snapshot.posts.find((r) => r.post.number === 1)?.post
+        : await loadOpeningPost(deps, thread.id);
   return {
     ...summarizeThread(thread, community, author),
     solutionPostId: thread.solutionPostId,

@@ -1,17 +1,27 @@
 /**
- * Anonymous thread reads, cached in-process as serialized JSON. Every command that changes a thread invalidates it here before
- * answering, so a writer's next read is fresh on this node; the short TTL bounds staleness on other API nodes
- * until cross-node invalidation arrives with the event bus.
+ * Thread reads kept in-process: the anonymous answers as serialized JSON, and each thread's snapshot (what every
+ * viewer of it shares; see thread-snapshot.ts). Every accepted write empties it (the app's onResponse hook), commands
+ * that change a thread drop that thread before answering, and every thread event from the bus drops it on every API
+ * node; the short TTL bounds what changes without either (a trust level the worker recomputed).
  */
 export class ThreadReadCache {
-  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly entries = new Map<string, { value: unknown; expiresAt: number }>();
+  private generation = 0;
 
   constructor(
     private readonly ttlMs = 5_000,
     private readonly maxEntries = 2_000,
   ) {}
 
-  get(threadId: number, pageKey: string, now: number): string | undefined {
+  /**
+   * Read before loading what will be stored, and pass it to `set`: a value loaded while a write was being
+   * invalidated is not stored (it may predate the write, and the next read must show it).
+   */
+  version(): number {
+    return this.generation;
+  }
+
+  get<T = string>(threadId: number, pageKey: string, now: number): T | undefined {
     const key = `${threadId}|${pageKey}`;
     const entry = this.entries.get(key);
     if (!entry) return undefined;
@@ -19,10 +29,11 @@ export class ThreadReadCache {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.value;
+    return entry.value as T;
   }
 
-  set(threadId: number, pageKey: string, value: string, now: number): void {
+  set(threadId: number, pageKey: string, value: unknown, now: number, version: number): void {
+    if (version !== this.generation) return;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
@@ -31,11 +42,13 @@ export class ThreadReadCache {
   }
 
   invalidate(threadId: number): void {
+    this.generation += 1;
     const prefix = `${threadId}|`;
     for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
   }
 
   clear(): void {
+    this.generation += 1;
     this.entries.clear();
   }
 }

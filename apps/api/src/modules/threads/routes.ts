@@ -67,13 +67,13 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { id } = request.params;
       // Reads never write: read positions, notifications read and "match seen" are POST /api/v1/me/reads.
-      if (request.viewer) return getThreadDetail(app.deps, request.viewer, id, request.query);
+      if (request.viewer) return getThreadDetail(app.deps, request.viewer, id, request.query, cache);
       const pageKey = `${request.query.cursor ?? ''}|${request.query.limit ?? ''}`;
-      const now = Date.now();
-      let json = cache.get(id, pageKey, now);
+      let json = cache.get(id, pageKey, Date.now());
       if (json === undefined) {
-        json = JSON.stringify(await getThreadDetail(app.deps, null, id, request.query));
-        cache.set(id, pageKey, json, now);
+        const version = cache.version();
+        json = JSON.stringify(await getThreadDetail(app.deps, null, id, request.query, cache));
+        cache.set(id, pageKey, json, Date.now(), version);
       }
       // A string payload skips Fastify's serializer: the cached bytes go out as they are.
       return reply.type('application/json; charset=utf-8').send(json as never);
