@@ -395,6 +395,7 @@ async function measure(label, databaseUrl) {
       await as('POST', `/api/v1/threads/${read.id}/posts`, { body: `Reply number ${i + 1}: ${'lorem ipsum dolor sit amet '.repeat(8)}` });
     const pagePath = new URL((await fetch(`${origin}/t/${read.id}`, { redirect: 'manual' })).headers.get('location'), origin).pathname;
     const token = (await as('POST', '/api/v1/me/tokens', { name: 'bench' })).token;
+    let memberCookie;
     const writerTokens = await pool(
       Array.from({ length: writers }, (_, i) => i),
       2,
@@ -405,6 +406,7 @@ async function measure(label, databaseUrl) {
           password: 'benchmark password',
         });
         await writer('POST', '/api/v1/communities/beer/join', {});
+        if (i === 0) memberCookie = writer.cookie;
         return (await writer('POST', '/api/v1/me/tokens', { name: 'bench' })).token;
       },
     );
@@ -416,7 +418,12 @@ async function measure(label, databaseUrl) {
     if (groups.has('reads')) {
       rows.push({ row: 'thread page HTML, anonymous', ...ratio(await load(`${origin}${pagePath}`)), goal: 0.05 });
       rows.push({
-        row: 'thread page HTML, signed in',
+        row: 'thread page HTML, signed in (member)',
+        ...ratio(await load(`${origin}${pagePath}`, { headers: { cookie: memberCookie } })),
+        goal: 0.015,
+      });
+      rows.push({
+        row: 'thread page HTML, signed in (admin)',
         ...ratio(await load(`${origin}${pagePath}`, { headers: { cookie: as.cookie } })),
         goal: 0.015,
       });

@@ -84,10 +84,11 @@ async function sessionCredential(app: FastifyInstance, tokenHash: string): Promi
   const now = app.deps.clock.now();
   const cached = app.credentials.get(key, now.getTime());
   if (cached) return cached;
+  const version = app.credentials.version();
   const session = await sessionFor(app.deps, tokenHash);
   if (!session) return null;
   const credential = { user: session.user, viewer: await viewerForUser(app.deps, session.user), grant: null, expiresAt: session.expiresAt };
-  app.credentials.set(key, credential, now.getTime());
+  app.credentials.set(key, credential, now.getTime(), version);
   return credential;
 }
 
@@ -100,11 +101,12 @@ async function tokenCredential(app: FastifyInstance, tokenHash: string): Promise
     await touchTokenUse(app.deps, cached.grant);
     return cached;
   }
+  const version = app.credentials.version();
   const token = await accessTokenFor(app.deps, { hash: tokenHash });
   if (!token) return null;
   const viewer = viewerThroughToken(await viewerForUser(app.deps, token.user), token.grant.scopes);
   const credential = { user: token.user, viewer, grant: token.grant, expiresAt: token.grant.expiresAt };
-  app.credentials.set(key, credential, now.getTime());
+  app.credentials.set(key, credential, now.getTime(), version);
   return credential;
 }
 

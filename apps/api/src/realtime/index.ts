@@ -16,6 +16,9 @@ function fanOut(app: FastifyInstance, io: Gateway, hub: StreamHub, message: Real
     app.threadCache.invalidate(target.id);
     app.pageCache.clear();
   }
+  // A message for one person (a notification, their matching panel) changes what their pages show.
+  if (target?.kind === 'user') app.credentials.forgetUser(target.id);
+  if (message.event === 'matching.updated') app.threadCache.invalidate((message.data as { threadId: number }).threadId);
   emitToRoom(io, message);
   hub.publish(message);
 }

@@ -24,24 +24,28 @@ export function relativeTime(date: string | Date, now: Date | number = Date.now(
   return 'just now';
 }
 
+// toLocale*String builds a formatter on every call; a page of posts formats dozens of dates.
+const dayMonthYear = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const hourMinute = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+const grouped = new Intl.NumberFormat('en-US');
+
 /** "23 Nov 2026" — for titles and "member since". Always UTC so server and browser agree. */
 export function formatDate(date: string | Date): string {
   const d = typeof date === 'string' ? new Date(date) : date;
   if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return dayMonthYear.format(d);
 }
 
 /** Full timestamp for a tooltip: "23 Nov 2026, 14:05 UTC". */
 export function formatDateTime(date: string | Date): string {
   const d = typeof date === 'string' ? new Date(date) : date;
   if (Number.isNaN(d.getTime())) return '';
-  const time = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
-  return `${formatDate(d)}, ${time} UTC`;
+  return `${dayMonthYear.format(d)}, ${hourMinute.format(d)} UTC`;
 }
 
 /** "1 reply", "2 replies", "1,204 members". */
 export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+  return `${grouped.format(count)} ${count === 1 ? one : many}`;
 }
 
 /**

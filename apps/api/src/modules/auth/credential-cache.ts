@@ -12,6 +12,27 @@ export interface Credential {
   expiresAt: Date | null;
   /** GET /me's answer, filled on first use. */
   me?: Me;
+  /** What this viewer's pages read about them alone (unread count, watch levels), while the credential is cached. */
+  memo?: Map<string, Promise<unknown>>;
+}
+
+/** Loads a value of the viewer's own once per cached credential (see `Credential.memo`). */
+export type Remember = <T>(key: string, load: () => Promise<T>) => Promise<T>;
+
+const MEMO_ENTRIES = 64;
+
+export function rememberFor(credential: Credential | null): Remember {
+  return <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    if (!credential) return load();
+    const memo = (credential.memo ??= new Map());
+    const known = memo.get(key) as Promise<T> | undefined;
+    if (known) return known;
+    if (memo.size >= MEMO_ENTRIES) memo.clear();
+    const loading = load();
+    memo.set(key, loading);
+    loading.catch(() => memo.delete(key));
+    return loading;
+  };
 }
 
 /**
@@ -23,11 +44,14 @@ export interface Credential {
  *   an accepted write by staff or by a community's leader or moderator forgets every credential (they change others'
  *   roles, suspensions and memberships);
  * - `access.changed` from the event bus forgets that user's credentials on every node;
+ * - any message from the bus for that user's room (a notification, their matching panel) forgets their credentials;
  * - an entry lives at most `ttlMs`, and never past the credential's own expiry: what changes without a request on
- *   this node (a trust level the worker recomputed, a database edited by hand) shows within that time.
+ *   this node (a database edited by hand) shows within that time;
+ * - a credential loaded while any of these happened is not stored (`version`).
  */
 export class CredentialCache {
   private readonly entries = new Map<string, { credential: Credential; until: number }>();
+  private generation = 0;
 
   constructor(
     private readonly ttlMs = 10_000,
@@ -44,7 +68,13 @@ export class CredentialCache {
     return entry.credential;
   }
 
-  set(key: string, credential: Credential, now: number): void {
+  /** Read before loading a credential, and pass it to `set`. */
+  version(): number {
+    return this.generation;
+  }
+
+  set(key: string, credential: Credential, now: number, version: number): void {
+    if (version !== this.generation) return;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
@@ -54,10 +84,12 @@ export class CredentialCache {
   }
 
   forgetUser(userId: number): void {
+    this.generation += 1;
     for (const [key, entry] of this.entries) if (entry.credential.user.id === userId) this.entries.delete(key);
   }
 
   clear(): void {
+    this.generation += 1;
     this.entries.clear();
   }
 }

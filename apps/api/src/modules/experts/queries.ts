@@ -207,18 +207,38 @@ async function matchingRanking(deps: Deps, communityId: number): Promise<NonNull
 }
 
 /** The matching panel of a thread: what the viewer may know about who was asked. */
+/** A thread's matches with their experts, in the order the panel shows them. */
+export function threadMatchRows(deps: Deps, threadId: number) {
+  return deps.db
+    .select({
+      match: expertMatches,
+      expert: { id: users.id, username: users.username, displayName: users.displayName, trustLevel: users.trustLevel },
+    })
+    .from(expertMatches)
+    .innerJoin(users, eq(users.id, expertMatches.expertId))
+    .where(eq(expertMatches.threadId, threadId))
+    .orderBy(asc(expertMatches.round), asc(expertMatches.rank), asc(expertMatches.id));
+}
+export type ThreadMatchRow = Awaited<ReturnType<typeof threadMatchRows>>[number];
+
+/** The matching panel of a thread for one viewer; `loaded` is the thread's match rows when already at hand (a thread snapshot). */
 export async function threadMatching(
   deps: Deps,
   viewer: Viewer | null,
   thread: { id: number; tags: string[] },
   ref: ThreadRef,
+  loaded?: ThreadMatchRow[],
 ): Promise<ThreadMatching> {
   let viewerMatch: ThreadMatching['viewerMatch'] = null;
   if (viewer) {
-    const [own] = await deps.db
-      .select()
-      .from(expertMatches)
-      .where(and(eq(expertMatches.threadId, thread.id), eq(expertMatches.expertId, viewer.id)));
+    const own = loaded
+      ? loaded.find((r) => r.match.expertId === viewer.id)?.match
+      : (
+          await deps.db
+            .select()
+            .from(expertMatches)
+            .where(and(eq(expertMatches.threadId, thread.id), eq(expertMatches.expertId, viewer.id)))
+        )[0];
     if (own)
       viewerMatch = {
         matchId: own.id,
@@ -234,15 +254,7 @@ export async function threadMatching(
   const seesAll = can(viewer, 'thread.match.view-all', ref);
   if (!seesAsked && !seesAll) return { viewerMatch, asked: null, matches: null };
 
-  const rows = await deps.db
-    .select({
-      match: expertMatches,
-      expert: { id: users.id, username: users.username, displayName: users.displayName, trustLevel: users.trustLevel },
-    })
-    .from(expertMatches)
-    .innerJoin(users, eq(users.id, expertMatches.expertId))
-    .where(eq(expertMatches.threadId, thread.id))
-    .orderBy(asc(expertMatches.round), asc(expertMatches.rank), asc(expertMatches.id));
+  const rows = loaded ?? (await threadMatchRows(deps, thread.id));
   const experts = rows.filter((r) => r.match.kind === 'expert');
   let asked: ThreadMatching['asked'] = null;
   if (seesAsked && experts.length > 0) {

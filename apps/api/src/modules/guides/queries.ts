@@ -249,14 +249,21 @@ export async function guideLibrary(
 }
 
 /** Guides that cite a post of this thread: published ones, plus drafts for who may read them. */
-export async function threadGuides(deps: Deps, viewer: Viewer | null, threadId: number): Promise<ThreadGuides> {
-  const rows = await deps.db
+/** The guides that cite a thread (not archived), with their communities, before the viewer's filter. */
+export function threadGuideRows(deps: Deps, threadId: number) {
+  return deps.db
     .selectDistinct({ guide: guides, community: communityBits })
     .from(guideSources)
     .innerJoin(guides, eq(guides.id, guideSources.guideId))
     .innerJoin(communities, eq(communities.id, guides.communityId))
     .where(and(eq(guideSources.threadId, threadId), sql`${guides.deletedAt} is null`, ne(guides.status, 'archived')))
     .orderBy(asc(guides.id));
+}
+export type ThreadGuideRow = Awaited<ReturnType<typeof threadGuideRows>>[number];
+
+/** The guides citing a thread that the viewer may read; `loaded` is the thread's rows when already at hand (a thread snapshot). */
+export async function threadGuides(deps: Deps, viewer: Viewer | null, threadId: number, loaded?: ThreadGuideRow[]): Promise<ThreadGuides> {
+  const rows = loaded ?? (await threadGuideRows(deps, threadId));
   return {
     items: rows.filter((r) => can(viewer, 'guide.read', guideRef(r.guide, r.community))).map((r) => summarizeGuide(r.guide, r.community)),
   };

@@ -10,6 +10,7 @@ import {
   UnreadCount,
 } from '@praxis/contracts';
 import { requireViewer } from '../../policy.js';
+import { rememberFor } from '../auth/credential-cache.js';
 import { unreadCount } from '../notifications/queries.js';
 import { recordReads } from '../reading/commands.js';
 import { postsAfter, threadPage } from './thread-page.js';
@@ -33,13 +34,13 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { id } = request.params;
-      if (request.viewer) return threadPage(deps, request.viewer, id, request.query, app.threadCache);
+      if (request.viewer) return threadPage(deps, request.viewer, id, request.query, app.threadCache, rememberFor(request.credential));
       // Anonymous: the same cache as the anonymous thread JSON (invalidated by every write to the thread, and by the bus).
       const pageKey = `page|${request.query.cursor ?? ''}|${request.query.limit ?? ''}`;
       let json = app.threadCache.get(id, pageKey, Date.now());
       if (json === undefined) {
         const version = app.threadCache.version();
-        json = JSON.stringify(await threadPage(deps, null, id, request.query, app.threadCache));
+        json = JSON.stringify(await threadPage(deps, null, id, request.query, app.threadCache, rememberFor(null)));
         app.threadCache.set(id, pageKey, json, Date.now(), version);
       }
       return reply.type('application/json; charset=utf-8').send(json as never);

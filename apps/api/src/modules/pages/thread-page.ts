@@ -1,6 +1,7 @@
 import { AppError, type Post, type PostsAfter, type ThreadPage } from '@praxis/contracts';
 import { can, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
+import type { Remember } from '../auth/credential-cache.js';
 import { findCommunityBySlug, listCommunities } from '../communities/queries.js';
 import { threadMatching } from '../experts/queries.js';
 import { guideLibrary, threadGuides } from '../guides/queries.js';
@@ -18,8 +19,8 @@ const unlessNotFound = <T>(promise: Promise<T>): Promise<T | null> =>
 
 /**
  * Everything the thread page shows, for one viewer: the thread and its posts cut from the thread's shared snapshot (see
- * `ThreadSnapshot`), then one round of the viewer's own reads (concurrent on a PostgreSQL pool; PGlite runs them one
- * after another). Reads only.
+ * `ThreadSnapshot`: posts, matches, cited guides), the viewer's own values (watch level, unread count) remembered with
+ * their cached credential, and what only curators see read on each visit. Reads only.
  */
 export async function threadPage(
   deps: Deps,
@@ -27,17 +28,20 @@ export async function threadPage(
   threadId: number,
   page: { cursor?: string | undefined; limit?: number | undefined },
   cache: ThreadReadCache,
+  remember: Remember,
 ): Promise<ThreadPage> {
-  const { thread, community, ref } = await loadThread(deps, viewer, threadId, cache);
+  const { thread, community, ref, snapshot } = await loadThread(deps, viewer, threadId, cache);
   const curate = can(viewer, 'thread.moderate', ref);
   const [detail, watch, matching, cited, library, communities, unread] = await Promise.all([
     getThreadDetail(deps, viewer, threadId, page, cache),
-    viewer ? watchState(deps, viewer.id, { type: 'thread', threadId, authorId: thread.authorId }) : Promise.resolve(null),
-    viewer ? threadMatching(deps, viewer, thread, ref) : Promise.resolve(null),
-    threadGuides(deps, viewer, threadId),
+    viewer
+      ? remember(`watch:thread:${threadId}`, () => watchState(deps, viewer.id, { type: 'thread', threadId, authorId: thread.authorId }))
+      : Promise.resolve(null),
+    viewer ? threadMatching(deps, viewer, thread, ref, snapshot?.matches) : Promise.resolve(null),
+    threadGuides(deps, viewer, threadId, snapshot?.guides),
     curate ? findCommunityBySlug(deps, community.slug).then((row) => guideLibrary(deps, viewer, row, {})) : Promise.resolve(null),
     curate ? listCommunities(deps, viewer) : Promise.resolve([]),
-    viewer ? unreadCount(deps, viewer.id) : Promise.resolve(null),
+    viewer ? remember('unread', () => unreadCount(deps, viewer.id)) : Promise.resolve(null),
   ]);
   const onPage: Post | undefined = detail.posts.find((p) => p.isSolution);
   // The accepted answer shows at the top even when it is on another page of posts.

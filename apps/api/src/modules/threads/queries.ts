@@ -31,6 +31,8 @@ import {
 import { can, type PostRef, type ThreadRef, type Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { threadMatchRows, type ThreadMatchRow } from '../experts/queries.js';
+import { threadGuideRows, type ThreadGuideRow } from '../guides/queries.js';
 import type { ThreadReadCache } from './read-cache.js';
 
 export type ThreadRow = typeof threads.$inferSelect;
@@ -96,8 +98,9 @@ async function threadWithCommunity(deps: Deps, threadId: number) {
 
 /**
  * What every viewer of a thread shares, kept in the thread read cache: the thread with its community and author, and
- * (up to SNAPSHOT_MAX_POSTS) all its posts with their authors and voters, held ones included. A viewer's page is then
- * cut from it in memory, through the same rules (`postListedInThread`, the policy) as the query it replaces.
+ * (up to SNAPSHOT_MAX_POSTS) all its posts with their authors and voters, held ones included, its expert matches and the
+ * guides citing it. A viewer's page is then cut from it in memory, through the same rules (`postListedInThread`, the
+ * policy) as the queries it replaces. Matches change in the worker: their `matching.updated` message drops the thread.
  */
 export interface ThreadSnapshot {
   thread: ThreadRow;
@@ -107,6 +110,9 @@ export interface ThreadSnapshot {
   posts: { post: PostRow; author: UserBits | null }[] | null;
   /** Who voted for each post of `posts`. */
   voters: Map<number, Set<number>>;
+  /** The experts matched to it (the matching panel) and the guides citing it, before each viewer's filter. */
+  matches: ThreadMatchRow[];
+  guides: ThreadGuideRow[];
 }
 
 const SNAPSHOT_KEY = 'snapshot';
@@ -135,7 +141,9 @@ async function threadSnapshot(deps: Deps, cache: ThreadReadCache, threadId: numb
       .where(eq(posts.threadId, threadId));
     for (const v of voteRows) voters.set(v.postId, (voters.get(v.postId) ?? new Set()).add(v.userId));
   }
-  const snapshot: ThreadSnapshot = { ...row, posts: whole ? rows : null, voters };
+  const matches = await threadMatchRows(deps, threadId);
+  const cited = await threadGuideRows(deps, threadId);
+  const snapshot: ThreadSnapshot = { ...row, posts: whole ? rows : null, voters, matches, guides: cited };
   cache.set(threadId, SNAPSHOT_KEY, snapshot, Date.now(), version);
   return snapshot;
 }
