@@ -37,10 +37,10 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (request.viewer) return threadPage(deps, request.viewer, id, request.query, app.threadCache, rememberFor(request.credential));
       // Anonymous: the same cache as the anonymous thread JSON (invalidated by every write to the thread, and by the bus).
       const pageKey = `page|${request.query.cursor ?? ''}|${request.query.limit ?? ''}`;
-      let json = app.threadCache.get(id, pageKey, Date.now());
+      let json = app.threadCache.get<Buffer>(id, pageKey, Date.now());
       if (json === undefined) {
         const version = app.threadCache.version();
-        json = JSON.stringify(await threadPage(deps, null, id, request.query, app.threadCache, rememberFor(null)));
+        json = Buffer.from(JSON.stringify(await threadPage(deps, null, id, request.query, app.threadCache, rememberFor(null))));
         app.threadCache.set(id, pageKey, json, Date.now(), version);
       }
       return reply.type('application/json; charset=utf-8').send(json as never);

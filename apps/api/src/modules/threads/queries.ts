@@ -118,10 +118,11 @@ export interface ThreadSnapshot {
 const SNAPSHOT_KEY = 'snapshot';
 const SNAPSHOT_MAX_POSTS = 400;
 
-async function threadSnapshot(deps: Deps, cache: ThreadReadCache, threadId: number): Promise<ThreadSnapshot | null> {
-  const cached = cache.get<ThreadSnapshot>(threadId, SNAPSHOT_KEY, Date.now());
-  if (cached) return cached;
-  const version = cache.version();
+function threadSnapshot(deps: Deps, cache: ThreadReadCache, threadId: number): Promise<ThreadSnapshot | null> {
+  return cache.through(threadId, SNAPSHOT_KEY, () => loadThreadSnapshot(deps, threadId));
+}
+
+async function loadThreadSnapshot(deps: Deps, threadId: number): Promise<ThreadSnapshot | null> {
   const row = await threadWithCommunity(deps, threadId);
   if (!row) return null;
   const rows = await deps.db
@@ -143,9 +144,7 @@ async function threadSnapshot(deps: Deps, cache: ThreadReadCache, threadId: numb
   }
   const matches = await threadMatchRows(deps, threadId);
   const cited = await threadGuideRows(deps, threadId);
-  const snapshot: ThreadSnapshot = { ...row, posts: whole ? rows : null, voters, matches, guides: cited };
-  cache.set(threadId, SNAPSHOT_KEY, snapshot, Date.now(), version);
-  return snapshot;
+  return { ...row, posts: whole ? rows : null, voters, matches, guides: cited };
 }
 
 /** A post with its thread, or NOT_FOUND when the viewer may not read it. */

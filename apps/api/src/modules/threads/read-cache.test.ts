@@ -36,4 +36,29 @@ describe('ThreadReadCache', () => {
     expect(cache.get(1, 'a', 0)).toBeUndefined();
     expect(cache.get<number>(3, 'a', 0)).toBe(3);
   });
+
+  it('loads once for callers asking at the same time, and again after an invalidation', async () => {
+    const cache = new ThreadReadCache();
+    let loads = 0;
+    const pending: (() => void)[] = [];
+    const release = () => pending.splice(0).forEach((resolve) => resolve());
+    const load = () => {
+      const n = (loads += 1);
+      return new Promise<number>((resolve) => pending.push(() => resolve(n)));
+    };
+    const first = cache.through(1, 's', load);
+    const second = cache.through(1, 's', load);
+    release();
+    expect(await Promise.all([first, second])).toEqual([1, 1]);
+    expect(loads).toBe(1);
+    expect(await cache.through(1, 's', load)).toBe(1); // stored
+    const during = cache.through(2, 's', load);
+    cache.invalidate(2); // a write while it loads: not stored, and a later caller loads again
+    const after = cache.through(2, 's', load);
+    release();
+    expect(await during).toBe(2);
+    expect(await after).toBe(3);
+    expect(loads).toBe(3);
+    expect(await cache.through(2, 's', load)).toBe(3); // the load after the invalidation was stored
+  });
 });

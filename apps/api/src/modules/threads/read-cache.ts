@@ -7,6 +7,7 @@
 export class ThreadReadCache {
   private readonly entries = new Map<string, { value: unknown; expiresAt: number }>();
   private generation = 0;
+  private readonly loading = new Map<string, { version: number; promise: Promise<unknown> }>();
 
   constructor(
     private readonly ttlMs = 5_000,
@@ -39,6 +40,28 @@ export class ThreadReadCache {
       if (oldest !== undefined) this.entries.delete(oldest);
     }
     this.entries.set(`${threadId}|${pageKey}`, { value, expiresAt: now + this.ttlMs });
+  }
+
+  /**
+   * The cached value, or the one being loaded since the last invalidation, or `load()` stored when it completes: a hundred
+   * viewers asking at once after a reply load it once.
+   */
+  async through<T>(threadId: number, pageKey: string, load: () => Promise<T>): Promise<T> {
+    const cached = this.get<T>(threadId, pageKey, Date.now());
+    if (cached !== undefined) return cached;
+    const key = `${threadId}|${pageKey}`;
+    const version = this.generation;
+    const inFlight = this.loading.get(key);
+    if (inFlight && inFlight.version === version) return inFlight.promise as Promise<T>;
+    const promise = load();
+    this.loading.set(key, { version, promise });
+    try {
+      const value = await promise;
+      this.set(threadId, pageKey, value, Date.now(), version);
+      return value;
+    } finally {
+      if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
+    }
   }
 
   invalidate(threadId: number): void {

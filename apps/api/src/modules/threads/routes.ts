@@ -69,13 +69,13 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Reads never write: read positions, notifications read and "match seen" are POST /api/v1/me/reads.
       if (request.viewer) return getThreadDetail(app.deps, request.viewer, id, request.query, cache);
       const pageKey = `${request.query.cursor ?? ''}|${request.query.limit ?? ''}`;
-      let json = cache.get(id, pageKey, Date.now());
+      let json = cache.get<Buffer>(id, pageKey, Date.now());
       if (json === undefined) {
         const version = cache.version();
-        json = JSON.stringify(await getThreadDetail(app.deps, null, id, request.query, cache));
+        json = Buffer.from(JSON.stringify(await getThreadDetail(app.deps, null, id, request.query, cache)));
         cache.set(id, pageKey, json, Date.now(), version);
       }
-      // A string payload skips Fastify's serializer: the cached bytes go out as they are.
+      // A Buffer payload skips Fastify's serializer and the encoding: the cached bytes go out as they are.
       return reply.type('application/json; charset=utf-8').send(json as never);
     },
   );
