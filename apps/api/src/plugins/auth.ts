@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken, SESSION_COOKIE } from '../modules/auth/tokens.js';
 import { scopeForMethod, viewerThroughToken } from '@praxis/domain';
 import { changesOthersAccess, type Credential } from '../modules/auth/credential-cache.js';
@@ -32,24 +32,38 @@ export function registerAuth(app: FastifyInstance): void {
     done();
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return;
+  app.addHook('onRequest', (request, reply, done) => {
+    // An anonymous read has nothing to resolve or refuse: no promise for it (the cached reads are this fast path).
+    const anonymousRead =
+      SAFE_METHODS.has(request.method) && request.headers.authorization === undefined && request.cookies[SESSION_COOKIE] === undefined;
+    if (!request.url.startsWith('/api/') || anonymousRead) return done();
+    resolveViewer(request, reply).then((replied) => {
+      if (!replied) done();
+    }, done);
+  });
+
+  /** Sets the request's viewer from its token or session cookie; true when it answered the request itself (a refusal). */
+  async function resolveViewer(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    const refuse = (...args: Parameters<typeof sendProblem>) => {
+      sendProblem(...args);
+      return true;
+    };
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
       const token = await tokenCredential(app, hashToken(authorization.slice(7).trim()));
       if (!token?.grant)
-        return sendProblem(reply, 'UNAUTHENTICATED', 'The access token is not valid: it was revoked, has expired, or never existed');
+        return refuse(reply, 'UNAUTHENTICATED', 'The access token is not valid: it was revoked, has expired, or never existed');
       // Token scopes are enforced here, for every route: one place, nothing to forget on a new route.
       if (request.routeOptions.config.sessionOnly)
-        return sendProblem(reply, 'SESSION_REQUIRED', 'Access tokens cannot manage tokens: sign in with your password to do this');
+        return refuse(reply, 'SESSION_REQUIRED', 'Access tokens cannot manage tokens: sign in with your password to do this');
       const needed = scopeForMethod(request.method);
       if (!token.grant.scopes.includes(needed))
-        return sendProblem(reply, 'TOKEN_SCOPE', `This access token lacks the "${needed}" scope; create one with it in your settings`);
+        return refuse(reply, 'TOKEN_SCOPE', `This access token lacks the "${needed}" scope; create one with it in your settings`);
       request.viewer = token.viewer;
       request.credential = token;
       request.authMethod = 'token';
       request.accessToken = token.grant;
-      return;
+      return false;
     }
 
     const origin = request.headers.origin;
@@ -57,7 +71,7 @@ export function registerAuth(app: FastifyInstance): void {
       const allowed = origin === app.config.publicOrigin || origin === requestOrigin(request);
       const hasSession = request.cookies[SESSION_COOKIE] !== undefined;
       if (origin === undefined ? hasSession : !allowed) {
-        return sendProblem(
+        return refuse(
           reply,
           'CSRF_REJECTED',
           `Writes with a session cookie must come from ${app.config.publicOrigin} (send an Origin header), or use a personal access token`,
@@ -66,16 +80,17 @@ export function registerAuth(app: FastifyInstance): void {
     }
 
     const token = request.cookies[SESSION_COOKIE];
-    if (!token) return;
+    if (!token) return false;
     const tokenHash = hashToken(token);
     const session = await sessionCredential(app, tokenHash);
-    if (!session) return; // an expired or unknown session is just an anonymous visit
+    if (!session) return false; // an expired or unknown session is just an anonymous visit
     await touchLastSeen(app.deps, session.user);
     request.viewer = session.viewer;
     request.credential = session;
     request.authMethod = 'cookie';
     request.sessionTokenHash = tokenHash;
-  });
+    return false;
+  }
 }
 
 /** A session's credential, from the cache or loaded (null: expired, ended or unknown). */
@@ -115,13 +130,14 @@ async function tokenCredential(app: FastifyInstance, tokenHash: string): Promise
  * cache or browser history may keep it. Public answers to anonymous visitors keep their own caching.
  */
 export function registerPrivateCaching(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.url.startsWith('/api/')) return done(null, payload);
     const personal =
       request.viewer !== null ||
       request.headers.authorization !== undefined ||
       request.cookies?.[SESSION_COOKIE] !== undefined ||
       reply.hasHeader('set-cookie');
     if (personal) reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
 }

@@ -29,8 +29,9 @@ function fanOut(app: FastifyInstance, io: Gateway, hub: StreamHub, message: Real
  * destroys it only when its own onRequest hook ran, which an earlier hook that replies prevents.
  */
 function destroyRefusedUpgrades(app: FastifyInstance): void {
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onResponse', (request, _reply, done) => {
     if (isUpgradeRequest(request.headers)) request.raw.socket.destroy();
+    done();
   });
 }
 
