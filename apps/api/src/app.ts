@@ -15,6 +15,7 @@ import { healthRoutes } from './modules/health/routes.js';
 import { communityHealthRoutes } from './modules/health/community-routes.js';
 import { memberRoutes } from './modules/members/routes.js';
 import { postRoutes } from './modules/posts/routes.js';
+import { ActivityRecorder } from './modules/auth/activity.js';
 import { CredentialCache } from './modules/auth/credential-cache.js';
 import { ThreadReadCache } from './modules/threads/read-cache.js';
 import { threadRoutes } from './modules/threads/routes.js';
@@ -96,6 +97,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.decorate('threadCache', new ThreadReadCache());
   app.decorate('credentials', new CredentialCache());
+  app.decorate('activity', new ActivityRecorder(app.deps, app.log));
+  app.addHook('onClose', () => app.activity.flush());
   app.decorate('pageCache', new AnonymousPageCache());
   // Any accepted write may change what a page shows: anonymous pages, and the thread reads and snapshots behind every page.
   app.addHook('onResponse', (request, reply, done) => {

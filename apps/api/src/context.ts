@@ -3,6 +3,7 @@ import type { Database, Db } from '@praxis/db';
 import type { Viewer } from '@praxis/domain';
 import type { EventBus } from '@praxis/realtime';
 import type { SearchIndex } from '@praxis/search';
+import type { ActivityRecorder } from './modules/auth/activity.js';
 import type { Credential, CredentialCache } from './modules/auth/credential-cache.js';
 import type { AccessTokenGrant } from './modules/auth/load-viewer.js';
 import type { LoginThrottle } from './modules/auth/login-throttle.js';
@@ -48,6 +49,8 @@ declare module 'fastify' {
     guideIndex: SearchIndex;
     bus: EventBus;
     threadCache: ThreadReadCache;
+    /** Who was seen when (last seen, the day's visit), written off the request path. */
+    activity: ActivityRecorder;
     /** Sessions and access tokens resolved in the last seconds (the auth hook's cache). */
     credentials: CredentialCache;
     /** Anonymous web pages (embedded mode serves the web app); dropped on every write and thread event. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken, SESSION_COOKIE } from '../modules/auth/tokens.js';
 import { scopeForMethod, viewerThroughToken } from '@praxis/domain';
 import { changesOthersAccess, type Credential } from '../modules/auth/credential-cache.js';
-import { accessTokenFor, sessionFor, touchLastSeen, touchTokenUse, viewerForUser } from '../modules/auth/load-viewer.js';
+import { accessTokenFor, sessionFor, touchTokenUse, viewerForUser } from '../modules/auth/load-viewer.js';
 import { sendProblem } from './errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -84,7 +84,7 @@ export function registerAuth(app: FastifyInstance): void {
     const tokenHash = hashToken(token);
     const session = await sessionCredential(app, tokenHash);
     if (!session) return false; // an expired or unknown session is just an anonymous visit
-    await touchLastSeen(app.deps, session.user);
+    app.activity.seen(session.user, app.deps.clock.now());
     request.viewer = session.viewer;
     request.credential = session;
     request.authMethod = 'cookie';

@@ -1,4 +1,4 @@
-import { accessTokens, and, appendEvent, countVisit, eq, gt, isNull, loadViewer, or, sessions, users } from '@praxis/db';
+import { accessTokens, and, eq, gt, isNull, loadViewer, or, sessions, users } from '@praxis/db';
 import type { Viewer } from '@praxis/domain';
 import type { Deps } from '../../context.js';
 
@@ -72,19 +72,4 @@ export async function touchTokenUse(deps: Deps, grant: { id: number; lastUsedAt:
   if (grant.lastUsedAt && now.getTime() - grant.lastUsedAt.getTime() <= 60_000) return;
   await deps.db.update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.id, grant.id));
   grant.lastUsedAt = now;
-}
-
-/** "Last seen" to the minute decides whether notifications are emailed; writing it on every request would make reads writes. */
-export async function touchLastSeen(deps: Deps, user: UserRow): Promise<void> {
-  const now = deps.clock.now();
-  // Days visited (trust levels): the first request of each UTC day counts; the worker recomputes the level from the event.
-  if (!user.lastSeenAt || user.lastSeenAt.toISOString().slice(0, 10) !== now.toISOString().slice(0, 10)) {
-    await deps.db.transaction(async (tx) => {
-      if (await countVisit(tx, user.id, now)) await appendEvent(tx, 'user.activity-recorded', user.id, { userId: user.id }, user.id);
-    });
-  }
-  if (user.lastSeenAt && now.getTime() - user.lastSeenAt.getTime() < 60_000) return;
-  await deps.db.update(users).set({ lastSeenAt: now }).where(eq(users.id, user.id));
-  // The row may be a cached credential's: keep it current so the next request does not write again.
-  user.lastSeenAt = now;
 }
