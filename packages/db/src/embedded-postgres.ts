@@ -307,8 +307,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     try {
       child = await launch(binaries, dataDir, port, ids, log);
     } catch (err) {
+      if (attempt >= 3) throw err;
+      // The backends of a server killed with -9 still detaching from its shared memory: they exit within moments.
+      if (/shared memory block is still in use/.test(String(err))) await new Promise((r) => setTimeout(r, 2000));
       // A free port taken between the probe and the bind: try another one.
-      if (options.port || attempt >= 3 || !/could not (bind|create any TCP\/IP sockets)/.test(String(err))) throw err;
+      else if (options.port || !/could not (bind|create any TCP\/IP sockets)/.test(String(err))) throw err;
     }
   }
   const server = child;
