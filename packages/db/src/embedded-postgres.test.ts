@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openEmbeddedDatabase } from './client.js';
+import { chooseEmbeddedDatabase, openEmbeddedDatabase } from './client.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { users } from './schema.js';
 
@@ -90,6 +90,26 @@ describe('embedded PostgreSQL', () => {
     } finally {
       owner.kill();
       await server.stop();
+    }
+  });
+});
+
+describe('choosing the embedded database', () => {
+  it('is PostgreSQL on a new data directory, PGlite when asked, and PGlite (with a note) for an installation that has only pglite/', () => {
+    const root = mkdtempSync(join(tmpdir(), 'praxis-embedded-choice-'));
+    try {
+      expect(chooseEmbeddedDatabase(root)).toEqual({ kind: 'postgres' });
+      expect(chooseEmbeddedDatabase(root, 'pglite')).toEqual({ kind: 'pglite' });
+      expect(() => chooseEmbeddedDatabase(root, 'sqlite')).toThrow(/EMBEDDED_DATABASE/);
+      mkdirSync(join(root, 'pglite'));
+      const kept = chooseEmbeddedDatabase(root);
+      expect(kept.kind).toBe('pglite');
+      expect(kept.note).toContain('EMBEDDED_DATABASE=pglite');
+      expect(chooseEmbeddedDatabase(root, 'postgres')).toEqual({ kind: 'postgres' });
+      mkdirSync(join(root, 'postgres'));
+      expect(chooseEmbeddedDatabase(root)).toEqual({ kind: 'postgres' });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
