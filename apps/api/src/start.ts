@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from '@praxis/config';
-import { eq, openDatabase, users, type Database } from '@praxis/db';
+import { eq, openEmbeddedDatabase, users, type Database } from '@praxis/db';
 import { createInProcessQueue, type JobQueue } from '@praxis/queue';
 import { createEventBus, type EventBus } from '@praxis/realtime';
 import { createSearchIndex, type SearchIndex } from '@praxis/search';
@@ -120,7 +120,14 @@ async function mountWeb(app: FastifyInstance, webBuildDir: string): Promise<void
 
 export async function start(options: StartOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
+  // DATABASE_URL wins; otherwise the embedded PostgreSQL under DATA_DIR/postgres (EMBEDDED_DATABASE=pglite: PGlite).
+  const database = await openEmbeddedDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    kind: process.env.EMBEDDED_DATABASE || undefined,
+    port: process.env.EMBEDDED_PG_PORT ? Number(process.env.EMBEDDED_PG_PORT) : undefined,
+    log: (message) => console.warn(message),
+  });
   const search = createSearchIndex({
     meiliUrl: config.meiliUrl,
     meiliMasterKey: config.meiliMasterKey,
@@ -155,7 +162,7 @@ export async function start(options: StartOptions = {}): Promise<FastifyInstance
       'REDIS_URL is set but MEILI_URL is not: API nodes read their own embedded index, which the worker process cannot fill. Set MEILI_URL in the distributed mode.',
     );
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Praxis is up at ${config.publicOrigin} (${database.driver}${config.databaseUrl ? '' : ` in ${config.dataDir}`})`);
+  app.log.info(`Praxis is up at ${config.publicOrigin} (${database.description ?? database.driver})`);
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -1,14 +1,19 @@
 import { join } from 'node:path';
 import { loadConfig } from '@praxis/config';
-import { openDatabase } from '@praxis/db';
+import { openEmbeddedDatabase } from '@praxis/db';
 import { createSearchIndex } from '@praxis/search';
 import { rebuildSearchIndex } from './handlers/search/reindex-all.js';
 
 // `npm run reindex`: rebuilds the search index from the database with a progress bar.
-// In the embedded mode stop Praxis first (PGlite allows one process per data directory);
+// In the embedded mode stop Praxis first (its embedded database belongs to one process);
 // while it runs, use the admin API (POST /api/v1/admin/search/reindex) instead.
 const config = loadConfig();
-const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
+const database = await openEmbeddedDatabase({
+  url: config.databaseUrl,
+  dataDir: config.dataDir,
+  kind: process.env.EMBEDDED_DATABASE || undefined,
+  port: process.env.EMBEDDED_PG_PORT ? Number(process.env.EMBEDDED_PG_PORT) : undefined,
+});
 const search = createSearchIndex({
   meiliUrl: config.meiliUrl,
   meiliMasterKey: config.meiliMasterKey,
@@ -27,7 +32,7 @@ function progressBar(done: number, total: number, startedAt: number): string {
 const startedAt = Date.now();
 const interactive = process.stdout.isTTY === true;
 let lastLine = 0;
-console.log(`Rebuilding the ${search.kind} search index from ${database.driver}…`);
+console.log(`Rebuilding the ${search.kind} search index from ${database.description ?? database.driver}…`);
 const indexed = await rebuildSearchIndex({ db: database.db, search }, (done, total) => {
   if (interactive) process.stdout.write(`\r${progressBar(done, total, startedAt)}`);
   else if (done === total || Date.now() - lastLine > 2000) {

@@ -1,5 +1,5 @@
-import { Queue, Worker, type Job as BullMqJob, type JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Queue, Worker, Job as BullMqJob, JobsOptions } from 'bullmq';
 import { errorMessage, notifyListeners, rateLimited, warn, type Log } from './log.js';
 import type { AddOptions, FailedJob, JobQueue, JobToAdd, Outcome, Processor, QueueCounts, QueueName } from './types.js';
 
@@ -64,17 +64,30 @@ function jobOptions(options: AddOptions): JobsOptions {
   };
 }
 
+const require = createRequire(import.meta.url);
+
+/**
+ * BullMQ and ioredis are loaded when a BullMQ queue is created, not when this package is imported: the embedded mode
+ * (no Redis) imports the package for its in-process queue and would otherwise carry them (≈ 24 MB of PSS).
+ */
+function loadBullMq() {
+  const { Queue, Worker } = require('bullmq') as typeof import('bullmq');
+  const { Redis } = require('ioredis') as typeof import('ioredis');
+  return { Queue, Worker, Redis };
+}
+
 export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
+  const bullmq = loadBullMq();
   const prefix = options.prefix ?? 'praxis';
   const log = options.log ?? warn;
   const logError = rateLimited(log);
   // Workers duplicate this one for their blocking connections, which is why it needs
   // maxRetriesPerRequest: null (their commands wait out an outage).
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const connection = new bullmq.Redis(options.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (error) => logError('queue: redis connection error', { error: errorMessage(error) }));
   // Producers fail fast instead: an add during an outage rejects after one failed reconnect, so the
   // caller (the outbox relay) rolls back and tries again later rather than waiting indefinitely.
-  const producer = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+  const producer = new bullmq.Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
   producer.on('error', (error) => logError('queue: redis connection error', { error: errorMessage(error) }));
 
   const queues = new Map<QueueName, Queue>();
@@ -87,7 +100,7 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
     if (closing) throw new Error('The job queue is closed');
     let queue = queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: producer, prefix });
+      queue = new bullmq.Queue(name, { connection: producer, prefix });
       queue.on('error', (error) => logError('queue: redis error', { queue: name, error: errorMessage(error) }));
       queues.set(name, queue);
     }
@@ -114,7 +127,7 @@ export function createBullMqQueue(options: BullMqQueueOptions): BullMqJobQueue {
         activity.progress += 1;
       }
     };
-    const worker = new Worker(queue, processJob, {
+    const worker = new bullmq.Worker(queue, processJob, {
       connection,
       prefix,
       concurrency,

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import { parseBusMessage } from './message.js';
 import type { EventBus, BusMessage } from './types.js';
 
@@ -23,9 +24,13 @@ export interface RedisEventBus extends EventBus {
 
 type Listener = (message: BusMessage) => void;
 
+const require = createRequire(import.meta.url);
+
 /** One connection per role: a Redis connection in subscriber mode cannot publish. */
 function connect(redisUrl: string, role: 'publisher' | 'subscriber', logger: BusLogger): Redis {
-  const redis = new Redis(redisUrl, {
+  // Loaded on use: the embedded mode (no Redis) never carries ioredis (≈ 16 MB of PSS).
+  const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+  const redis = new RedisClient(redisUrl, {
     connectionName: `praxis-realtime-${role}`,
     // The subscriber's SUBSCRIBE must wait out an outage instead of failing for good after 20 retries.
     ...(role === 'subscriber' && { maxRetriesPerRequest: null }),
