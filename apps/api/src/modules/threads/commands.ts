@@ -1,4 +1,4 @@
-import { AppError, type ThreadCreateBody, type ThreadUpdateBody } from '@praxis/contracts';
+import { AppError, type Post, type ThreadCreateBody, type ThreadUpdateBody } from '@praxis/contracts';
 import {
   and,
   appendEvent,
@@ -7,20 +7,36 @@ import {
   countListedThread,
   eq,
   isListedForAll,
+  isNull,
   isVisibleToAll,
   postApproved,
+  postApprovedAs,
   postRevisions,
   posts,
   retagListedThread,
+  settings,
   sql,
+  threadRef,
   threads,
+  TRUST_SETTINGS_KEY,
+  users,
 } from '@praxis/db';
-import { excerpt, normalizeTags, type Viewer } from '@praxis/domain';
+import {
+  can,
+  checkNewcomerLimits,
+  countLinks,
+  DEFAULT_NEWCOMER_LIMITS,
+  excerpt,
+  normalizeTags,
+  type NewcomerLimits,
+  type ThreadRef,
+  type Viewer,
+} from '@praxis/domain';
 import type { Deps } from '../../context.js';
 import { enforceNewcomerLimits } from '../trust/commands.js';
 import type { CommunityRow } from '../communities/queries.js';
 import { renderBody } from './content.js';
-import type { PostRow, ThreadRow } from './queries.js';
+import { presentWrittenPost, type PostRow, type ThreadRow } from './queries.js';
 
 export async function createThread(deps: Deps, viewer: Viewer, community: CommunityRow, input: ThreadCreateBody): Promise<ThreadRow> {
   const tags = normalizeTags(input.tags ?? []);
@@ -113,25 +129,127 @@ export async function editThread(deps: Deps, viewer: Viewer, thread: ThreadRow, 
   });
 }
 
+/** What a reply needs to know before it is written, read by `loadReplyTarget` in one query. */
+export interface ReplyTarget {
+  thread: ThreadRow;
+  community: { id: number; slug: string; name: string; visibility: 'public' | 'private'; holdFirstPosts: boolean };
+  ref: ThreadRef;
+  /** The replier as the answer names the author of the new post. */
+  replier: { id: number; username: string; displayName: string; trustLevel: number } | null;
+  /** Whether `replyToId` is a post of this thread (null: no replyToId). */
+  replyToInThread: boolean | null;
+  /** Today's posts and topics and the TL0 limits, when the newcomer limits apply to the replier. */
+  newcomer: { postsToday: number; topicsToday: number; limits: NewcomerLimits } | null;
+  /** Whether the replier has an approved post in the community, when it holds first posts and that decides. */
+  hasApprovedPost: boolean | null;
+}
+
+const startOfUtcDay = (now: Date): Date => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+
+/** Whether the TL0 limits apply (enforceNewcomerLimits in ../trust/commands.ts decides the same for new threads). */
+const newcomerLimited = (viewer: Viewer, communityId: number): boolean => {
+  if (viewer.trustLevel > 0 || viewer.role !== 'member') return false;
+  const role = viewer.memberships.get(communityId);
+  return role !== 'leader' && role !== 'moderator';
+};
+
+/**
+ * The thread to reply to with its community and what the reply's checks need (the replier's name, whether the post
+ * it answers is in this thread, today's counts for the newcomer limits, whether a first post would be held), in one
+ * round trip instead of one query each. NOT_FOUND when the thread does not exist or the viewer may not read it.
+ */
+export async function loadReplyTarget(deps: Deps, viewer: Viewer | null, threadId: number, replyToId?: number): Promise<ReplyTarget> {
+  const viewerId = viewer?.id ?? 0;
+  // Which of the viewer's checks can apply does not depend on the community for staff and members above TL0.
+  const mayBeLimited = viewer !== null && viewer.trustLevel === 0 && viewer.role === 'member';
+  const mayBeHeld = viewer !== null && viewer.role === 'member';
+  const since = startOfUtcDay(deps.clock.now());
+  const [row] = await deps.db
+    .select({
+      thread: threads,
+      community: {
+        id: communities.id,
+        slug: communities.slug,
+        name: communities.name,
+        visibility: communities.visibility,
+        holdFirstPosts: communities.holdFirstPosts,
+      },
+      replier: viewer
+        ? sql<
+            ReplyTarget['replier']
+          >`(select json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name, 'trustLevel', u.trust_level) from ${users} u where u.id = ${viewerId})`
+        : sql<null>`null`,
+      replyToInThread:
+        replyToId === undefined
+          ? sql<null>`null`
+          : sql<boolean>`exists (select 1 from ${posts} r where r.id = ${replyToId} and r.thread_id = ${threads.id})`,
+      postsToday: mayBeLimited
+        ? sql<number>`(select count(*)::int from ${posts} tp where tp.author_id = ${viewerId} and tp.created_at >= ${since})`
+        : sql<null>`null`,
+      topicsToday: mayBeLimited
+        ? sql<number>`(select count(*)::int from ${threads} tt where tt.author_id = ${viewerId} and tt.created_at >= ${since})`
+        : sql<null>`null`,
+      trustSettings: mayBeLimited ? sql<unknown>`(select s.value from ${settings} s where s.key = ${TRUST_SETTINGS_KEY})` : sql<null>`null`,
+      hasApprovedPost: mayBeHeld
+        ? sql<
+            boolean | null
+          >`case when ${communities.holdFirstPosts} then exists (select 1 from ${posts} ap join ${threads} at on at.id = ap.thread_id
+            where at.community_id = ${communities.id} and ap.author_id = ${viewerId} and ${postApprovedAs('ap')}) end`
+        : sql<null>`null`,
+    })
+    .from(threads)
+    .innerJoin(communities, eq(communities.id, threads.communityId))
+    .where(and(eq(threads.id, threadId), isNull(threads.deletedAt)))
+    .limit(1);
+  if (!row) throw new AppError('NOT_FOUND', `No thread ${threadId}`);
+  const ref = threadRef(row.thread, row.community);
+  if (!can(viewer, 'thread.read', ref)) throw new AppError('NOT_FOUND', `No thread ${threadId}`);
+  const saved = (row.trustSettings ?? {}) as { newcomerLimits?: Partial<NewcomerLimits> };
+  return {
+    thread: row.thread,
+    community: row.community,
+    ref,
+    replier: row.replier,
+    replyToInThread: row.replyToInThread,
+    // Saved limits over the defaults, as loadTrustSettings reads them.
+    newcomer:
+      viewer && row.postsToday !== null && row.topicsToday !== null && newcomerLimited(viewer, row.community.id)
+        ? { postsToday: row.postsToday, topicsToday: row.topicsToday, limits: { ...DEFAULT_NEWCOMER_LIMITS, ...saved.newcomerLimits } }
+        : null,
+    hasApprovedPost: row.hasApprovedPost,
+  };
+}
+
+/**
+ * Writes a reply: the post, its first revision, the thread's counters and its outbox event in one transaction.
+ * Every check reads what `loadReplyTarget` loaded; only @mentions cost a query of their own.
+ */
 export async function replyToThread(
   deps: Deps,
   viewer: Viewer,
-  thread: ThreadRow,
+  target: ReplyTarget,
   input: { body: string; replyToId?: number | undefined },
 ): Promise<PostRow> {
+  const { thread } = target;
   if (input.body.trim() === '') throw new AppError('VALIDATION_FAILED', 'Write something in the reply', { body: 'is empty' });
-  if (input.replyToId !== undefined) {
-    const [target] = await deps.db
-      .select({ id: posts.id })
-      .from(posts)
-      .where(and(eq(posts.id, input.replyToId), eq(posts.threadId, thread.id)));
-    if (!target)
-      throw new AppError('VALIDATION_FAILED', 'You can only reply to a post in this thread', { replyToId: 'is not a post in this thread' });
-  }
+  if (input.replyToId !== undefined && !target.replyToInThread)
+    throw new AppError('VALIDATION_FAILED', 'You can only reply to a post in this thread', { replyToId: 'is not a post in this thread' });
   const { html, mentions } = await renderBody(deps.db, input.body);
-  await enforceNewcomerLimits(deps, viewer, thread.communityId, { html, mentions, startsTopic: false });
-  const [community] = await deps.db.select().from(communities).where(eq(communities.id, thread.communityId));
-  const held = community ? await holdsFirstPost(deps, viewer, community) : false;
+  if (target.newcomer) {
+    const hit = checkNewcomerLimits(
+      {
+        trustLevel: viewer.trustLevel,
+        links: countLinks(html),
+        mentions: mentions.length,
+        postsToday: target.newcomer.postsToday,
+        topicsToday: target.newcomer.topicsToday,
+        startsTopic: false,
+      },
+      target.newcomer.limits,
+    );
+    if (hit) throw new AppError('NEWCOMER_LIMIT', hit.message, { body: hit.message });
+  }
+  const held = holdsFirstPostOf(viewer, target.community, target.hasApprovedPost);
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     // Taking the next number through the thread row also serializes concurrent replies, so the visible-reply count can
@@ -179,6 +297,19 @@ export async function replyToThread(
       );
     return post;
   });
+}
+
+/** The 201 of a reply, from the row just inserted and what was loaded before: nobody has voted on it yet. */
+export function presentReply(viewer: Viewer, target: ReplyTarget, post: PostRow): Post {
+  return presentWrittenPost(post, target.replier, target.thread, target.ref, viewer);
+}
+
+/** holdsFirstPost's rule, on an approved-post lookup already made (null: the community does not hold first posts). */
+function holdsFirstPostOf(viewer: Viewer, community: { id: number; holdFirstPosts: boolean }, hasApprovedPost: boolean | null): boolean {
+  if (!community.holdFirstPosts || viewer.role !== 'member') return false;
+  const role = viewer.memberships.get(community.id);
+  if (role === 'leader' || role === 'moderator') return false;
+  return hasApprovedPost !== true;
 }
 
 /**

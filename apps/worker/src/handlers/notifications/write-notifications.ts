@@ -6,6 +6,7 @@ import {
   inArray,
   loadViewers,
   notifications,
+  or,
   sql,
   threadRef,
   threads,
@@ -31,29 +32,29 @@ export async function loadThreadContext(db: Db, threadId: number): Promise<Threa
   return row ?? null;
 }
 
-/** The watch rows that matter for one thread: the thread itself, its community, and its tags in that community. */
+/** The watch rows that matter for one thread: the thread itself, its community, and its tags in that community (one query). */
 export async function loadWatchLevels(db: Db, thread: ThreadRow): Promise<ThreadWatchLevels> {
-  const tagRows = thread.tags.length
-    ? await db
-        .select({ userId: watches.userId, level: watches.level })
-        .from(watches)
-        .where(and(eq(watches.targetType, 'tag'), eq(watches.targetId, thread.communityId), inArray(watches.tag, thread.tags)))
-    : [];
-  const threadRows = await db
-    .select({ userId: watches.userId, level: watches.level })
+  const rows = await db
+    .select({ userId: watches.userId, level: watches.level, targetType: watches.targetType })
     .from(watches)
-    .where(and(eq(watches.targetType, 'thread'), eq(watches.targetId, thread.id)));
-  const communityRows = await db
-    .select({ userId: watches.userId, level: watches.level })
-    .from(watches)
-    .where(and(eq(watches.targetType, 'community'), eq(watches.targetId, thread.communityId)));
+    .where(
+      or(
+        and(eq(watches.targetType, 'thread'), eq(watches.targetId, thread.id)),
+        and(eq(watches.targetType, 'community'), eq(watches.targetId, thread.communityId)),
+        thread.tags.length
+          ? and(eq(watches.targetType, 'tag'), eq(watches.targetId, thread.communityId), inArray(watches.tag, thread.tags))
+          : undefined,
+      ),
+    );
   const tags = new Map<number, WatchLevel[]>();
-  for (const row of tagRows) tags.set(row.userId, [...(tags.get(row.userId) ?? []), row.level]);
-  return {
-    thread: new Map(threadRows.map((r) => [r.userId, r.level])),
-    community: new Map(communityRows.map((r) => [r.userId, r.level])),
-    tags,
-  };
+  const threadLevels = new Map<number, WatchLevel>();
+  const communityLevels = new Map<number, WatchLevel>();
+  for (const row of rows) {
+    if (row.targetType === 'tag') tags.set(row.userId, [...(tags.get(row.userId) ?? []), row.level]);
+    else if (row.targetType === 'thread') threadLevels.set(row.userId, row.level);
+    else if (row.targetType === 'community') communityLevels.set(row.userId, row.level);
+  }
+  return { thread: threadLevels, community: communityLevels, tags };
 }
 
 /** Mentioned usernames (case-insensitive) → user ids, for those that exist. */
