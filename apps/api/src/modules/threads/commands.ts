@@ -2,6 +2,7 @@ import { AppError, type Post, type ThreadCreateBody, type ThreadUpdateBody } fro
 import {
   and,
   appendEvent,
+  appendEventSql,
   auditLog,
   communities,
   countListedThread,
@@ -251,52 +252,61 @@ export async function replyToThread(
   }
   const held = holdsFirstPostOf(viewer, target.community, target.hasApprovedPost);
   const now = deps.clock.now();
-  return deps.db.transaction(async (tx) => {
-    // Taking the next number through the thread row also serializes concurrent replies, so the visible-reply count can
-    // be kept by adding one (a held reply is not visible yet) instead of recounting the thread's posts under that lock.
-    const [counter] = await tx
-      .update(threads)
-      .set({
-        postCount: sql`${threads.postCount} + 1`,
-        ...(!held && { lastActivityAt: now, replyCount: sql`${threads.replyCount} + 1` }),
-        updatedAt: now,
-      })
-      .where(eq(threads.id, thread.id))
-      .returning({ postCount: threads.postCount });
-    if (!counter) throw new AppError('NOT_FOUND');
-    const [post] = await tx
-      .insert(posts)
-      .values({
-        threadId: thread.id,
-        authorId: viewer.id,
-        number: counter.postCount,
-        body: input.body,
-        html,
-        replyToId: input.replyToId ?? null,
-        createdAt: now,
-        heldAt: held ? now : null,
-      })
-      .returning();
-    if (!post) throw new Error('insert returned no row');
-    await tx.insert(postRevisions).values({ postId: post.id, revision: 1, body: input.body, editorId: viewer.id, createdAt: now });
-    if (held)
-      await appendEvent(
-        tx,
+  const heldAt = held ? now : null;
+  const replyToId = input.replyToId ?? null;
+  // One statement, so one atomic write without a transaction around it: the thread's counters, the post, its first
+  // revision and its outbox event. Taking the next number through the thread row also serializes concurrent replies,
+  // so the visible-reply count can be kept by adding one (a held reply is not visible yet) instead of recounting.
+  const event = held
+    ? appendEventSql(
         'post.held',
         thread.id,
-        { postId: post.id, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id },
+        sql`jsonb_build_object('postId', inserted.id, 'threadId', ${thread.id}::int, 'communityId', ${thread.communityId}::int, 'authorId', ${viewer.id}::int)`,
         viewer.id,
-      );
-    else
-      await appendEvent(
-        tx,
+        { postId: 1, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id },
+        sql.raw('inserted'),
+      )
+    : appendEventSql(
         'post.created',
         thread.id,
-        { postId: post.id, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id, replyToId: post.replyToId, mentions },
+        sql`jsonb_build_object('postId', inserted.id, 'threadId', ${thread.id}::int, 'communityId', ${thread.communityId}::int, 'authorId', ${viewer.id}::int,
+          'replyToId', inserted.reply_to_id, 'mentions', ${JSON.stringify(mentions)}::jsonb)`,
         viewer.id,
+        { postId: 1, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id, replyToId, mentions },
+        sql.raw('inserted'),
       );
-    return post;
-  });
+  const result = await deps.db.execute(sql`
+    with counter as (
+      update ${threads} set post_count = post_count + 1, updated_at = ${now}::timestamptz
+        ${held ? sql`` : sql`, reply_count = reply_count + 1, last_activity_at = ${now}::timestamptz`}
+      where id = ${thread.id}::int
+      returning post_count
+    ), inserted as (
+      insert into ${posts} (thread_id, author_id, number, body, html, reply_to_id, created_at, held_at)
+      select ${thread.id}::int, ${viewer.id}::int, counter.post_count, ${input.body}::text, ${html}::text, ${replyToId}::int,
+        ${now}::timestamptz, ${heldAt}::timestamptz
+      from counter
+      returning *
+    ), revision as (
+      insert into ${postRevisions} (post_id, revision, body, editor_id, created_at)
+      select inserted.id, 1, inserted.body, inserted.author_id, inserted.created_at from inserted
+    ), event as (${event})
+    select * from inserted`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
+  if (!rows[0]) throw new AppError('NOT_FOUND');
+  return postFromRow(rows[0]);
+}
+
+/** A posts row as the driver returned it (column names, driver values) → the row drizzle would have given. */
+function postFromRow(raw: Record<string, unknown>): PostRow {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(posts)) {
+    const c = column as { name?: unknown; mapFromDriverValue?: (value: unknown) => unknown };
+    if (typeof c.name !== 'string' || typeof c.mapFromDriverValue !== 'function' || !(c.name in raw)) continue;
+    const value = raw[c.name];
+    row[key] = value === null ? null : c.mapFromDriverValue(value);
+  }
+  return row as PostRow;
 }
 
 /** The 201 of a reply, from the row just inserted and what was loaded before: nobody has voted on it yet. */
