@@ -68,18 +68,19 @@ export async function appendEvent<E extends EventName>(
 /**
  * The outbox row of an event written by the same statement as its change (a data-modifying CTE), for a payload that
  * holds ids only that statement knows: `payload` builds it in SQL from the rows the statement inserts, `sample` is the
- * payload with stand-ins for those ids, checked like appendEvent's. Returns the statement's `insert into outbox_events`
+ * payload with stand-ins for those ids (one per row the statement writes), checked like appendEvent's. Ids and actors may be SQL too. Returns the statement's `insert into outbox_events`
  * selecting from `source` (the CTE the payload reads).
  */
 export function appendEventSql<E extends EventName>(
   type: E,
-  aggregateId: number,
+  aggregateId: number | SQL,
   payload: SQL,
-  actorId: number | null,
-  sample: EventPayload<E>,
+  actorId: number | null | SQL,
+  samples: EventPayload<E>[],
   source: SQL,
 ): SQL {
-  checkPayload(type, sample);
+  for (const sample of samples) checkPayload(type, sample);
+  const int = (value: number | null | SQL) => (typeof value === 'number' || value === null ? sql`${value}::int` : value);
   return sql`insert into ${outboxEvents} (type, aggregate, aggregate_id, payload, actor_id)
-    select ${type}::text, ${aggregateOf[type]}::text, ${aggregateId}::int, ${payload}, ${actorId}::int from ${source}`;
+    select ${type}::text, ${aggregateOf[type]}::text, ${int(aggregateId)}, ${payload}, ${int(actorId)} from ${source}`;
 }

@@ -263,7 +263,7 @@ export async function replyToThread(
         thread.id,
         sql`jsonb_build_object('postId', inserted.id, 'threadId', ${thread.id}::int, 'communityId', ${thread.communityId}::int, 'authorId', ${viewer.id}::int)`,
         viewer.id,
-        { postId: 1, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id },
+        [{ postId: 1, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id }],
         sql.raw('inserted'),
       )
     : appendEventSql(
@@ -272,7 +272,7 @@ export async function replyToThread(
         sql`jsonb_build_object('postId', inserted.id, 'threadId', ${thread.id}::int, 'communityId', ${thread.communityId}::int, 'authorId', ${viewer.id}::int,
           'replyToId', inserted.reply_to_id, 'mentions', ${JSON.stringify(mentions)}::jsonb)`,
         viewer.id,
-        { postId: 1, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id, replyToId, mentions },
+        [{ postId: 1, threadId: thread.id, communityId: thread.communityId, authorId: viewer.id, replyToId, mentions }],
         sql.raw('inserted'),
       );
   const result = await deps.db.execute(sql`
