@@ -1,6 +1,7 @@
 import { reconcileCounters } from '@praxis/db';
 import { queueNames, type Job, type Outcome, type QueueName } from '@praxis/queue';
 import type { WorkerDeps } from './deps.js';
+import { coalesceKey, createCoalescer } from './coalesce.js';
 import { checkDispatchTable, fanOut, subscriptions, type OutboxEvent, type OutboxJob } from './dispatch.js';
 import { sendDailyDigests } from './handlers/email/send-digests.js';
 import { escalateDueQuestions } from './handlers/experts/escalate.js';
@@ -121,12 +122,17 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
     },
   };
 
+  // A burst of events that each rebuild the same thing (a thread's search document, a member's trust level) costs
+  // one rebuild after the burst, not one per event (coalesce.ts says why nothing is lost).
+  const coalesce = createCoalescer();
   const runHandler = async (job: Job): Promise<Outcome> => {
     const task = scheduled[job.name];
     if (task) return task();
     const handler = eventHandlers[job.name as keyof typeof eventHandlers];
     if (!handler) throw new Error(`No handler "${job.name}" on queue ${job.queue}`);
-    return handler.handle(job.data as OutboxEvent, deps);
+    const event = job.data as OutboxEvent;
+    const key = coalesceKey(job.name, event);
+    return key === null ? handler.handle(event, deps) : coalesce(key, () => handler.handle(event, deps));
   };
 
   deps.queue.onFinalFailure(async (failed) => {

@@ -4,22 +4,28 @@ import type { WorkerDeps } from '../deps.js';
 import { eventJobId, type OutboxJob } from '../dispatch.js';
 
 /**
- * Moves committed outbox rows to the 'events' queue, oldest first. Rows are claimed with
- * FOR UPDATE SKIP LOCKED so several relays never publish the same row concurrently, and marked
- * published in the same transaction only after the queue accepted them: if the queue is down the
- * transaction rolls back and the rows wait for the next pass. The job id is the outbox id, so a
- * row published twice (relay crash after enqueue, before commit) is deduplicated by the queue.
+ * Moves committed outbox rows to the 'events' queue, oldest first. One statement claims a batch (FOR UPDATE SKIP
+ * LOCKED, so several relays never publish the same row concurrently) and marks it published; the transaction commits
+ * only after the queue accepted the jobs: if the queue is down (or the process dies before the commit) it rolls back
+ * and the rows wait for the next pass. The job id is the outbox id, so a row published twice (relay crash after
+ * enqueue, before commit) is deduplicated by the queue.
  */
 export async function relayOutbox(deps: { db: Db; queue: JobQueue }, batchSize = 200, enqueueTimeoutMs = 5000): Promise<number> {
   return deps.db.transaction(async (tx) => {
-    const events = await tx
-      .select()
+    const oldest = tx
+      .select({ id: outboxEvents.id })
       .from(outboxEvents)
       .where(isNull(outboxEvents.publishedAt))
       .orderBy(asc(outboxEvents.id))
       .limit(batchSize)
       .for('update', { skipLocked: true });
-    if (events.length === 0) return 0;
+    const claimed = await tx
+      .update(outboxEvents)
+      .set({ publishedAt: sql`now()`, attempts: sql`${outboxEvents.attempts} + 1` })
+      .where(inArray(outboxEvents.id, oldest))
+      .returning();
+    if (claimed.length === 0) return 0;
+    const events = claimed.sort((a, b) => a.id - b.id);
     // The queue fails fast when Redis is down; this bounds the wait anyway, so the transaction (and its
     // row locks) never stays open through an outage. A late success is harmless: job ids dedupe.
     await withTimeout(
@@ -38,18 +44,11 @@ export async function relayOutbox(deps: { db: Db; queue: JobQueue }, batchSize =
       ),
       enqueueTimeoutMs,
     );
-    await tx
-      .update(outboxEvents)
-      .set({ publishedAt: sql`now()`, attempts: sql`${outboxEvents.attempts} + 1` })
-      .where(
-        inArray(
-          outboxEvents.id,
-          events.map((row) => row.id),
-        ),
-      );
     return events.length;
   });
 }
+
+const RELAY_BATCH = 200;
 
 export interface RelayLoop {
   stop(): Promise<void>;
@@ -75,6 +74,9 @@ export function startOutboxRelay(
   let failures = 0;
   // A wake-up that arrives during a pass: run another pass right after it.
   let again = false;
+  // While commit notifications arrive, a pass that left no backlog waits for the next one instead of polling an
+  // empty outbox right away (each such pass is a transaction for nothing).
+  let listening = false;
 
   const schedule = (delay: number) => {
     if (stopped) return;
@@ -86,9 +88,10 @@ export function startOutboxRelay(
     running = (async () => {
       try {
         again = false;
-        const moved = await relayOutbox(deps);
+        const moved = await relayOutbox(deps, RELAY_BATCH);
         failures = 0;
-        schedule(moved > 0 || again ? 0 : idleMs);
+        const backlog = listening ? moved >= RELAY_BATCH : moved > 0;
+        schedule(backlog || again ? 0 : idleMs);
       } catch (error) {
         failures += 1;
         const delay = Math.min(idleMs * 2 ** failures, 10_000);
@@ -99,16 +102,24 @@ export function startOutboxRelay(
     })();
     await running;
     running = undefined;
+    // A wake-up that came after the pass had decided when to run next.
+    if (again && !failures) schedule(0);
   };
   schedule(0);
   const wake = () => {
     if (running) again = true;
     else schedule(0);
   };
-  const unlisten = deps.onOutboxCommit?.(wake).catch((error: unknown) => {
-    deps.log.warn('outbox notifications unavailable; polling only', { error: String(error) });
-    return undefined;
-  });
+  const unlisten = deps.onOutboxCommit?.(wake).then(
+    (stop) => {
+      listening = true;
+      return stop;
+    },
+    (error: unknown) => {
+      deps.log.warn('outbox notifications unavailable; polling only', { error: String(error) });
+      return undefined;
+    },
+  );
   return {
     nudge: wake,
     async stop() {

@@ -340,4 +340,9 @@ export async function presentSinglePost(deps: Deps, viewer: Viewer | null, postI
   return presentPost(post, author ?? null, thread.thread, thread.ref, viewer, voted.length > 0);
 }
 
+/** A post `viewer` has just written, presented from its row without reading it back (nobody has voted on it yet). */
+export function presentWrittenPost(post: PostRow, author: UserBits | null, thread: ThreadRow, ref: ThreadRef, viewer: Viewer): Post {
+  return presentPost(post, author, thread, ref, viewer, false);
+}
+
 export { summarizeThread, userBits, communityBits };

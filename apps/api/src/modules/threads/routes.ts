@@ -15,8 +15,8 @@ import {
 } from '@praxis/contracts';
 import { ensure } from '../../policy.js';
 import { findCommunityBySlug } from '../communities/queries.js';
-import { acceptSolution, createThread, editThread, replyToThread, unacceptSolution } from './commands.js';
-import { ensureThreadEditable, getThreadDetail, listThreads, loadThread, presentSinglePost } from './queries.js';
+import { acceptSolution, createThread, editThread, loadReplyTarget, presentReply, replyToThread, unacceptSolution } from './commands.js';
+import { ensureThreadEditable, getThreadDetail, listThreads, loadThread } from './queries.js';
 
 export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const cache = app.threadCache;
@@ -114,11 +114,12 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const viewer = request.viewer;
-      const { thread, ref } = await loadThread(app.deps, viewer, request.params.id);
-      ensure(viewer, 'thread.reply', ref);
-      const post = await replyToThread(app.deps, viewer, thread, request.body);
-      cache.invalidate(thread.id);
-      return reply.status(201).send(await presentSinglePost(app.deps, viewer, post.id));
+      // One query loads the thread and everything the reply's checks need; the answer is built from the inserted row.
+      const target = await loadReplyTarget(app.deps, viewer, request.params.id, request.body.replyToId);
+      ensure(viewer, 'thread.reply', target.ref);
+      const post = await replyToThread(app.deps, viewer, target, request.body);
+      cache.invalidate(target.thread.id);
+      return reply.status(201).send(presentReply(viewer, target, post));
     },
   );
 

@@ -1,4 +1,4 @@
-import { and, communities, eq, isNull, lt, notifications, or, posts, threads, users } from '@praxis/db';
+import { and, communities, eq, isNull, lt, notifications, or, posts, sql, threads, users } from '@praxis/db';
 import { excerpt, isNotificationKind, shouldEmailNow } from '@praxis/domain';
 import { defineHandler } from '../../dispatch.js';
 import { notificationEmail, unsubscribeUrl } from '../../email/templates.js';
@@ -20,6 +20,15 @@ export const emailNotification = defineHandler('email.notification', {
         user: users,
         thread: { id: threads.id, title: threads.title },
         community: { name: communities.name, slug: communities.slug },
+        // What the email quotes and who it names, read with the rest (a notification about a whole question, an
+        // expert match, quotes the question itself).
+        actor: sql<{
+          displayName: string;
+          username: string;
+        } | null>`(select json_build_object('displayName', a.display_name, 'username', a.username) from ${users} a where a.id = ${notifications.actorId})`,
+        postBody: sql<
+          string | null
+        >`(select p.body from ${posts} p where p.id = coalesce(${notifications.postId}, (select f.id from ${posts} f where f.thread_id = ${notifications.threadId} and f.number = 1)))`,
       })
       .from(notifications)
       .innerJoin(users, eq(users.id, notifications.userId))
@@ -63,19 +72,8 @@ export const emailNotification = defineHandler('email.notification', {
       throw new Error(`notification ${notificationId}: another attempt holds the email lease; retrying later`);
     }
     try {
-      const [actor] = notification.actorId
-        ? await deps.db
-            .select({ displayName: users.displayName, username: users.username })
-            .from(users)
-            .where(eq(users.id, notification.actorId))
-        : [];
-      // A notification about a whole question (an expert match) quotes the question itself.
-      const [post] = await deps.db
-        .select({ body: posts.body })
-        .from(posts)
-        .where(
-          notification.postId ? eq(posts.id, notification.postId) : and(eq(posts.threadId, notification.threadId), eq(posts.number, 1)),
-        );
+      const actor = notification.actorId ? row.actor : null;
+      const post = row.postBody === null ? undefined : { body: row.postBody };
       const reasons = (notification.data as { reasons?: unknown }).reasons;
       const message = notificationEmail({
         recipient: { displayName: user.displayName },

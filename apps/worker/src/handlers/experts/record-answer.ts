@@ -1,4 +1,4 @@
-import { and, eq, expertMatches, inArray, matchRequests, posts, threads } from '@praxis/db';
+import { and, eq, expertMatches, inArray, matchRequests, posts, sql, threads } from '@praxis/db';
 import { defineHandler } from '../../dispatch.js';
 
 /**
@@ -9,14 +9,24 @@ export const recordAnswer = defineHandler('experts.record-answer', {
   queue: 'matching',
   async handle(event, deps) {
     const { threadId, postId } = event.payload;
+    const accepted = event.type === 'solution.accepted';
+    const matchStates = accepted ? (['notified', 'seen', 'expired', 'answered'] as const) : (['notified', 'seen', 'expired'] as const);
+    // Most answers are to questions nobody was matched to: then there is nothing to record (one query, no transaction).
     const [row] = await deps.db
-      .select({ authorId: posts.authorId, createdAt: posts.createdAt, askerId: threads.authorId })
+      .select({
+        authorId: posts.authorId,
+        createdAt: posts.createdAt,
+        askerId: threads.authorId,
+        pending: sql<boolean>`(exists (select 1 from ${matchRequests} where ${matchRequests.threadId} = ${threadId} and ${matchRequests.state} = 'open')
+          or exists (select 1 from ${expertMatches} where ${expertMatches.threadId} = ${threadId} and ${expertMatches.expertId} = ${posts.authorId}
+            and ${inArray(expertMatches.state, matchStates)}))`,
+      })
       .from(posts)
       .innerJoin(threads, eq(threads.id, posts.threadId))
       .where(eq(posts.id, postId));
     if (!row || row.authorId === null || row.authorId === row.askerId) return 'skipped:not an answer by someone else';
+    if (!row.pending) return 'skipped:no open match request or match to record';
     const now = deps.clock.now();
-    const accepted = event.type === 'solution.accepted';
     await deps.db.transaction(async (tx) => {
       await tx
         .update(matchRequests)
@@ -26,11 +36,7 @@ export const recordAnswer = defineHandler('experts.record-answer', {
         .update(expertMatches)
         .set(accepted ? { state: 'accepted' } : { state: 'answered', respondedAt: row.createdAt })
         .where(
-          and(
-            eq(expertMatches.threadId, threadId),
-            eq(expertMatches.expertId, row.authorId!),
-            inArray(expertMatches.state, accepted ? ['notified', 'seen', 'expired', 'answered'] : ['notified', 'seen', 'expired']),
-          ),
+          and(eq(expertMatches.threadId, threadId), eq(expertMatches.expertId, row.authorId!), inArray(expertMatches.state, matchStates)),
         );
     });
     return 'done';

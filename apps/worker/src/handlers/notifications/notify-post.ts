@@ -1,7 +1,7 @@
-import { eq, posts, isVisibleToAll, isListedForAll } from '@praxis/db';
+import { and, communities, eq, posts, isVisibleToAll, isListedForAll, sql, threads } from '@praxis/db';
 import { planPostNotifications } from '@praxis/domain';
 import { defineHandler } from '../../dispatch.js';
-import { loadThreadContext, loadWatchLevels, usersByUsername, writeNotifications } from './write-notifications.js';
+import { loadWatchLevels, usersByUsername, writeNotifications, type ThreadContext } from './write-notifications.js';
 
 /**
  * A new thread or reply: mentions, the replied-to author, the thread's author, watchers. An edit only
@@ -14,15 +14,24 @@ export const notifyPost = defineHandler('notify.post', {
     const isEdit = event.type === 'post.edited';
     const { threadId, postId, mentions } = event.payload;
     if (isEdit && mentions.length === 0) return 'skipped:no mentions in the edit';
-    const context = await loadThreadContext(deps.db, threadId);
-    const [post] = await deps.db.select().from(posts).where(eq(posts.id, postId));
-    if (!context || !post || post.authorId === null) return 'skipped:thread or post gone';
+    // The post, its thread and community, and the author it replies to, in one query.
+    const [row] = await deps.db
+      .select({
+        post: posts,
+        thread: threads,
+        community: { id: communities.id, visibility: communities.visibility },
+        replyToAuthorId: sql<number | null>`(select r.author_id from ${posts} r where r.id = ${posts.replyToId})`,
+      })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .innerJoin(communities, eq(communities.id, threads.communityId))
+      .where(and(eq(posts.id, postId), eq(posts.threadId, threadId)));
+    if (!row || row.post.authorId === null) return 'skipped:thread or post gone';
+    const { post } = row;
+    const context: ThreadContext = { thread: row.thread, community: row.community };
     if (!isVisibleToAll(post) || !isListedForAll(context.thread)) return 'skipped:post no longer visible';
-    const [repliedTo] = post.replyToId
-      ? await deps.db.select({ authorId: posts.authorId }).from(posts).where(eq(posts.id, post.replyToId))
-      : [];
     const plan = planPostNotifications({
-      post: { id: post.id, authorId: post.authorId, replyToAuthorId: repliedTo?.authorId ?? null, mentions },
+      post: { id: post.id, authorId: post.authorId!, replyToAuthorId: row.replyToAuthorId ?? null, mentions },
       thread: { authorId: context.thread.authorId },
       isNewThread,
       users: await usersByUsername(deps.db, mentions),

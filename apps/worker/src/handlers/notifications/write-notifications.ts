@@ -1,11 +1,13 @@
 import {
   and,
   appendEvent,
+  appendEventSql,
   communities,
   eq,
   inArray,
   loadViewers,
   notifications,
+  or,
   sql,
   threadRef,
   threads,
@@ -31,29 +33,29 @@ export async function loadThreadContext(db: Db, threadId: number): Promise<Threa
   return row ?? null;
 }
 
-/** The watch rows that matter for one thread: the thread itself, its community, and its tags in that community. */
+/** The watch rows that matter for one thread: the thread itself, its community, and its tags in that community (one query). */
 export async function loadWatchLevels(db: Db, thread: ThreadRow): Promise<ThreadWatchLevels> {
-  const tagRows = thread.tags.length
-    ? await db
-        .select({ userId: watches.userId, level: watches.level })
-        .from(watches)
-        .where(and(eq(watches.targetType, 'tag'), eq(watches.targetId, thread.communityId), inArray(watches.tag, thread.tags)))
-    : [];
-  const threadRows = await db
-    .select({ userId: watches.userId, level: watches.level })
+  const rows = await db
+    .select({ userId: watches.userId, level: watches.level, targetType: watches.targetType })
     .from(watches)
-    .where(and(eq(watches.targetType, 'thread'), eq(watches.targetId, thread.id)));
-  const communityRows = await db
-    .select({ userId: watches.userId, level: watches.level })
-    .from(watches)
-    .where(and(eq(watches.targetType, 'community'), eq(watches.targetId, thread.communityId)));
+    .where(
+      or(
+        and(eq(watches.targetType, 'thread'), eq(watches.targetId, thread.id)),
+        and(eq(watches.targetType, 'community'), eq(watches.targetId, thread.communityId)),
+        thread.tags.length
+          ? and(eq(watches.targetType, 'tag'), eq(watches.targetId, thread.communityId), inArray(watches.tag, thread.tags))
+          : undefined,
+      ),
+    );
   const tags = new Map<number, WatchLevel[]>();
-  for (const row of tagRows) tags.set(row.userId, [...(tags.get(row.userId) ?? []), row.level]);
-  return {
-    thread: new Map(threadRows.map((r) => [r.userId, r.level])),
-    community: new Map(communityRows.map((r) => [r.userId, r.level])),
-    tags,
-  };
+  const threadLevels = new Map<number, WatchLevel>();
+  const communityLevels = new Map<number, WatchLevel>();
+  for (const row of rows) {
+    if (row.targetType === 'tag') tags.set(row.userId, [...(tags.get(row.userId) ?? []), row.level]);
+    else if (row.targetType === 'thread') threadLevels.set(row.userId, row.level);
+    else if (row.targetType === 'community') communityLevels.set(row.userId, row.level);
+  }
+  return { thread: threadLevels, community: communityLevels, tags };
 }
 
 /** Mentioned usernames (case-insensitive) → user ids, for those that exist. */
@@ -89,23 +91,44 @@ export async function writeNotifications(
     const viewer = viewers.get(n.userId);
     return viewer !== undefined && can(viewer, 'thread.read', ref);
   });
-  const written = await deps.db.transaction(async (tx) => {
-    let count = 0;
-    for (const item of allowed) {
-      const id = await insertNotification(tx, {
-        userId: item.userId,
-        kind: item.kind,
-        communityId: context.community.id,
-        threadId: context.thread.id,
-        postId: cause.postId,
-        actorId: cause.actorId,
-        dedupeKey: item.dedupeKey,
-        data: { reason: item.reason },
-      });
-      if (id !== null) count += 1;
-    }
-    return count;
-  });
+  if (allowed.length === 0) return { written: 0, refused: plan.notify.length };
+  const rows = allowed.map((item) => ({
+    userId: item.userId,
+    kind: item.kind,
+    communityId: context.community.id,
+    threadId: context.thread.id,
+    postId: cause.postId,
+    actorId: cause.actorId,
+    dedupeKey: item.dedupeKey,
+    data: { reason: item.reason },
+  }));
+  // One statement writes every notification and the 'notification.created' event of each new one (atomic without a
+  // transaction around it); a repeated (user, dedupe key) writes neither.
+  const event = appendEventSql(
+    'notification.created',
+    sql`inserted.user_id`,
+    sql`jsonb_build_object('notificationId', inserted.id, 'userId', inserted.user_id, 'kind', inserted.kind, 'threadId', inserted.thread_id)`,
+    sql`inserted.actor_id`,
+    rows.map((row) => ({ notificationId: 1, userId: row.userId, kind: row.kind, threadId: row.threadId })),
+    sql.raw('inserted'),
+  );
+  const values = sql.join(
+    rows.map(
+      (row) =>
+        sql`(${row.userId}::int, ${row.kind}::text, ${row.communityId}::int, ${row.threadId}::int, ${row.postId}::int, ${row.actorId}::int, ${row.dedupeKey}::text, ${JSON.stringify(row.data)}::jsonb)`,
+    ),
+    sql`, `,
+  );
+  const result = await deps.db.execute(sql`
+    with inserted as (
+      insert into ${notifications} (user_id, kind, community_id, thread_id, post_id, actor_id, dedupe_key, data)
+      values ${values}
+      on conflict (user_id, dedupe_key) do nothing
+      returning id, user_id, kind, thread_id, actor_id
+    ), event as (${event})
+    select count(*)::int as written from inserted`);
+  const [counted] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { written: number | string }[];
+  const written = Number(counted?.written ?? 0);
   return { written, refused: plan.notify.length - allowed.length };
 }
 
