@@ -20,19 +20,20 @@ export const DEFAULT_TRUST_SETTINGS: TrustSettings = { thresholds: DEFAULT_TRUST
 export async function loadTrustSettings(db: Db): Promise<{ settings: TrustSettings; isDefault: boolean; updatedAt: Date | null }> {
   const [row] = await db.select().from(settings).where(eq(settings.key, TRUST_SETTINGS_KEY)).limit(1);
   if (!row) return { settings: DEFAULT_TRUST_SETTINGS, isDefault: true, updatedAt: null };
-  const saved = row.value as Partial<TrustSettings>;
+  return { settings: trustSettingsFrom(row.value), isDefault: false, updatedAt: row.updatedAt };
+}
+
+/** The trust settings a saved settings value (or none) means: what it sets, over the defaults. */
+export function trustSettingsFrom(value: unknown): TrustSettings {
+  const saved = (value ?? {}) as Partial<TrustSettings>;
   const t = saved.thresholds ?? ({} as Partial<TrustThresholds>);
   return {
-    settings: {
-      thresholds: {
-        tl1: { ...DEFAULT_TRUST_THRESHOLDS.tl1, ...t.tl1 },
-        tl2: { ...DEFAULT_TRUST_THRESHOLDS.tl2, ...t.tl2 },
-        tl3: { ...DEFAULT_TRUST_THRESHOLDS.tl3, ...t.tl3 },
-      },
-      newcomerLimits: { ...DEFAULT_NEWCOMER_LIMITS, ...saved.newcomerLimits },
+    thresholds: {
+      tl1: { ...DEFAULT_TRUST_THRESHOLDS.tl1, ...t.tl1 },
+      tl2: { ...DEFAULT_TRUST_THRESHOLDS.tl2, ...t.tl2 },
+      tl3: { ...DEFAULT_TRUST_THRESHOLDS.tl3, ...t.tl3 },
     },
-    isDefault: false,
-    updatedAt: row.updatedAt,
+    newcomerLimits: { ...DEFAULT_NEWCOMER_LIMITS, ...saved.newcomerLimits },
   };
 }
 

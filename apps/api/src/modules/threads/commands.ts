@@ -20,13 +20,13 @@ import {
   threadRef,
   threads,
   TRUST_SETTINGS_KEY,
+  trustSettingsFrom,
   users,
 } from '@praxis/db';
 import {
   can,
   checkNewcomerLimits,
   countLinks,
-  DEFAULT_NEWCOMER_LIMITS,
   excerpt,
   normalizeTags,
   type NewcomerLimits,
@@ -205,17 +205,15 @@ export async function loadReplyTarget(deps: Deps, viewer: Viewer | null, threadI
   if (!row) throw new AppError('NOT_FOUND', `No thread ${threadId}`);
   const ref = threadRef(row.thread, row.community);
   if (!can(viewer, 'thread.read', ref)) throw new AppError('NOT_FOUND', `No thread ${threadId}`);
-  const saved = (row.trustSettings ?? {}) as { newcomerLimits?: Partial<NewcomerLimits> };
   return {
     thread: row.thread,
     community: row.community,
     ref,
     replier: row.replier,
     replyToInThread: row.replyToInThread,
-    // Saved limits over the defaults, as loadTrustSettings reads them.
     newcomer:
       viewer && row.postsToday !== null && row.topicsToday !== null && newcomerLimited(viewer, row.community.id)
-        ? { postsToday: row.postsToday, topicsToday: row.topicsToday, limits: { ...DEFAULT_NEWCOMER_LIMITS, ...saved.newcomerLimits } }
+        ? { postsToday: row.postsToday, topicsToday: row.topicsToday, limits: trustSettingsFrom(row.trustSettings).newcomerLimits }
         : null,
     hasApprovedPost: row.hasApprovedPost,
   };
