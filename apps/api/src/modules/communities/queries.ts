@@ -69,3 +69,8 @@ export async function presentCommunity(deps: Deps, row: CommunityRow, viewer: Vi
     },
   };
 }
+
+/** The viewer's user row, reloaded after a change (undefined when the account is gone). */
+export async function findUserRow(deps: Deps, id: number): Promise<typeof users.$inferSelect | undefined> {
+  return deps.db.query.users.findFirst({ where: eq(users.id, id) });
+}

@@ -4,11 +4,11 @@ import type { Viewer } from '@praxis/domain';
 import { ensure, ensureReadable } from '../../policy.js';
 import { viewerForUser } from '../auth/load-viewer.js';
 import { createCommunity, joinCommunity, leaveCommunity, updateCommunity } from './commands.js';
-import { findCommunityBySlug, listCommunities, presentCommunity } from './queries.js';
+import { findCommunityBySlug, findUserRow, listCommunities, presentCommunity } from './queries.js';
 
 export const communityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const refreshed = async (viewer: Viewer): Promise<Viewer> => {
-    const user = await app.deps.db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, viewer.id) });
+    const user = await findUserRow(app.deps, viewer.id);
     return user ? viewerForUser(app.deps, user) : viewer;
   };
 

@@ -129,3 +129,9 @@ export async function getReviewQueue(
     nextCursor: rows.length > limit && last ? encodeCursor([last.queuedAt.toISOString(), last.postId]) : null,
   };
 }
+
+/** The full user row (undefined when the account is gone). */
+export async function findUserById(deps: Deps, id: number): Promise<typeof users.$inferSelect | undefined> {
+  const [row] = await deps.db.select().from(users).where(eq(users.id, id));
+  return row;
+}

@@ -14,14 +14,13 @@ import {
   ThreadDetail,
   ThreadMoveBody,
 } from '@praxis/contracts';
-import { users, eq } from '@praxis/db';
 import { ensure, ensureReadable } from '../../policy.js';
 import { findCommunityBySlug } from '../communities/queries.js';
 import { userRef } from '../people/queries.js';
 import { getThreadDetail, loadPost, loadThread } from '../threads/queries.js';
 import { listAudit } from './audit.js';
 import { flagPost, moveThread, reviewPost, setThreadLocked } from './commands.js';
-import { getReviewQueue, presentFlag } from './queries.js';
+import { findUserById, getReviewQueue, presentFlag } from './queries.js';
 
 /** Flags, the review queue, thread moderation (lock, move) and the audit log. */
 export const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -43,7 +42,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { post, thread, ref } = await loadPost(app.deps, viewer, request.params.id);
       ensure(viewer, 'post.flag', ref);
       const flag = await flagPost(app.deps, viewer, post, thread.thread, request.body);
-      const [me] = await app.deps.db.select().from(users).where(eq(users.id, viewer.id));
+      const me = await findUserById(app.deps, viewer.id);
       const flagger = me ? { id: me.id, username: me.username, displayName: me.displayName, trustLevel: me.trustLevel } : null;
       return reply.status(201).send({ flag: presentFlag(flag, flagger, null), message: 'Thanks — the moderators will review this post.' });
     },
@@ -82,7 +81,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const viewer = request.viewer;
       const { post, thread, ref } = await loadPost(app.deps, viewer, request.params.id);
       ensure(viewer, 'post.review', ref);
-      const [author] = post.authorId !== null ? await app.deps.db.select().from(users).where(eq(users.id, post.authorId)) : [];
+      const author = post.authorId !== null ? await findUserById(app.deps, post.authorId) : undefined;
       if (request.body.action === 'suspend') {
         if (!author)
           throw new AppError('VALIDATION_FAILED', 'This post has no author to suspend', { action: 'the author’s account is gone' });

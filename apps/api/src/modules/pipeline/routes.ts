@@ -1,14 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError, DeadLetterList, IdParams, Ok, PipelineStatus, Problem } from '@praxis/contracts';
-import { appendEvent, deadLetters, desc, eq, isNull, outboxEvents, sql, threads, threadsNeedingIndex } from '@praxis/db';
-import { SEARCH_DOCUMENT_VERSION } from '@praxis/search';
 import { ensure } from '../../policy.js';
+import { requestReindex, requestRetry } from './commands.js';
+import { findDeadLetter, listDeadLetters, pipelineCounts } from './queries.js';
 
 /** Operating the pipeline: backlog, dead letters and their retry, rebuilding the search index. Admins only. */
 export const pipelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app.deps;
   const problems = { '4xx': Problem };
-  const count = sql<number>`count(*)::int`;
 
   app.get(
     '/admin/pipeline',
@@ -21,12 +19,7 @@ export const pipelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       ensure(request.viewer, 'site.operate', null);
-      const [outbox] = await db
-        .select({ pending: count, oldest: sql<string | null>`min(${outboxEvents.createdAt})` })
-        .from(outboxEvents)
-        .where(isNull(outboxEvents.publishedAt));
-      const [stale] = await db.select({ n: count }).from(threads).where(threadsNeedingIndex(SEARCH_DOCUMENT_VERSION));
-      const [dead] = await db.select({ n: count }).from(deadLetters).where(isNull(deadLetters.retriedAt));
+      const { outbox, stale, dead } = await pipelineCounts(app.deps);
       const documents = await app.searchIndex.count().catch(() => -1);
       return {
         outbox: { pending: outbox?.pending ?? 0, oldestPendingAt: outbox?.oldest ? new Date(outbox.oldest).toISOString() : null },
@@ -41,7 +34,7 @@ export const pipelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['admin'], summary: 'Jobs that failed on every attempt', response: { 200: DeadLetterList, ...problems } } },
     async (request) => {
       ensure(request.viewer, 'site.operate', null);
-      const rows = await db.select().from(deadLetters).orderBy(desc(deadLetters.id)).limit(100);
+      const rows = await listDeadLetters(app.deps);
       return {
         items: rows.map((r) => ({
           id: r.id,
@@ -71,16 +64,13 @@ export const pipelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const viewer = request.viewer;
       ensure(viewer, 'site.operate', null);
-      const [letter] = await db
-        .select({ id: deadLetters.id, retriedAt: deadLetters.retriedAt })
-        .from(deadLetters)
-        .where(eq(deadLetters.id, request.params.id));
+      const letter = await findDeadLetter(app.deps, request.params.id);
       if (!letter) throw new AppError('NOT_FOUND', `No dead letter ${request.params.id}`);
       if (letter.retriedAt)
         throw new AppError('VALIDATION_FAILED', 'This job was already retried; if it fails again it comes back here', {
           id: 'already retried',
         });
-      await db.transaction((tx) => appendEvent(tx, 'job.retried', letter.id, { deadLetterId: letter.id, by: viewer.id }, viewer.id));
+      await requestRetry(app.deps, letter.id, viewer.id);
       return reply.code(202).send({ ok: true });
     },
   );
@@ -97,7 +87,7 @@ export const pipelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const viewer = request.viewer;
       ensure(viewer, 'site.operate', null);
-      await db.transaction((tx) => appendEvent(tx, 'reindex.requested', 0, { requestedBy: viewer.id }, viewer.id));
+      await requestReindex(app.deps, viewer.id);
       return reply.code(202).send({ ok: true });
     },
   );

@@ -1,14 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Problem, TrustSettings, TrustSettingsBody } from '@praxis/contracts';
-import { loadTrustSettings } from '@praxis/db';
 import { ensure } from '../../policy.js';
 import { saveTrustSettings } from './commands.js';
+import { getTrustSettings } from './queries.js';
 
 export const trustRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const present = async () => {
-    const loaded = await loadTrustSettings(app.deps.db);
-    return { ...loaded.settings, isDefault: loaded.isDefault, updatedAt: loaded.updatedAt?.toISOString() ?? null };
-  };
+  const present = () => getTrustSettings(app.deps);
 
   app.get(
     '/admin/trust',
