@@ -47,11 +47,13 @@ const dirs = args.map((a) => (isAbsolute(a) ? a : resolve(callerCwd, a)));
 /** Validation blocks: the last three tenths of the history questions. */
 const FOLDS = [0.7, 0.8, 0.9];
 /** The model settings compared on validation: the weighted score, or the linear pairwise model with this L2. */
-const CONFIGS: { label: string; l2: number | null }[] = [
+const CONFIGS: { label: string; l2: number | null; loss?: 'listwise' | 'pairwise' }[] = [
   { label: 'weighted score (defaults)', l2: null },
   { label: 'linear listwise, L2 0.01', l2: 0.01 },
   { label: 'linear listwise, L2 0.1', l2: 0.1 },
   { label: 'linear listwise, L2 1', l2: 1 },
+  { label: 'linear pairwise (RankNet), L2 0.01', l2: 0.01, loss: 'pairwise' },
+  { label: 'linear pairwise (RankNet), L2 0.1', l2: 0.1, loss: 'pairwise' },
 ];
 /** Load-spreading settings compared on validation (share window = defaultShareWindow questions). */
 const SPREADING: { label: string; window: number; weights: Partial<RankingWeights> }[] = [
@@ -88,9 +90,9 @@ async function originOf(label: string, site: Site, split: Split): Promise<Origin
   return { label, split, data, baselines: evaluateBaselines(split) };
 }
 
-function modelFor(o: Origin, l2: number | null, without: ExpertFeatureGroup[] = []): RankingModel | null {
-  if (l2 === null || o.data.training.length < minTrainingQuestions) return null;
-  return trainRankingModel(o.data.training, { l2, without });
+function modelFor(o: Origin, config: (typeof CONFIGS)[number], without: ExpertFeatureGroup[] = []): RankingModel | null {
+  if (config.l2 === null || o.data.training.length < minTrainingQuestions) return null;
+  return trainRankingModel(o.data.training, { l2: config.l2, loss: config.loss ?? 'listwise', without });
 }
 
 const run = (o: Origin, model: RankingModel | null, spreading: (typeof SPREADING)[number]): Metrics =>
@@ -144,7 +146,7 @@ async function runSite(dir: string): Promise<Record<string, unknown>> {
   let chosenScore = -1;
   const foldModels = new Map<string, (RankingModel | null)[]>();
   for (const config of CONFIGS) {
-    const models = folds.map((f) => modelFor(f, config.l2));
+    const models = folds.map((f) => modelFor(f, config));
     foldModels.set(config.label, models);
     const mrrs = folds.map((f, i) => run(f, models[i] ?? null, none).mrr);
     console.log(`| ${config.label} | ${mrrs.map(f3).join(' | ')} | ${f3(mean(mrrs))} |`);
@@ -193,7 +195,7 @@ async function runSite(dir: string): Promise<Record<string, unknown>> {
   );
 
   // ---- 3. Test.
-  const model = modelFor(test, chosen.l2);
+  const model = modelFor(test, chosen);
   const product = run(test, model, PRODUCT_SPREADING);
   const noLoad = run(test, model, none);
   const loadGoal = run(test, model, spreading);
@@ -274,7 +276,7 @@ async function runSite(dir: string): Promise<Record<string, unknown>> {
     console.log('| without | MRR | S@3 | ΔMRR vs full [95 % CI] |\n|---|---|---|---|');
     console.log(`| (full model) | ${f3(product.mrr)} | ${f3(product.s3)} | |`);
     for (const group of Object.keys(expertFeatureGroups) as ExpertFeatureGroup[]) {
-      const m = run(test, modelFor(test, chosen.l2, [group]), PRODUCT_SPREADING);
+      const m = run(test, modelFor(test, chosen, [group]), PRODUCT_SPREADING);
       console.log(
         `| ${group} | ${f3(m.mrr)} | ${f3(m.s3)} | ${sgn(m.mrr - product.mrr)} ${dci(bootstrapCI(m.firsts, 'mrr', product.firsts))} |`,
       );

@@ -17,6 +17,7 @@ import {
 import { createInProcessQueue } from '@praxis/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '../src/dispatch.js';
+import { cachedHistoryIndex } from '../src/experts/training.js';
 import { escalateDueQuestions } from '../src/handlers/experts/escalate.js';
 import { matchThread } from '../src/handlers/experts/match-thread.js';
 import { replaceDeclined } from '../src/handlers/experts/replace-declined.js';
@@ -356,5 +357,35 @@ describe('expert matching in the worker', () => {
     expect(asked.map((m) => m.expertId)).not.toContain(leaver.id);
     const told = await notificationsOf(h.database.db, thread.id);
     expect(told.map((n) => n.userId)).not.toContain(leaver.id);
+  });
+
+  it('reuses the community history index until the history changes (a new answer, a vote, an edit)', async () => {
+    await waitForIdle();
+    const db = h.database.db;
+    const at = () => new Date(Date.now() + offsetMs);
+    const first = await cachedHistoryIndex(db, community.id, at());
+    const again = await cachedHistoryIndex(db, community.id, at());
+    expect(again.reused).toBe(true);
+    expect(again.index).toBe(first.index);
+
+    const malty = people.malty!;
+    const before = first.index.activityOf(malty.id, at().getTime())?.answers ?? 0;
+    const [history] = await db.select().from(threads).where(eq(threads.title, 'Mash temperature and body'));
+    const post = await f.reply(history!.id, community.id, malty.id, 'Mash at 68 °C for a fuller body.');
+    const afterReply = await cachedHistoryIndex(db, community.id, at());
+    expect(afterReply.index).not.toBe(first.index);
+    expect(afterReply.index.activityOf(malty.id, at().getTime())?.answers).toBe(before + 1);
+
+    await db
+      .update(posts)
+      .set({ score: sql`${posts.score} + 1` })
+      .where(eq(posts.id, post.id));
+    const afterVote = await cachedHistoryIndex(db, community.id, at());
+    expect(afterVote.index).not.toBe(afterReply.index);
+
+    await f.edit(post.id, history!.id, malty.id, 'Mash at 69 °C for a fuller body.');
+    const afterEdit = await cachedHistoryIndex(db, community.id, at());
+    expect(afterEdit.index).not.toBe(afterVote.index);
+    expect((await cachedHistoryIndex(db, community.id, at())).index).toBe(afterEdit.index);
   });
 });

@@ -140,6 +140,58 @@ export function historyIndexOf(history: CommunityHistory, before = Infinity): Ex
   return index;
 }
 
+/**
+ * What changes whenever the history the matcher reads changes: a new post (the newest id), a post hidden,
+ * deleted or edited (the visible count, the newest edit), a vote (the score sum), and a thread edited or
+ * an answer accepted (the newest thread update, the accepted answers). Two aggregates over the community's
+ * question threads, far cheaper than loading and replaying up to HISTORY_QUESTIONS questions.
+ */
+export async function historyKeyOf(db: Db, communityId: number): Promise<string> {
+  const questionThreads = and(eq(threads.communityId, communityId), eq(threads.kind, 'question'), threadListedForAll);
+  const [p] = await db
+    .select({
+      newest: sql<string | null>`max(${posts.id})::text`,
+      count: sql<string>`count(*)::text`,
+      score: sql<string | null>`sum(${posts.score})::text`,
+      edited: sql<string | null>`max(${posts.editedAt})::text`,
+    })
+    .from(posts)
+    .innerJoin(threads, eq(posts.threadId, threads.id))
+    .where(and(questionThreads, postVisibleToAll));
+  const [t] = await db
+    .select({
+      count: sql<string>`count(*)::text`,
+      updated: sql<string | null>`max(${threads.updatedAt})::text`,
+      accepted: sql<string | null>`sum(${threads.solutionPostId})::text`,
+    })
+    .from(threads)
+    .where(questionThreads);
+  return JSON.stringify([p, t]);
+}
+
+/** Communities whose history index is kept in memory (the least recently used is dropped first). */
+const HISTORY_CACHE_SIZE = 32;
+const historyCache = new Map<number, { key: string; index: ExpertHistoryIndex }>();
+
+/**
+ * The community's ExpertHistoryIndex as `historyIndexOf(loadCommunityHistory(db, communityId, now))` gives it,
+ * reused while historyKeyOf is unchanged (the index holds no clock: features are read at the caller's `now`).
+ * In-process only: each worker process keeps its own.
+ */
+export async function cachedHistoryIndex(db: Db, communityId: number, now: Date): Promise<{ index: ExpertHistoryIndex; reused: boolean }> {
+  const key = await historyKeyOf(db, communityId);
+  const hit = historyCache.get(communityId);
+  historyCache.delete(communityId);
+  if (hit !== undefined && hit.key === key) {
+    historyCache.set(communityId, hit);
+    return { index: hit.index, reused: true };
+  }
+  const index = historyIndexOf(await loadCommunityHistory(db, communityId, now));
+  historyCache.set(communityId, { key, index });
+  if (historyCache.size > HISTORY_CACHE_SIZE) historyCache.delete(historyCache.keys().next().value as number);
+  return { index, reused: false };
+}
+
 /** The learned-ranker fields of the candidates (activity, profile similarity, co-answer), from the history before `now`. */
 export function withHistoryFeatures<C extends ExpertCandidate>(
   candidates: C[],

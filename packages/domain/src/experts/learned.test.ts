@@ -12,6 +12,7 @@ import {
   type TrainingList,
 } from './learned.js';
 import { defaultRankingWeights, orderExperts, rankExperts } from './rank.js';
+import { topicalOf } from './signals.js';
 import type { ExpertCandidate, ExpertQuestion } from './types.js';
 
 const DAY = 86_400_000;
@@ -147,6 +148,33 @@ describe('expertFeatures', () => {
     expect(x[col('daysSinceLast')]).toBeCloseTo(Math.log1p(100));
   });
 
+  it('counts the distinct similar threads of the evidence (a repeated thread or a zero similarity does not count)', () => {
+    const ev = (threadId: number, similarity: number) => ({
+      threadId,
+      threadTitle: `t${threadId}`,
+      similarity,
+      accepted: false,
+      score: 0,
+      answeredAt: NOW - DAY,
+    });
+    const many = Array.from({ length: 40 }, (_, i) => ev(i % 35, 1)); // past the short-list path: 35 threads
+    const x = features([
+      candidate(1, { evidence: [ev(1, 2), ev(1, 3), ev(2, 1), ev(3, 0)] }),
+      candidate(2, { evidence: [] }),
+      candidate(3, { evidence: many }),
+    ]);
+    expect(x[col('topicalThreads')]).toBeCloseTo(Math.log1p(2));
+    expect(x[FEATURE_COUNT + col('topicalThreads')]).toBe(0);
+    expect(x[2 * FEATURE_COUNT + col('topicalThreads')]).toBeCloseTo(Math.log1p(35));
+  });
+
+  it('precomputed topical sums give the same matrix as computing them', () => {
+    const ev = { threadId: 1, threadTitle: 't', similarity: 3, accepted: true, score: 2, answeredAt: NOW - 30 * DAY };
+    const cs = [candidate(1, { evidence: [ev] }), candidate(2), candidate(3, { evidence: [{ ...ev, similarity: 1 }] })];
+    const sums = Float64Array.from(cs, (c) => topicalOf(c.evidence, NOW, defaultRankingWeights).sum);
+    expect(expertFeatures(['hops'], cs, NOW, totals, defaultRankingWeights, sums)).toEqual(features(cs));
+  });
+
   it('a tag answer at or after now does not count as recent', () => {
     const x = features([candidate(1, { activity: activity({ tagLastAnswerAt: new Map([['hops', NOW]]) }) })]);
     expect(x[col('tagRecency')]).toBe(0);
@@ -178,6 +206,15 @@ describe('trainRankingModel', () => {
     const scores = scoreFeatures(model, (lists[3] as TrainingList).features, 8);
     const top = scores.indexOf(Math.max(...scores));
     expect(top).toBe(3);
+  });
+
+  it('the pairwise (RankNet) loss learns the same separating feature, deterministically', () => {
+    const lists = syntheticLists(40);
+    const model = trainRankingModel(lists, { l2: 0.01, steps: 200, loss: 'pairwise' });
+    expect(model.weights[col('recent7d')] as number).toBeGreaterThan(0.5);
+    expect(trainRankingModel(lists, { l2: 0.01, steps: 200, loss: 'pairwise' })).toEqual(model);
+    const scores = scoreFeatures(model, (lists[5] as TrainingList).features, 8);
+    expect(scores.indexOf(Math.max(...scores))).toBe(5);
   });
 
   it('a group left out keeps weight 0', () => {

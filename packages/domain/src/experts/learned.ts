@@ -103,6 +103,23 @@ function weekdayAffinity(weekdays: readonly number[], day: number, total: number
   return Math.log(((weekdays[day] ?? 0) + 2 / 7) / (total + 2) / (1 / 7));
 }
 
+/** How many distinct threads the evidence with a positive similarity comes from (no allocation for short lists). */
+function distinctThreads(evidence: readonly ExpertCandidate['evidence'][number][]): number {
+  if (evidence.length > 32) return new Set(evidence.filter((e) => e.similarity > 0).map((e) => e.threadId)).size;
+  let count = 0;
+  for (let i = 0; i < evidence.length; i++) {
+    const e = evidence[i] as ExpertCandidate['evidence'][number];
+    if (!(e.similarity > 0)) continue;
+    let seen = false;
+    for (let k = 0; k < i && !seen; k++) {
+      const f = evidence[k] as ExpertCandidate['evidence'][number];
+      seen = f.similarity > 0 && f.threadId === e.threadId;
+    }
+    if (!seen) count++;
+  }
+  return count;
+}
+
 /**
  * The feature matrix (row-major, `FEATURE_COUNT` per candidate) of the eligible candidates for a question
  * asked (notified) at `now`. The relative features (topical, profile, tag share, co-answer) are divided by
@@ -114,6 +131,8 @@ export function expertFeatures(
   now: number,
   totals: CommunityExpertiseTotals,
   w: RankingWeights,
+  /** The candidates' topical sums (topicalOf), when the caller has them already: not computed twice. */
+  topicalSums?: Float64Array,
 ): Float64Array {
   const n = candidates.length;
   const F = FEATURE_COUNT;
@@ -131,14 +150,11 @@ export function expertFeatures(
   for (let i = 0; i < n; i++) {
     const c = candidates[i] as ExpertCandidate;
     const o = i * F;
-    const topical = topicalOf(c.evidence, now, w).sum;
+    const ev = c.evidence;
+    const topical = ev.length === 0 ? 0 : topicalSums !== undefined ? (topicalSums[i] as number) : topicalOf(ev, now, w).sum;
     x[o] = topical;
     if (topical > maxTopical) maxTopical = topical;
-    if (c.evidence.length > 0) {
-      const threads = new Set<number>();
-      for (const e of c.evidence) if (e.similarity > 0) threads.add(e.threadId);
-      x[o + 1] = Math.log1p(threads.size);
-    }
+    if (ev.length > 0) x[o + 1] = Math.log1p(distinctThreads(ev));
     const profile = c.profileSimilarity ?? 0;
     x[o + 2] = profile;
     if (profile > maxProfile) maxProfile = profile;

@@ -319,7 +319,7 @@ function scoreCandidates(question: ExpertQuestion, candidates: readonly ExpertCa
   }
 
   const model = context.model ?? null;
-  const features = model === null ? null : expertFeatures(tags, eligible, now, totals, w);
+  const features = model === null ? null : expertFeatures(tags, eligible, now, totals, w, topical);
   const modelScores = model === null || features === null ? null : scoreFeatures(model, features, n);
 
   const signalsOf = (i: number): Record<string, number> => {

@@ -11,9 +11,12 @@ export function evidenceWeight(answer: EvidenceAnswer, now: number, w: RankingWe
 }
 
 /** Σ of the best `evidencePerAnswerer` weights; also which answer contributed most. */
+const NO_EVIDENCE: Readonly<{ sum: number; best: number }> = Object.freeze({ sum: 0, best: -1 });
+
 export function topicalOf(evidence: readonly EvidenceAnswer[], now: number, w: RankingWeights): { sum: number; best: number } {
   const n = evidence.length;
-  if (n === 0) return { sum: 0, best: -1 };
+  // Most of a large community has no evidence for a question: no allocation for them.
+  if (n === 0) return NO_EVIDENCE;
   const weights = evidence.map((answer) => evidenceWeight(answer, now, w));
   let best = 0;
   for (let i = 1; i < n; i++) if ((weights[i] ?? 0) > (weights[best] ?? 0)) best = i;

@@ -32,7 +32,7 @@ import {
 } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
 import { gatherEvidence, type EvidencePort } from '../../experts/evidence.js';
-import { historyIndexOf, loadCommunityHistory, withHistoryFeatures } from '../../experts/training.js';
+import { cachedHistoryIndex, withHistoryFeatures } from '../../experts/training.js';
 import type { ThreadContext } from '../notifications/write-notifications.js';
 
 const DAY_MS = 86_400_000;
@@ -254,7 +254,7 @@ export async function loadMatchingInputs(
       ? candidates
       : withHistoryFeatures(
           candidates,
-          historyIndexOf(await loadCommunityHistory(db, community.id, now)),
+          (await cachedHistoryIndex(db, community.id, now)).index,
           questionText,
           evidence.similarity,
           now.getTime(),
