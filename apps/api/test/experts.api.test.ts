@@ -400,7 +400,7 @@ describe('community matching settings', () => {
     const leaders = async () => (await lea.inject({ method: 'GET', url: '/api/v1/communities/brewing/matching' })).json().ranking;
     expect((await leaders()).model).toBeNull();
     const figures = {
-      kind: 'linear-pairwise',
+      kind: 'linear listwise, L2 0.1',
       model: {},
       trainingQuestions: 120,
       validationQuestions: 24,
@@ -423,6 +423,7 @@ describe('community matching settings', () => {
     expect(ranking.model).toEqual({
       version: 2,
       trainedAt: '2026-12-01T00:00:00.000Z',
+      setting: 'linear listwise, L2 0.1',
       inUse: true,
       trainingQuestions: 120,
       validationQuestions: 24,

@@ -21,6 +21,7 @@ import {
   defaultShareWindow,
   expertFeatureGroups,
   minTrainingQuestions,
+  rankingModelSettings,
   trainRankingModel,
   type ExpertFeatureGroup,
   type RankingModel,
@@ -46,14 +47,10 @@ const dirs = args.map((a) => (isAbsolute(a) ? a : resolve(callerCwd, a)));
 
 /** Validation blocks: the last three tenths of the history questions. */
 const FOLDS = [0.7, 0.8, 0.9];
-/** The model settings compared on validation: the weighted score, or the linear pairwise model with this L2. */
+/** The settings compared on validation: the weighted score, or a learned model with one of the product's settings. */
 const CONFIGS: { label: string; l2: number | null; loss?: 'listwise' | 'pairwise' }[] = [
   { label: 'weighted score (defaults)', l2: null },
-  { label: 'linear listwise, L2 0.01', l2: 0.01 },
-  { label: 'linear listwise, L2 0.1', l2: 0.1 },
-  { label: 'linear listwise, L2 1', l2: 1 },
-  { label: 'linear pairwise (RankNet), L2 0.01', l2: 0.01, loss: 'pairwise' },
-  { label: 'linear pairwise (RankNet), L2 0.1', l2: 0.1, loss: 'pairwise' },
+  ...rankingModelSettings,
 ];
 /** Load-spreading settings compared on validation (share window = defaultShareWindow questions). */
 const SPREADING: { label: string; window: number; weights: Partial<RankingWeights> }[] = [

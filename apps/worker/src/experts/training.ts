@@ -16,10 +16,12 @@ import {
   FEATURE_COUNT,
   markdownToText,
   minTrainingQuestions,
+  rankingModelSettings,
   scoreFeatures,
   trainRankingModel,
   type EvidenceAnswer,
   type ExpertCandidate,
+  type RankingModelSetting,
   type TrainingList,
 } from '@praxis/domain';
 import type { SearchIndex } from '@praxis/search';
@@ -331,8 +333,6 @@ const column =
     return Float64Array.from({ length: list.relevant.length }, (_, i) => list.features[i * FEATURE_COUNT + j] as number);
   };
 
-/** L2 penalties tried on the held-out questions (the benchmark's grid). */
-const L2_GRID = [0.01, 0.1, 1];
 /** The latest fifth of the training questions is held out for the validation figures and the choices. */
 const HOLDOUT = 0.2;
 
@@ -355,17 +355,17 @@ export async function retrainCommunityModel(
   // The model for the figures sees only what was known at the holdout's start (labels too).
   const early = (await trainingListsOf(deps.search, communityId, history, origin)).map((x) => x.list);
   const held = all.slice(split).map((x) => x.list);
-  let best = { l2: L2_GRID[0] as number, mrr: -1, s3: 0 };
-  for (const l2 of L2_GRID) {
-    const model = trainRankingModel(early, { l2 });
+  let best = { setting: rankingModelSettings[0] as RankingModelSetting, mrr: -1, s3: 0 };
+  for (const setting of rankingModelSettings) {
+    const model = trainRankingModel(early, setting);
     const m = listMetrics(held, (list) => scoreFeatures(model, list.features, list.relevant.length));
-    if (m.mrr > best.mrr + 1e-9) best = { l2, ...m };
+    if (m.mrr > best.mrr + 1e-9) best = { setting, ...m };
   }
   const weighted = listMetrics(held, column('weightedScore'));
   const mostActive = listMetrics(held, column('answers'));
   const model = trainRankingModel(
     all.map((x) => x.list),
-    { l2: best.l2 },
+    best.setting,
   );
   await deps.db.transaction(async (tx) => {
     // One retrain at a time per community: the version is the next one under the lock.
@@ -377,7 +377,8 @@ export async function retrainCommunityModel(
     await tx.insert(matchingModels).values({
       communityId,
       version: (row?.version ?? 0) + 1,
-      kind: model.kind,
+      // The setting chosen on the held-out questions (every setting gives a model of kind 'linear-pairwise').
+      kind: best.setting.label,
       model,
       inUse: best.mrr > weighted.mrr,
       trainedAt: now,

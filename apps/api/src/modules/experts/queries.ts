@@ -193,6 +193,7 @@ async function matchingRanking(deps: Deps, communityId: number): Promise<NonNull
         : {
             version: model.version,
             trainedAt: model.trainedAt.toISOString(),
+            setting: model.kind,
             inUse: model.inUse,
             trainingQuestions: model.trainingQuestions,
             validationQuestions: model.validationQuestions,
