@@ -23,7 +23,11 @@ export interface WorkerOptions {
   relayIdleMs?: number;
   reconcileEveryMs?: number;
   digestEveryMs?: number;
-  /** How often the worker looks for ranking models a day old (or missing) to retrain. Default hourly. */
+  /**
+   * How often the worker looks for ranking models a day old (or missing) to retrain. Default 10 minutes: a look
+   * is one small query per community when nothing is due, and a community that reaches enough history (the demo, after a
+   * start) gets its model minutes after the grace period instead of an hour later.
+   */
   retrainModelsEveryMs?: number;
   /** How often published guides are checked for a passed review date. Default hourly. */
   guideReviewEveryMs?: number;
@@ -167,7 +171,7 @@ export async function startWorker(deps: WorkerDeps, options: WorkerOptions = {})
   await deps.queue.schedule('matching', 'experts.escalate', options.escalateEveryMs ?? 30_000);
   await deps.queue.schedule('maintenance', 'experts.rebuild-stats', 86_400_000);
   await deps.queue.schedule('maintenance', 'maintenance.reconcile-counters', options.countersEveryMs ?? 3_600_000);
-  await deps.queue.schedule('maintenance', 'experts.retrain-models', options.retrainModelsEveryMs ?? 3_600_000);
+  await deps.queue.schedule('maintenance', 'experts.retrain-models', options.retrainModelsEveryMs ?? 600_000);
   await deps.queue.schedule('maintenance', 'participation.recompute', options.participationEveryMs ?? 3_600_000);
 
   const relay = startOutboxRelay(deps, options.relayIdleMs === undefined ? {} : { idleMs: options.relayIdleMs });
