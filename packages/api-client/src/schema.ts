@@ -4162,6 +4162,8 @@ export interface paths {
                                     version: number;
                                     /** Format: date-time */
                                     trainedAt: string;
+                                    /** @description The loss and L2 chosen on the held-out questions, e.g. "linear listwise, L2 0.1" */
+                                    setting: string;
                                     /** @description The matcher uses it: it beat the weighted score on the held-out questions */
                                     inUse: boolean;
                                     trainingQuestions: number;
@@ -4275,6 +4277,8 @@ export interface paths {
                                     version: number;
                                     /** Format: date-time */
                                     trainedAt: string;
+                                    /** @description The loss and L2 chosen on the held-out questions, e.g. "linear listwise, L2 0.1" */
+                                    setting: string;
                                     /** @description The matcher uses it: it beat the weighted score on the held-out questions */
                                     inUse: boolean;
                                     trainingQuestions: number;
