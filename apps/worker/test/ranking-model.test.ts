@@ -1,7 +1,15 @@
 import { and, eq, matchingModels, posts, threads } from '@praxis/db';
-import { rankExperts, rankingModelSettings } from '@praxis/domain';
+import {
+  expertFeatureNames,
+  FEATURE_COUNT,
+  rankExperts,
+  rankingModelSettings,
+  scoreFeatures,
+  trainRankingModel,
+  type TrainingList,
+} from '@praxis/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retrainAllModels, retrainCommunityModel } from '../src/experts/training.js';
+import { chooseModelSetting, listMetrics, retrainAllModels, retrainCommunityModel } from '../src/experts/training.js';
 import { loadMatchingInputs } from '../src/handlers/experts/candidates.js';
 import { rebuildExpertStats } from '../src/handlers/experts/update-stats.js';
 import { loadThreadContext } from '../src/handlers/notifications/write-notifications.js';
@@ -136,4 +144,40 @@ describe('per-community ranking models', () => {
     expect(ranking.shortlist[0]?.reasons.length).toBeGreaterThan(0);
     expect(Object.keys(ranking.shortlist[0]?.signals ?? {})).toContain('f_recent7d');
   }, 60_000);
+});
+
+describe('choosing the model setting', () => {
+  const F = FEATURE_COUNT;
+  const columns = (['answers', 'recent30d', 'topical'] as const).map((name) => expertFeatureNames.indexOf(name));
+  /** Past questions of eight candidates; the answerer is the best by a weighted sum of three features plus noise (seeded). */
+  const questions = (count: number, weights: readonly number[], seed: number): TrainingList[] => {
+    let state = seed;
+    const rnd = (): number => (state = (state * 16807) % 2147483647) / 2147483647;
+    return Array.from({ length: count }, () => {
+      const features = new Float64Array(8 * F);
+      const scores = Array.from({ length: 8 }, (_, i) =>
+        columns.reduce((sum, col, k) => sum + (weights[k] as number) * (features[i * F + col] = rnd() * (3 - k)), rnd() * 1.5),
+      );
+      const answerer = scores.indexOf(Math.max(...scores));
+      return { features, relevant: Uint8Array.from({ length: 8 }, (_, i) => (i === answerer ? 1 : 0)) };
+    });
+  };
+  // The choice block weighs the features differently from the training questions: the settings disagree on it.
+  const training = questions(12, [1, 0.3, 0.5], 7);
+  const choice = questions(8, [0.2, 1, 0.5], 11);
+  const mrrOn = (lists: TrainingList[], setting: (typeof rankingModelSettings)[number]): number => {
+    const model = trainRankingModel(training, setting);
+    return listMetrics(lists, (l) => scoreFeatures(model, l.features, l.relevant.length)).mrr;
+  };
+
+  it('is the first setting when there is nothing to train on or nothing to choose on', () => {
+    expect(chooseModelSetting([], choice)).toBe(rankingModelSettings[0]);
+    expect(chooseModelSetting(training, [])).toBe(rankingModelSettings[0]);
+  });
+
+  it('is the setting whose model, trained on the earlier questions, ranks the answerers of the choice block best', () => {
+    const mrrs = rankingModelSettings.map((setting) => mrrOn(choice, setting));
+    expect(new Set(mrrs).size).toBeGreaterThan(1);
+    expect(mrrOn(choice, chooseModelSetting(training, choice))).toBe(Math.max(...mrrs));
+  });
 });

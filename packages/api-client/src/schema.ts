@@ -4162,7 +4162,7 @@ export interface paths {
                                     version: number;
                                     /** Format: date-time */
                                     trainedAt: string;
-                                    /** @description The loss and L2 chosen on the held-out questions, e.g. "linear listwise, L2 0.1" */
+                                    /** @description The loss and L2, chosen on the past questions just before the held-out ones, e.g. "linear listwise, L2 0.1" */
                                     setting: string;
                                     /** @description The matcher uses it: it beat the weighted score on the held-out questions */
                                     inUse: boolean;
@@ -4277,7 +4277,7 @@ export interface paths {
                                     version: number;
                                     /** Format: date-time */
                                     trainedAt: string;
-                                    /** @description The loss and L2 chosen on the held-out questions, e.g. "linear listwise, L2 0.1" */
+                                    /** @description The loss and L2, chosen on the past questions just before the held-out ones, e.g. "linear listwise, L2 0.1" */
                                     setting: string;
                                     /** @description The matcher uses it: it beat the weighted score on the held-out questions */
                                     inUse: boolean;

@@ -618,7 +618,9 @@ export type MatchingSettings = Static<typeof MatchingSettings>;
 export const MatchingModelSummary = Type.Object({
   version: Type.Integer({ minimum: 1 }),
   trainedAt: DateTime,
-  setting: Type.String({ description: 'The loss and L2 chosen on the held-out questions, e.g. "linear listwise, L2 0.1"' }),
+  setting: Type.String({
+    description: 'The loss and L2, chosen on the past questions just before the held-out ones, e.g. "linear listwise, L2 0.1"',
+  }),
   inUse: Type.Boolean({ description: 'The matcher uses it: it beat the weighted score on the held-out questions' }),
   trainingQuestions: Type.Integer({ minimum: 0 }),
   validationQuestions: Type.Integer({ minimum: 0, description: 'The latest past questions held out for the figures' }),

@@ -333,8 +333,23 @@ const column =
     return Float64Array.from({ length: list.relevant.length }, (_, i) => list.features[i * FEATURE_COUNT + j] as number);
   };
 
-/** The latest fifth of the training questions is held out for the validation figures and the choices. */
+/** The latest fifth of the training questions is held out for the figures; the fifth before it chooses the setting. */
 const HOLDOUT = 0.2;
+
+/**
+ * The setting whose model, trained on `training`, ranks the answerers of `choice` best (MRR); the first setting
+ * when either is empty.
+ */
+export function chooseModelSetting(training: readonly TrainingList[], choice: readonly TrainingList[]): RankingModelSetting {
+  let best = { setting: rankingModelSettings[0] as RankingModelSetting, mrr: -1 };
+  if (training.length === 0 || choice.length === 0) return best.setting;
+  for (const setting of rankingModelSettings) {
+    const model = trainRankingModel(training, setting);
+    const { mrr } = listMetrics(choice, (list) => scoreFeatures(model, list.features, list.relevant.length));
+    if (mrr > best.mrr + 1e-9) best = { setting, mrr };
+  }
+  return best.setting;
+}
 
 export type RetrainOutcome = 'trained' | 'too_little_history' | 'fresh';
 
@@ -350,22 +365,29 @@ export async function retrainCommunityModel(
   const history = await loadCommunityHistory(deps.db, communityId, now);
   const all = await trainingListsOf(deps.search, communityId, history, now.getTime());
   if (all.length < minTrainingQuestions) return 'too_little_history';
-  const split = Math.floor(all.length * (1 - HOLDOUT));
-  const origin = (all[split] as { questionAt: number }).questionAt;
-  // The model for the figures sees only what was known at the holdout's start (labels too).
-  const early = (await trainingListsOf(deps.search, communityId, history, origin)).map((x) => x.list);
-  const held = all.slice(split).map((x) => x.list);
-  let best = { setting: rankingModelSettings[0] as RankingModelSetting, mrr: -1, s3: 0 };
-  for (const setting of rankingModelSettings) {
-    const model = trainRankingModel(early, setting);
-    const m = listMetrics(held, (list) => scoreFeatures(model, list.features, list.relevant.length));
-    if (m.mrr > best.mrr + 1e-9) best = { setting, ...m };
-  }
+  const holdStart = Math.floor(all.length * (1 - HOLDOUT));
+  const chooseStart = Math.floor(all.length * (1 - 2 * HOLDOUT));
+  const origin = (all[holdStart] as { questionAt: number }).questionAt;
+  const chooseOrigin = (all[chooseStart] as { questionAt: number }).questionAt;
+  // Each model sees only what was known at the start of the block it is measured on (labels too), and the
+  // held-out figures come from questions the choice of setting never saw.
+  const early = await trainingListsOf(deps.search, communityId, history, origin);
+  const earlier = (await trainingListsOf(deps.search, communityId, history, chooseOrigin)).map((x) => x.list);
+  const setting = chooseModelSetting(
+    earlier,
+    early.filter((x) => x.questionAt >= chooseOrigin).map((x) => x.list),
+  );
+  const held = all.slice(holdStart).map((x) => x.list);
+  const figuresModel = trainRankingModel(
+    early.map((x) => x.list),
+    setting,
+  );
+  const heldOut = listMetrics(held, (list) => scoreFeatures(figuresModel, list.features, list.relevant.length));
   const weighted = listMetrics(held, column('weightedScore'));
   const mostActive = listMetrics(held, column('answers'));
   const model = trainRankingModel(
     all.map((x) => x.list),
-    best.setting,
+    setting,
   );
   await deps.db.transaction(async (tx) => {
     // One retrain at a time per community: the version is the next one under the lock.
@@ -377,15 +399,15 @@ export async function retrainCommunityModel(
     await tx.insert(matchingModels).values({
       communityId,
       version: (row?.version ?? 0) + 1,
-      // The setting chosen on the held-out questions (every setting gives a model of kind 'linear-pairwise').
-      kind: best.setting.label,
+      // The chosen setting (every setting gives a model of kind 'linear-pairwise').
+      kind: setting.label,
       model,
-      inUse: best.mrr > weighted.mrr,
+      inUse: heldOut.mrr > weighted.mrr,
       trainedAt: now,
       trainingQuestions: all.length,
       validationQuestions: held.length,
-      validationMrr: best.mrr,
-      validationS3: best.s3,
+      validationMrr: heldOut.mrr,
+      validationS3: heldOut.s3,
       weightedMrr: weighted.mrr,
       mostActiveMrr: mostActive.mrr,
       mostActiveS3: mostActive.s3,
