@@ -91,7 +91,7 @@ describe('per-community ranking models', () => {
     expect(await retrainCommunityModel(h.deps, small.id, NOW)).toBe('too_little_history');
     const [first] = await modelsOf(community.id);
     expect(first).toMatchObject({ version: 1, trainedAt: NOW });
-    // The setting (loss and L2) chosen on the held-out questions is one of the settings the bench compares.
+    // The setting (loss and L2), chosen on the questions just before the held-out ones, is one the bench compares too.
     expect(rankingModelSettings.map((s) => s.label)).toContain(first!.kind);
     expect(first!.trainingQuestions).toBeGreaterThanOrEqual(30);
     expect(first!.validationQuestions).toBeGreaterThanOrEqual(6);

@@ -240,16 +240,26 @@ function pastEvidencePort(search: SearchIndex, communityId: number, history: Com
 }
 
 /**
- * One training list per past question that someone with an earlier answer answered (before `labelsBefore`):
- * the candidates are everyone who had answered before the question, the asker left out.
+ * A past question's candidates (everyone who had answered before it, the asker left out) with their features, and
+ * when each first answered it (Infinity: not before the history's end), so that it can be labelled as of any time.
+ */
+export interface PastQuestionList {
+  questionAt: number;
+  features: Float64Array;
+  firstAnswerAt: Float64Array;
+}
+
+/**
+ * One list per past question before `before` that a candidate answered before `before`, oldest first. Features
+ * depend only on the history before each question, so one pass serves every labelling time (`labelledBetween`).
  */
 export async function trainingListsOf(
   search: SearchIndex,
   communityId: number,
   history: CommunityHistory,
-  labelsBefore: number,
-): Promise<{ questionAt: number; list: TrainingList }[]> {
-  const out: { questionAt: number; list: TrainingList }[] = [];
+  before: number,
+): Promise<PastQuestionList[]> {
+  const out: PastQuestionList[] = [];
   const byId = new Map(history.questions.map((q) => [q.id, q]));
   const answerers = new Map<number, { authorId: number; at: number }[]>();
   for (const a of history.answers) {
@@ -260,7 +270,7 @@ export async function trainingListsOf(
   const index = new ExpertHistoryIndex();
   let next = 0;
   for (const q of history.questions) {
-    if (q.createdAt >= labelsBefore) break;
+    if (q.createdAt >= before) break;
     // Long CPU work in a process that also serves requests (the embedded mode): let them through.
     await new Promise((resolve) => setImmediate(resolve));
     while (next < history.answers.length && (history.answers[next] as HistoryAnswerRow).createdAt < q.createdAt) {
@@ -278,11 +288,11 @@ export async function trainingListsOf(
           text: `${aq.title}\n${a.body}`,
         });
     }
-    const relevantIds = new Set(
-      (answerers.get(q.id) ?? []).filter((a) => a.at < labelsBefore && a.authorId !== q.authorId).map((a) => a.authorId),
-    );
+    const firstAnswer = new Map<number, number>();
+    for (const a of answerers.get(q.id) ?? [])
+      if (a.at < before && a.authorId !== q.authorId) firstAnswer.set(a.authorId, Math.min(a.at, firstAnswer.get(a.authorId) ?? Infinity));
     const users = index.authors().filter((u) => u !== q.authorId);
-    if (users.length < 2 || ![...relevantIds].some((u) => users.includes(u))) continue;
+    if (users.length < 2 || !users.some((u) => firstAnswer.has(u))) continue;
     const { byAuthor, similarity } = await gatherEvidence(
       { title: q.title, body: q.body },
       pastEvidencePort(search, communityId, history, q),
@@ -304,7 +314,22 @@ export async function trainingListsOf(
     }));
     const candidates = withHistoryFeatures(base, index, q, similarity, q.createdAt);
     const features = expertFeatures(q.tags, candidates, q.createdAt, index.totals(), defaultRankingWeights);
-    out.push({ questionAt: q.createdAt, list: { features, relevant: Uint8Array.from(users, (u) => (relevantIds.has(u) ? 1 : 0)) } });
+    out.push({ questionAt: q.createdAt, features, firstAnswerAt: Float64Array.from(users, (u) => firstAnswer.get(u) ?? Infinity) });
+  }
+  return out;
+}
+
+/**
+ * The training lists of the questions asked in [from, before), labelled with the answers known at `before`;
+ * a question nobody had answered by then teaches nothing and is left out.
+ */
+export function labelledBetween(lists: readonly PastQuestionList[], from: number, before: number): TrainingList[] {
+  const out: TrainingList[] = [];
+  for (const list of lists) {
+    if (list.questionAt < from) continue;
+    if (list.questionAt >= before) break;
+    const relevant = Uint8Array.from(list.firstAnswerAt, (at) => (at < before ? 1 : 0));
+    if (relevant.includes(1)) out.push({ features: list.features, relevant });
   }
   return out;
 }
@@ -363,32 +388,20 @@ export async function retrainCommunityModel(
   now: Date,
 ): Promise<RetrainOutcome> {
   const history = await loadCommunityHistory(deps.db, communityId, now);
-  const all = await trainingListsOf(deps.search, communityId, history, now.getTime());
-  if (all.length < minTrainingQuestions) return 'too_little_history';
-  const holdStart = Math.floor(all.length * (1 - HOLDOUT));
-  const chooseStart = Math.floor(all.length * (1 - 2 * HOLDOUT));
-  const origin = (all[holdStart] as { questionAt: number }).questionAt;
-  const chooseOrigin = (all[chooseStart] as { questionAt: number }).questionAt;
+  const past = await trainingListsOf(deps.search, communityId, history, now.getTime());
+  if (past.length < minTrainingQuestions) return 'too_little_history';
+  const origin = (past[Math.floor(past.length * (1 - HOLDOUT))] as PastQuestionList).questionAt;
+  const chooseOrigin = (past[Math.floor(past.length * (1 - 2 * HOLDOUT))] as PastQuestionList).questionAt;
   // Each model sees only what was known at the start of the block it is measured on (labels too), and the
   // held-out figures come from questions the choice of setting never saw.
-  const early = await trainingListsOf(deps.search, communityId, history, origin);
-  const earlier = (await trainingListsOf(deps.search, communityId, history, chooseOrigin)).map((x) => x.list);
-  const setting = chooseModelSetting(
-    earlier,
-    early.filter((x) => x.questionAt >= chooseOrigin).map((x) => x.list),
-  );
-  const held = all.slice(holdStart).map((x) => x.list);
-  const figuresModel = trainRankingModel(
-    early.map((x) => x.list),
-    setting,
-  );
+  const setting = chooseModelSetting(labelledBetween(past, -Infinity, chooseOrigin), labelledBetween(past, chooseOrigin, origin));
+  const held = labelledBetween(past, origin, now.getTime());
+  const figuresModel = trainRankingModel(labelledBetween(past, -Infinity, origin), setting);
   const heldOut = listMetrics(held, (list) => scoreFeatures(figuresModel, list.features, list.relevant.length));
   const weighted = listMetrics(held, column('weightedScore'));
   const mostActive = listMetrics(held, column('answers'));
-  const model = trainRankingModel(
-    all.map((x) => x.list),
-    setting,
-  );
+  const all = labelledBetween(past, -Infinity, now.getTime());
+  const model = trainRankingModel(all, setting);
   await deps.db.transaction(async (tx) => {
     // One retrain at a time per community: the version is the next one under the lock.
     await tx.execute(sql`select pg_advisory_xact_lock(727276, ${communityId})`);

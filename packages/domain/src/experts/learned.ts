@@ -46,14 +46,14 @@ export const FEATURE_COUNT = expertFeatureNames.length;
 /** Below this many past questions with an answerer, a community is ranked by the weighted score (no model is trained). */
 export const minTrainingQuestions = 30;
 
-/** A model setting a community's model is chosen from, on that community's own held-out questions. */
+/** A model setting a community's model is chosen from, on that community's own past questions. */
 export interface RankingModelSetting {
   label: string;
   loss: 'listwise' | 'pairwise';
   l2: number;
 }
 
-/** The settings compared on validation, by the worker (its held-out block) and by bench:matching (rolling origins). */
+/** The settings compared on validation, by the worker (the block before its held-out one) and by bench:matching (rolling origins). */
 export const rankingModelSettings: readonly RankingModelSetting[] = [
   { label: 'linear listwise, L2 0.01', loss: 'listwise', l2: 0.01 },
   { label: 'linear listwise, L2 0.1', loss: 'listwise', l2: 0.1 },
